@@ -1,0 +1,30 @@
+# MediSecure: thin wrappers over scripts/ (see README.md).
+.PHONY: run test bench deps build frontend clean help
+
+help:
+	@echo "make run     install what is missing, build, start on http://127.0.0.1:8000 (DEMO=1: with demo data)"
+	@echo "make test    install what is missing, build, run every test"
+	@echo "make bench   benchmarks against reference peers"
+	@echo "make deps    only install system and npm packages"
+	@echo "make build   only build (backend and web application)"
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh
+
+bench:
+	@scripts/bench.sh
+
+deps:
+	@scripts/deps.sh test
+	@scripts/npm-deps.sh
+
+build:
+	@scripts/deps.sh build
+	@scripts/npm-deps.sh
+	@scripts/build.sh
+
+clean:
+	rm -rf build frontend/dist

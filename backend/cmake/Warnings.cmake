@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: Apache-2.0
+# Warning and sanitizer settings as INTERFACE targets; every project target links ms_warnings.
+add_library(ms_warnings INTERFACE)
+target_compile_options(ms_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wimplicit-fallthrough
+  -Werror=switch -Werror=return-type -Werror=unused-result
+  # GCC 12 reports false -Wrestrict positives inside libstdc++'s string concatenation.
+  -Wno-restrict
+  # Routes and options are built with designated initializers that leave defaults out.
+  -Wno-missing-field-initializers)
+if(MEDISECURE_WERROR)
+  target_compile_options(ms_warnings INTERFACE -Werror)
+endif()
+
+add_library(ms_sanitizers INTERFACE)
+if(MEDISECURE_SANITIZE)
+  target_compile_options(ms_sanitizers INTERFACE -fsanitize=${MEDISECURE_SANITIZE} -fno-omit-frame-pointer)
+  target_link_options(ms_sanitizers INTERFACE -fsanitize=${MEDISECURE_SANITIZE})
+endif()

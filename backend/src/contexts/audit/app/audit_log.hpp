@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// The audit writer: entries are queued by request threads and written by one thread in batches
+// (group commit: one transaction and one fsync for every entry that arrived meanwhile), each
+// sealed into the HMAC chain. It is also the DurabilityGate that releases responses once their
+// entries are on disk, or fails them closed when the store cannot be written.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "contexts/audit/app/audit_trail.hpp"
+#include "contexts/audit/ports/audit_repository.hpp"
+#include "core/clock.hpp"
+#include "core/durability.hpp"
+#include "platform/metrics/metrics.hpp"
+
+namespace medisecure::audit {
+
+class AuditLog final : public AuditTrail, public DurabilityGate {
+public:
+    AuditLog(AuditRepository& repo, const Clock& clock, std::string key, metrics::Registry& registry,
+             std::size_t max_batch = 2048);
+    ~AuditLog() override;
+
+    void start();
+    /// Writes what is queued, then stops the writer thread.
+    void stop();
+
+    void record(const Caller& caller, AuditEntry entry) override;
+    void when_durable(std::uint64_t ticket, std::function<void(bool)> done) override;
+    /// For commands outside HTTP: records and waits until durable.
+    bool record_and_wait(const Caller& caller, AuditEntry entry);
+    /// False after a failed write, until a later write succeeds.
+    bool healthy() const { return healthy_.load(); }
+
+    std::string seal(const AuditRecord& r) const;
+    std::string head_mac(std::int64_t seq, const std::string& hash) const;
+
+private:
+    struct Pending {
+        std::uint64_t ticket;
+        AuditRecord record;
+    };
+    void run();
+    void settle(std::uint64_t first, std::uint64_t last, bool ok);
+
+    AuditRepository& repo_;
+    const Clock& clock_;
+    std::string key_;
+    std::size_t max_batch_;
+
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<Pending> queue_;
+    std::uint64_t next_ticket_ = 1;
+    std::uint64_t settled_upto_ = 0;
+    std::deque<std::pair<std::uint64_t, std::uint64_t>> failed_;  // recent failed ticket ranges
+    std::multimap<std::uint64_t, std::function<void(bool)>> waiters_;
+    bool stopping_ = false;
+    std::atomic<bool> healthy_{true};
+    std::thread thread_;
+
+    metrics::Counter& written_;
+    metrics::Counter& failures_;
+    metrics::Histogram& batch_size_;
+};
+
+}  // namespace medisecure::audit

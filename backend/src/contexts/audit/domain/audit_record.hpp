@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// One entry of the audit trail, its canonical form for the hash chain, and the verification of
+// a chain: which record was edited, deleted, inserted or moved. No I/O here.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+
+namespace medisecure::audit {
+
+enum class Outcome { success, denied, not_found, failure, error };
+std::string_view to_string(Outcome o);
+std::optional<Outcome> parse_outcome(std::string_view s);
+
+struct AuditRecord {
+    std::int64_t seq = 0;
+    Timestamp at{};
+    std::string actor_id;
+    std::string actor_role;
+    std::string action;         // e.g. patient.read, auth.login
+    std::string resource_type;  // e.g. patient, user, session
+    std::string resource_id;
+    std::string patient_id;     // whose data this touched, when any
+    std::string client_ip;
+    std::string request_id;
+    Outcome outcome = Outcome::success;
+    std::string detail;         // short, never clinical content
+    std::string prev_hash;      // hex; the first record links to kGenesis
+    std::string hash;           // hex HMAC-SHA256 over canonical(record)
+};
+
+inline const std::string kGenesis(64, '0');
+
+/// Unambiguous serialisation of every field except seq and hash (length-prefixed), so the
+/// chain, not the numbering, defines the order.
+std::string canonical(const AuditRecord& r);
+
+enum class ProblemKind { edited, deleted, inserted, reordered, renumbered, truncated };
+std::string_view to_string(ProblemKind k);
+
+struct ChainProblem {
+    ProblemKind kind;
+    std::int64_t seq;  // the record concerned (for `deleted`: the first record after the gap)
+    std::string message;
+};
+
+struct ChainHead {
+    std::int64_t seq = 0;
+    std::string hash;
+    std::string mac;  // HMAC over (seq, hash): the tail cannot be cut without the key
+};
+
+struct VerifyReport {
+    std::int64_t records = 0;
+    std::vector<ChainProblem> problems;
+    bool ok() const { return problems.empty(); }
+};
+
+/// Verifies records given in seq order. `seal` recomputes a record's hash with the key;
+/// `head_mac` recomputes the head's MAC.
+VerifyReport verify_chain(const std::vector<AuditRecord>& records,
+                          const std::function<std::string(const AuditRecord&)>& seal,
+                          const std::optional<ChainHead>& head,
+                          const std::function<std::string(std::int64_t, const std::string&)>& head_mac);
+
+}  // namespace medisecure::audit

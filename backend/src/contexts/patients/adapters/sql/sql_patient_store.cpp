@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "contexts/patients/adapters/sql/sql_patient_store.hpp"
+
+#include <variant>
+
+#include "core/text.hpp"
+#include "platform/db/query.hpp"
+
+namespace medisecure::patients {
+
+std::string sort_key_of(const Patient& p) { return name_key(p.last_name) + " " + name_key(p.first_name); }
+
+namespace {
+
+constexpr const char* kColumns =
+    "id, mrn, first_name, last_name, birth_name, sex, birth_date, birth_place_code, nir, ins_oid, identity_status, "
+    "email, phone, address_line1, address_line2, postal_code, city, country, emergency_name, emergency_relationship, "
+    "emergency_phone, amo_number, amo_fund, amc_name, amc_number, preferred_language, primary_practitioner_id, "
+    "archived, created_at, updated_at, version";
+
+// The largest code point: every token starting with a term sorts below term + this.
+const std::string kPrefixEnd = "\xf4\x8f\xbf\xbf";
+
+Patient from_row(const soci::row& r) {
+    Patient p;
+    std::size_t i = 0;
+    auto s = [&] { return db::as_string(r, i++); };
+    p.id = s();
+    p.mrn = s();
+    p.first_name = s();
+    p.last_name = s();
+    p.birth_name = s();
+    p.sex = parse_sex(s()).value_or(Sex::unknown);
+    p.birth_date = parse_date(s()).value_or(Date{});
+    p.birth_place_code = s();
+    p.nir = s();
+    p.ins_oid = s();
+    p.identity_status = parse_identity_status(s()).value_or(IdentityStatus::provisional);
+    p.email = s();
+    p.phone = s();
+    p.address.line1 = s();
+    p.address.line2 = s();
+    p.address.postal_code = s();
+    p.address.city = s();
+    p.address.country = s();
+    p.emergency_contact.name = s();
+    p.emergency_contact.relationship = s();
+    p.emergency_contact.phone = s();
+    p.insurance.amo_number = s();
+    p.insurance.amo_fund = s();
+    p.insurance.amc_name = s();
+    p.insurance.amc_number = s();
+    p.preferred_language = s();
+    p.primary_practitioner_id = s();
+    p.archived = db::as_int64(r, i++) != 0;
+    p.created_at = from_micros(db::as_int64(r, i++));
+    p.updated_at = from_micros(db::as_int64(r, i++));
+    p.version = db::as_int64(r, i++);
+    return p;
+}
+
+using Value = std::variant<std::string, long long>;
+
+/// Every stored column with its value: kColumns' order, then the derived keys.
+std::vector<std::pair<const char*, Value>> columns_of(const Patient& p) {
+    auto i64 = [](auto v) { return Value(static_cast<long long>(v)); };
+    return {{"id", p.id},
+            {"mrn", p.mrn},
+            {"first_name", p.first_name},
+            {"last_name", p.last_name},
+            {"birth_name", p.birth_name},
+            {"sex", std::string(to_string(p.sex))},
+            {"birth_date", format_date(p.birth_date)},
+            {"birth_place_code", p.birth_place_code},
+            {"nir", p.nir},
+            {"ins_oid", p.ins_oid},
+            {"identity_status", std::string(to_string(p.identity_status))},
+            {"email", p.email},
+            {"phone", p.phone},
+            {"address_line1", p.address.line1},
+            {"address_line2", p.address.line2},
+            {"postal_code", p.address.postal_code},
+            {"city", p.address.city},
+            {"country", p.address.country},
+            {"emergency_name", p.emergency_contact.name},
+            {"emergency_relationship", p.emergency_contact.relationship},
+            {"emergency_phone", p.emergency_contact.phone},
+            {"amo_number", p.insurance.amo_number},
+            {"amo_fund", p.insurance.amo_fund},
+            {"amc_name", p.insurance.amc_name},
+            {"amc_number", p.insurance.amc_number},
+            {"preferred_language", p.preferred_language},
+            {"primary_practitioner_id", p.primary_practitioner_id},
+            {"archived", i64(p.archived)},
+            {"created_at", i64(to_micros(p.created_at))},
+            {"updated_at", i64(to_micros(p.updated_at))},
+            {"version", i64(p.version)},
+            {"first_key", name_key(p.first_name)},
+            {"last_key", name_key(p.last_name)},
+            {"birth_key", name_key(p.birth_name)},
+            {"sort_key", sort_key_of(p)}};
+}
+
+void bind_value(db::Query& q, const Value& v) {
+    std::visit([&](const auto& x) { q.bind(x); }, v);
+}
+
+std::vector<std::string> tokens_of(const Patient& p) {
+    std::vector<std::string> all;
+    for (const auto* name : {&p.first_name, &p.last_name, &p.birth_name}) {
+        auto t = name_tokens(*name);
+        all.insert(all.end(), t.begin(), t.end());
+    }
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    return all;
+}
+
+void write_tokens(soci::session& sql, const Patient& p) {
+    sql << "DELETE FROM patient_tokens WHERE patient_id = :id", soci::use(p.id);
+    std::string token;
+    std::string id = p.id;
+    soci::statement st = (sql.prepare << "INSERT INTO patient_tokens (token, patient_id) VALUES (:t, :p)",
+                          soci::use(token), soci::use(id));
+    for (const auto& t : tokens_of(p)) {
+        token = t;
+        st.execute(true);
+    }
+}
+
+std::optional<Patient> find_in(soci::session& sql, const std::string& id) {
+    std::optional<Patient> out;
+    db::Query q(std::string("SELECT ") + kColumns + " FROM patients WHERE id = ");
+    q.bind(id);
+    q.for_each(sql, [&](const soci::row& r) { out = from_row(r); });
+    return out;
+}
+
+class SqlUnit final : public PatientUnit {
+public:
+    explicit SqlUnit(soci::session& sql) : sql_(sql) {}
+
+    std::vector<DuplicateCandidate> find_duplicates(const Patient& p) override {
+        std::vector<std::string> names;
+        for (const auto* n : {&p.last_name, &p.birth_name})
+            if (auto k = name_key(*n); !k.empty()) names.push_back(k);
+        db::Query q(std::string("SELECT ") + kColumns + " FROM patients WHERE archived = 0 AND ((birth_date = ");
+        q.bind(format_date(p.birth_date)).sql(" AND first_key = ").bind(name_key(p.first_name)).sql(" AND (");
+        for (const char* col : {"last_key", "birth_key"}) {
+            if (std::string(col) == "birth_key") q.sql(" OR ");
+            q.sql(col).sql(" IN (");
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                if (i) q.sql(", ");
+                q.bind(names[i]);
+            }
+            q.sql(")");
+        }
+        q.sql("))");
+        if (!p.nir.empty()) q.sql(" OR nir = ").bind(p.nir);
+        q.sql(") ORDER BY sort_key, id LIMIT 10");
+        std::vector<DuplicateCandidate> out;
+        q.for_each(sql_, [&](const soci::row& r) {
+            Patient c = from_row(r);
+            std::string reason = !p.nir.empty() && c.nir == p.nir ? "same_nir" : "same_name_and_birth_date";
+            out.push_back({std::move(c), std::move(reason)});
+        });
+        return out;
+    }
+
+    std::int64_t next_mrn_sequence() override {
+        long long v = 0;
+        sql_ << "UPDATE counters SET value = value + 1 WHERE name = 'mrn' RETURNING value", soci::into(v);
+        return v;
+    }
+
+    void insert(const Patient& p) override {
+        auto cols = columns_of(p);
+        db::Query q("INSERT INTO patients (");
+        for (std::size_t i = 0; i < cols.size(); ++i) q.sql(i ? ", " : "").sql(cols[i].first);
+        q.sql(") VALUES (");
+        for (std::size_t i = 0; i < cols.size(); ++i) {
+            q.sql(i ? ", " : "");
+            bind_value(q, cols[i].second);
+        }
+        q.sql(")");
+        q.execute(sql_);
+        write_tokens(sql_, p);
+    }
+
+    std::optional<Patient> find(const std::string& id) override { return find_in(sql_, id); }
+
+    bool update(const Patient& p) override {
+        // Rewrites the row in place: delete + insert would break the tokens' foreign key.
+        auto cols = columns_of(p);
+        db::Query q("UPDATE patients SET ");
+        for (std::size_t i = 1; i < cols.size(); ++i) {  // every column but the id
+            q.sql(i > 1 ? ", " : "").sql(cols[i].first).sql(" = ");
+            bind_value(q, cols[i].second);
+        }
+        q.sql(" WHERE id = ").bind(p.id).sql(" AND version = ").bind(static_cast<long long>(p.version - 1));
+        if (q.execute(sql_) != 1) return false;
+        write_tokens(sql_, p);
+        return true;
+    }
+
+private:
+    soci::session& sql_;
+};
+
+}  // namespace
+
+Result<Patient> SqlPatientStore::write(const std::function<Result<Patient>(PatientUnit&)>& fn) {
+    return db_.write([&](soci::session& sql) {
+        SqlUnit unit(sql);
+        return fn(unit);
+    });
+}
+
+std::optional<Patient> SqlPatientStore::find(const std::string& id) {
+    return db_.read([&](soci::session& sql) { return find_in(sql, id); });
+}
+
+bool SqlPatientStore::exists(const std::string& id) {
+    return db_.read([&](soci::session& sql) {
+        int n = 0;
+        sql << "SELECT count(*) FROM patients WHERE id = :id", soci::use(id), soci::into(n);
+        return n > 0;
+    });
+}
+
+std::vector<Patient> SqlPatientStore::search(const PatientQuery& pq) {
+    db::Query q(std::string("SELECT ") + kColumns + " FROM patients p WHERE 1 = 1");
+    if (!pq.include_archived) q.sql(" AND p.archived = 0");
+    for (const auto& term : pq.terms)
+        q.sql(" AND p.id IN (SELECT patient_id FROM patient_tokens WHERE token >= ").bind(term).sql(" AND token < ")
+            .bind(term + kPrefixEnd).sql(")");
+    if (pq.birth_date) q.sql(" AND p.birth_date = ").bind(format_date(*pq.birth_date));
+    if (!pq.mrn.empty()) q.sql(" AND p.mrn = ").bind(pq.mrn);
+    if (!pq.nir.empty()) q.sql(" AND p.nir = ").bind(pq.nir);
+    if (pq.after) {
+        q.sql(" AND (p.sort_key > ").bind(pq.after->sort_key).sql(" OR (p.sort_key = ").bind(pq.after->sort_key);
+        q.sql(" AND p.id > ").bind(pq.after->id).sql("))");
+    }
+    q.sql(" ORDER BY p.sort_key, p.id LIMIT ").bind(static_cast<long long>(pq.limit));
+    std::vector<Patient> out;
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { out.push_back(from_row(r)); }); });
+    return out;
+}
+
+}  // namespace medisecure::patients

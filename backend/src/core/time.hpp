@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// ISO 8601 dates and instants as the API speaks them: dates "YYYY-MM-DD", instants in UTC
+// "YYYY-MM-DDTHH:MM:SS.ffffffZ" (offsets accepted on input).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.hpp"
+
+namespace medisecure {
+
+using Date = std::chrono::year_month_day;
+
+std::optional<Date> parse_date(std::string_view s);  // strict YYYY-MM-DD, a real calendar day
+std::string format_date(const Date& d);
+std::optional<Timestamp> parse_instant(std::string_view s);
+std::string format_instant(Timestamp t);  // always UTC with 'Z', millisecond precision
+/// Completed years between `birth` and `on` (a person's age).
+int years_between(const Date& birth, const Date& on);
+Date date_of(Timestamp t);  // the UTC calendar day
+
+}  // namespace medisecure

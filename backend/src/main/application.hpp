@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// The composition root: the only place adapters are constructed and contexts are wired to each
+// other. `medisecure serve` and the API tests build the same Application.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "platform/config/config.hpp"
+
+namespace medisecure {
+
+namespace identity {
+class UserAdmin;
+}
+namespace patients {
+class PatientService;
+}
+namespace audit {
+class AuditQueries;
+}
+
+struct AppOptions {
+    bool migrate = false;          // apply pending migrations (fresh databases are always created)
+    bool handle_signals = true;    // SIGINT/SIGTERM start a graceful shutdown
+    bool validate_responses = false;
+    bool bootstrap_admin = true;   // create the first administrator when there is none
+};
+
+struct BootstrapAdmin {
+    std::string email;
+    std::string password;
+};
+
+/// Why the application refused to start (schema mismatch, unreachable database...).
+class StartupError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Application {
+public:
+    Application(config::Config cfg, AppOptions opts);
+    ~Application();
+
+    /// Binds the listening socket; returns the port.
+    std::uint16_t listen();
+    /// Serves until stopped; then flushes the audit trail.
+    void run();
+    /// Thread-safe graceful stop.
+    void stop();
+
+    /// Set when this start created the first administrator.
+    const std::optional<BootstrapAdmin>& bootstrap_admin() const;
+    std::string openapi_json() const;
+    const config::Config& config() const;
+
+    identity::UserAdmin& users();
+    patients::PatientService& patients();
+    audit::AuditQueries& audit_queries();
+
+    struct Parts;
+    Parts& parts();
+
+private:
+    std::unique_ptr<Parts> p_;
+};
+
+/// Opens every context database and reports or applies migrations, for `medisecure migrate`.
+/// Returns the lines to print; throws StartupError.
+std::vector<std::string> migrate_all(const config::Config& cfg);
+
+}  // namespace medisecure

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `medisecure` command: serve, migrate, user create, audit verify, demo seed, openapi,
+// config docs. Configuration and start-up errors are listed in full and exit non-zero.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "contexts/audit/app/audit_queries.hpp"
+#include "contexts/identity/app/user_admin.hpp"
+#include "main/application.hpp"
+#include "main/demo.hpp"
+#include "platform/log/log.hpp"
+
+#ifndef MEDISECURE_VERSION
+#define MEDISECURE_VERSION "0.0.0"
+#endif
+
+using namespace medisecure;
+
+namespace {
+
+constexpr const char* kUsage = R"(Usage: medisecure <command> [options]
+
+Commands:
+  serve [--migrate] [--print-config]   start the HTTP server (API, web application, /docs)
+  migrate                              create or upgrade every database schema
+  user create --email E --role R [--name N] [--patient-id ID] [--password-stdin]
+                                       create an account (without --password-stdin a
+                                       temporary password is generated and printed)
+  audit verify                         check the audit trail's hash chain
+  demo seed                            load the demo practice (prints the accounts)
+  openapi [--output FILE]              write the OpenAPI document
+  config docs                          print the settings reference (Markdown)
+  version
+
+Options for every command:
+  --config FILE      JSON configuration file (or MEDISECURE_CONFIG)
+  --data-dir DIR     where the embedded default keeps its data (default ./data)
+  --listen HOST:PORT address to serve on (default 127.0.0.1:8000)
+  --env ENV          development or production
+  --log-level LEVEL  debug, info, warn, error
+  --set KEY=VALUE    any setting by its key (see `medisecure config docs`)
+)";
+
+struct Args {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> options;  // --name -> value ("" for switches)
+    std::map<std::string, std::string> config_flags;
+    std::vector<std::string> errors;
+};
+
+Args parse(int argc, char** argv) {
+    static const std::vector<std::string> kSwitches = {"--migrate", "--print-config", "--password-stdin", "--help"};
+    static const std::vector<std::string> kConfigFlags = {"--listen", "--data-dir", "--env", "--log-level"};
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg.rfind("--", 0) != 0) {
+            a.positional.push_back(arg);
+            continue;
+        }
+        std::string name = arg, value;
+        bool has_value = false;
+        if (auto eq = arg.find('='); eq != std::string::npos) {
+            name = arg.substr(0, eq);
+            value = arg.substr(eq + 1);
+            has_value = true;
+        }
+        if (std::find(kSwitches.begin(), kSwitches.end(), name) != kSwitches.end()) {
+            a.options[name] = "";
+            continue;
+        }
+        if (!has_value) {
+            if (i + 1 >= argc) {
+                a.errors.push_back(name + " needs a value");
+                continue;
+            }
+            value = argv[++i];
+        }
+        if (name == "--set") {
+            auto eq = value.find('=');
+            if (eq == std::string::npos) a.errors.push_back("--set needs KEY=VALUE");
+            else a.config_flags["--set:" + value.substr(0, eq)] = value.substr(eq + 1);
+        } else if (std::find(kConfigFlags.begin(), kConfigFlags.end(), name) != kConfigFlags.end()) {
+            a.config_flags[name] = value;
+        } else {
+            a.options[name] = value;
+        }
+    }
+    return a;
+}
+
+std::optional<config::Config> load_config(const Args& a) {
+    std::optional<std::string> file;
+    if (auto it = a.options.find("--config"); it != a.options.end()) file = it->second;
+    else if (const char* env = std::getenv("MEDISECURE_CONFIG")) file = std::string(env);
+    auto r = config::load(file, a.config_flags);
+    auto& errors = r.errors;
+    errors.insert(errors.end(), a.errors.begin(), a.errors.end());
+    std::vector<std::string> generated;
+    if (errors.empty()) {
+        auto secret_errors = config::resolve_secrets(r.config, &generated);
+        errors.insert(errors.end(), secret_errors.begin(), secret_errors.end());
+    }
+    if (!errors.empty()) {
+        std::cerr << "medisecure: the configuration has " << errors.size() << " problem(s):\n";
+        for (const auto& e : errors) std::cerr << "  - " << e << "\n";
+        return std::nullopt;
+    }
+    log::setup(log::parse_level(r.config.log_level).value_or(log::Level::info), r.config.log_format == "json");
+    for (const auto& g : generated) log::info("config.secret_generated", {{"file", g}});
+    return r.config;
+}
+
+std::string option(const Args& a, const std::string& name) {
+    auto it = a.options.find(name);
+    return it == a.options.end() ? std::string() : it->second;
+}
+
+int serve(const Args& a) {
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    if (a.options.count("--print-config")) {
+        std::cout << config::print(*cfg) << "\n";
+        return 0;
+    }
+    AppOptions opts;
+    opts.migrate = a.options.count("--migrate") > 0;
+    Application app(*cfg, opts);
+    auto port = app.listen();
+    std::string base = "http://" + (cfg->listen_host == "0.0.0.0" ? std::string("127.0.0.1") : cfg->listen_host) + ":" +
+                       std::to_string(port);
+    bool embedded = true;
+    for (const auto& ctx : config::database_contexts()) embedded &= cfg->database_url(ctx).rfind("sqlite:", 0) == 0;
+    std::cout << "\nMediSecure " << MEDISECURE_VERSION << " is running"
+              << (embedded ? " on the embedded default (SQLite in " + cfg->data_dir + ")" : "") << ".\n"
+              << "  Open     " << base << "/\n"
+              << "  API docs " << base << "/docs\n";
+    if (const auto& admin = app.bootstrap_admin()) {
+        std::cout << "\nFirst start: an administrator account was created. The password is shown only now.\n"
+                  << "  e-mail   " << admin->email << "\n"
+                  << "  password " << admin->password << "\n"
+                  << "Sign in and change it (account menu), then create your team's accounts.\n";
+    }
+    std::cout << "\nStop with Ctrl-C (in-flight requests are completed first).\n" << std::endl;
+    app.run();
+    return 0;
+}
+
+int migrate(const Args& a) {
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    for (const auto& line : migrate_all(*cfg)) std::cout << line << "\n";
+    return 0;
+}
+
+int user_create(const Args& a) {
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    identity::NewUser u;
+    u.email = option(a, "--email");
+    u.display_name = option(a, "--name");
+    if (u.display_name.empty()) u.display_name = u.email.substr(0, u.email.find('@'));
+    auto role = parse_role(option(a, "--role"));
+    if (u.email.empty() || !role) {
+        std::cerr << "medisecure user create: --email and --role (admin, doctor, nurse, secretary, accountant, patient) are required\n";
+        return 2;
+    }
+    u.role = *role;
+    u.patient_id = option(a, "--patient-id");
+    if (a.options.count("--password-stdin")) {
+        std::string line;
+        std::getline(std::cin, line);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        u.password = line;
+    }
+    AppOptions opts;
+    opts.handle_signals = false;
+    opts.bootstrap_admin = false;
+    Application app(*cfg, opts);
+    auto created = app.users().create(Caller::system("cli"), u);
+    if (!created) {
+        std::cerr << "medisecure user create: " << created.error().detail << "\n";
+        for (const auto& f : created.error().fields) std::cerr << "  " << f.field << ": " << f.message << "\n";
+        return 1;
+    }
+    std::cout << "created " << std::string(to_string(created->user.role)) << " " << created->user.email << " (id "
+              << created->user.id << ")\n";
+    if (!created->temporary_password.empty())
+        std::cout << "temporary password: " << created->temporary_password << "\n";
+    return 0;
+}
+
+int audit_verify(const Args& a) {
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    AppOptions opts;
+    opts.handle_signals = false;
+    opts.bootstrap_admin = false;
+    Application app(*cfg, opts);
+    auto report = app.audit_queries().verify();
+    if (report.ok()) {
+        std::cout << "audit trail intact: " << report.records << " records, chain and head verified\n";
+        return 0;
+    }
+    std::cout << "audit trail TAMPERED: " << report.problems.size() << " problem(s) in " << report.records << " records\n";
+    for (const auto& p : report.problems)
+        std::cout << "  [" << audit::to_string(p.kind) << "] " << p.message << "\n";
+    return 1;
+}
+
+int demo_seed(const Args& a) {
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    AppOptions opts;
+    opts.handle_signals = false;
+    opts.bootstrap_admin = false;
+    opts.migrate = true;
+    Application app(*cfg, opts);
+    std::cout << seed_demo(app) << std::flush;
+    return 0;
+}
+
+int openapi(const Args& a) {
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    AppOptions opts;
+    opts.handle_signals = false;
+    opts.bootstrap_admin = false;
+    Application app(*cfg, opts);
+    auto out = option(a, "--output");
+    if (out.empty()) {
+        std::cout << app.openapi_json() << "\n";
+    } else {
+        std::ofstream f(out, std::ios::trunc);
+        f << app.openapi_json() << "\n";
+        if (!f) {
+            std::cerr << "medisecure openapi: cannot write " << out << "\n";
+            return 1;
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Args a = parse(argc, argv);
+    auto cmd = [&](std::size_t i) { return a.positional.size() > i ? a.positional[i] : std::string(); };
+    try {
+        if (cmd(0) == "serve") return serve(a);
+        if (cmd(0) == "migrate") return migrate(a);
+        if (cmd(0) == "user" && cmd(1) == "create") return user_create(a);
+        if (cmd(0) == "audit" && cmd(1) == "verify") return audit_verify(a);
+        if (cmd(0) == "demo" && cmd(1) == "seed") return demo_seed(a);
+        if (cmd(0) == "openapi") return openapi(a);
+        if (cmd(0) == "config" && cmd(1) == "docs") {
+            std::cout << config::markdown();
+            return 0;
+        }
+        if (cmd(0) == "version") {
+            std::cout << "medisecure " << MEDISECURE_VERSION << "\n";
+            return 0;
+        }
+        std::cerr << kUsage;
+        return cmd(0).empty() || cmd(0) == "help" || a.options.count("--help") ? 0 : 2;
+    } catch (const StartupError& e) {
+        log::flush();
+        std::cerr << "medisecure: cannot start: " << e.what() << "\n";
+        return 3;
+    } catch (const std::exception& e) {
+        log::flush();
+        std::cerr << "medisecure: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "platform/db/database.hpp"
+
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <filesystem>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include "core/random.hpp"
+
+namespace medisecure::db {
+
+std::string_view to_string(Dialect d) {
+    switch (d) {
+    case Dialect::sqlite: return "sqlite";
+    case Dialect::postgresql: return "postgresql";
+    }
+    return "sqlite";
+}
+
+Result<DbUrl> parse_url(std::string_view url) {
+    DbUrl out;
+    auto starts = [&](std::string_view p) { return url.substr(0, p.size()) == p; };
+    if (starts("sqlite:")) {
+        out.dialect = Dialect::sqlite;
+        std::string_view rest = url.substr(7);
+        if (rest.substr(0, 2) == "//") rest.remove_prefix(2);  // sqlite://rel or sqlite:///abs
+        if (rest.empty()) return invalid_input("bad_database_url", "sqlite URL without a path");
+        out.target = std::string(rest);
+        out.redacted = std::string(url);
+        return out;
+    }
+    if (starts("postgresql://") || starts("postgres://")) {
+        out.dialect = Dialect::postgresql;
+        out.target = std::string(url);
+        // Redact the password: scheme://user:secret@host → scheme://user:***@host
+        out.redacted = out.target;
+        auto scheme_end = out.redacted.find("://") + 3;
+        auto at = out.redacted.find('@', scheme_end);
+        if (at != std::string::npos) {
+            auto colon = out.redacted.find(':', scheme_end);
+            if (colon != std::string::npos && colon < at)
+                out.redacted.replace(colon + 1, at - colon - 1, "***");
+        }
+        if (auto p = out.redacted.find("password="); p != std::string::npos) {
+            auto end = out.redacted.find_first_of("& ", p);
+            out.redacted.replace(p + 9, end == std::string::npos ? std::string::npos : end - p - 9, "***");
+        }
+        return out;
+    }
+    return invalid_input("bad_database_url",
+                         "database URL must start with sqlite: or postgresql://");
+}
+
+Database::Database(DbUrl url, std::size_t pool_size)
+    : url_(std::move(url)), size_(pool_size == 0 ? 1 : pool_size),
+      pool_(std::make_unique<soci::connection_pool>(size_)) {
+    if (url_.dialect == Dialect::sqlite) {
+        auto parent = std::filesystem::path(url_.target).parent_path();
+        if (!parent.empty()) std::filesystem::create_directories(parent);
+    }
+    for (std::size_t i = 0; i < size_; ++i) {
+        soci::session& s = pool_->at(i);
+        if (url_.dialect == Dialect::sqlite) {
+            s.open(soci::sqlite3, "db=" + url_.target + " timeout=10");
+            // Durability first: WAL with a full fsync at every commit; waits instead of failing
+            // when another connection holds the write lock.
+            s << "PRAGMA journal_mode=WAL";
+            s << "PRAGMA synchronous=FULL";
+            s << "PRAGMA foreign_keys=ON";
+            s << "PRAGMA busy_timeout=10000";
+            s << "PRAGMA temp_store=MEMORY";
+        } else {
+            s.open(soci::postgresql, url_.target);
+        }
+    }
+}
+
+Database::~Database() = default;
+
+Database::Lease::Lease(Database& db) : db_(db), session_(std::make_unique<soci::session>(*db.pool_)) {
+    db_.in_use_.fetch_add(1);
+}
+
+Database::Lease::~Lease() {
+    session_.reset();
+    db_.in_use_.fetch_sub(1);
+}
+
+bool Database::ping() {
+    try {
+        return read([](soci::session& sql) {
+            int one = 0;
+            sql << "SELECT 1", soci::into(one);
+            return one == 1;
+        });
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+void Database::begin_write(soci::session& sql) {
+    if (url_.dialect == Dialect::sqlite) sql << "BEGIN IMMEDIATE";
+    else sql << "BEGIN";
+}
+
+void Database::commit(soci::session& sql) { sql << "COMMIT"; }
+
+void Database::rollback(soci::session& sql) noexcept {
+    try {
+        sql << "ROLLBACK";
+    } catch (...) {
+        // Nothing was open (the BEGIN itself failed), or the connection is gone.
+    }
+}
+
+bool Database::is_retryable(std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const soci::sqlite3_soci_error& err) {
+        int rc = err.result() & 0xff;
+        return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+    } catch (const soci::postgresql_soci_error& err) {
+        std::string state = err.sqlstate();
+        return state == "40001" || state == "40P01";  // serialization failure, deadlock
+    } catch (...) {
+        return false;
+    }
+}
+
+void Database::backoff(int attempt) {
+    // Exponential with full jitter: 0..(2^attempt) ms.
+    auto cap = 1u << attempt;
+    std::this_thread::sleep_for(std::chrono::microseconds(random_u64() % (cap * 1000u)));
+}
+
+bool is_unique_violation(std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const soci::sqlite3_soci_error& err) {
+        return (err.result() & 0xff) == SQLITE_CONSTRAINT;
+    } catch (const soci::postgresql_soci_error& err) {
+        return err.sqlstate() == "23505";
+    } catch (...) {
+        return false;
+    }
+}
+
+void Database::exec_script(soci::session& sql, std::string_view script) {
+    std::string text(script);
+    if (url_.dialect == Dialect::sqlite) {
+        auto* be = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+        char* err = nullptr;
+        if (sqlite_api::sqlite3_exec(be->conn_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+            std::string msg = err ? err : "unknown error";
+            sqlite_api::sqlite3_free(err);
+            throw std::runtime_error("sqlite script failed: " + msg);
+        }
+    } else {
+        auto* be = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+        PGresult* res = PQexec(be->conn_, text.c_str());
+        auto status = PQresultStatus(res);
+        std::string msg = PQresultErrorMessage(res);
+        PQclear(res);
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+            throw std::runtime_error("postgresql script failed: " + msg);
+    }
+}
+
+}  // namespace medisecure::db

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+// A database of one bounded context: a pool of SOCI sessions on SQLite or PostgreSQL, and
+// transactions that retry on lock contention or serialization failure (bounded, with jitter).
+// Blocking: yes, call from the worker pool. Thread safety: safe; each call leases a session.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "core/error.hpp"
+
+namespace medisecure::db {
+
+enum class Dialect { sqlite, postgresql };
+std::string_view to_string(Dialect d);
+
+struct DbUrl {
+    Dialect dialect = Dialect::sqlite;
+    std::string target;    // SQLite: file path; PostgreSQL: a libpq connection string or URI
+    std::string redacted;  // safe to print: the password replaced by ***
+};
+/// Accepts sqlite:PATH, sqlite://PATH, sqlite:///ABS/PATH, postgresql://… and postgres://….
+Result<DbUrl> parse_url(std::string_view url);
+
+struct PoolStats {
+    std::size_t size = 0;
+    std::size_t in_use = 0;
+};
+
+class Database {
+public:
+    Database(DbUrl url, std::size_t pool_size);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    Dialect dialect() const { return url_.dialect; }
+    const DbUrl& url() const { return url_; }
+    PoolStats stats() const { return {size_, in_use_.load()}; }
+    /// True when a trivial query answers.
+    bool ping();
+
+    /// Runs fn(session) outside an explicit transaction (one statement is atomic on its own).
+    template <class Fn>
+    auto read(Fn&& fn) -> decltype(fn(std::declval<soci::session&>()));
+
+    /// Runs fn(session) in one write transaction (SQLite: BEGIN IMMEDIATE). A Result holding an
+    /// error, or an exception, rolls back. Busy/serialization failures re-run fn: keep it free
+    /// of side effects outside the database.
+    template <class Fn>
+    auto write(Fn&& fn) -> decltype(fn(std::declval<soci::session&>()));
+
+    /// Runs a multi-statement script through the native driver (migrations).
+    void exec_script(soci::session& sql, std::string_view script);
+
+    class Lease {
+    public:
+        explicit Lease(Database& db);
+        ~Lease();
+        soci::session& operator*() { return *session_; }
+        soci::session* operator->() { return session_.get(); }
+
+    private:
+        Database& db_;
+        std::unique_ptr<soci::session> session_;
+    };
+
+private:
+    void begin_write(soci::session& sql);
+    static void commit(soci::session& sql);
+    static void rollback(soci::session& sql) noexcept;
+    static bool is_retryable(std::exception_ptr e);
+    static void backoff(int attempt);
+    static constexpr int kMaxAttempts = 5;
+
+    DbUrl url_;
+    std::size_t size_;
+    std::unique_ptr<soci::connection_pool> pool_;
+    std::atomic<std::size_t> in_use_{0};
+};
+
+namespace detail {
+template <class T>
+constexpr bool is_result_v = requires(T t) { t.has_error(); };
+}
+
+template <class Fn>
+auto Database::read(Fn&& fn) -> decltype(fn(std::declval<soci::session&>())) {
+    Lease lease(*this);
+    return fn(*lease);
+}
+
+template <class Fn>
+auto Database::write(Fn&& fn) -> decltype(fn(std::declval<soci::session&>())) {
+    using R = decltype(fn(std::declval<soci::session&>()));
+    for (int attempt = 1;; ++attempt) {
+        Lease lease(*this);
+        soci::session& sql = *lease;
+        try {
+            begin_write(sql);
+            if constexpr (std::is_void_v<R>) {
+                fn(sql);
+                commit(sql);
+                return;
+            } else {
+                R r = fn(sql);
+                if constexpr (detail::is_result_v<R>) {
+                    if (r.has_error()) {
+                        rollback(sql);
+                        return r;
+                    }
+                }
+                commit(sql);
+                return r;
+            }
+        } catch (...) {
+            rollback(sql);
+            if (attempt < kMaxAttempts && is_retryable(std::current_exception())) {
+                backoff(attempt);
+                continue;
+            }
+            throw;
+        }
+    }
+}
+
+/// True for a UNIQUE/PRIMARY KEY violation (SQLite constraint error, PostgreSQL 23505).
+bool is_unique_violation(std::exception_ptr e);
+
+/// SOCI indicator helpers for nullable columns.
+inline std::string or_empty(const std::string& v, soci::indicator ind) {
+    return ind == soci::i_ok ? v : std::string{};
+}
+
+}  // namespace medisecure::db

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "platform/db/migrator.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "core/clock.hpp"
+#include "platform/crypto/digest.hpp"
+#include "platform/log/log.hpp"
+
+namespace medisecure::db {
+
+std::vector<Migration> migrations_for(Dialect d, std::string_view context) {
+    std::vector<Migration> out;
+    for (const auto& m : embedded_migrations()) {
+        if (to_string(d) != m.dialect || context != m.context) continue;
+        std::string file = m.file;  // V0001__create_users.sql
+        auto sep = file.find("__");
+        if (file.size() < 6 || file[0] != 'V' || sep == std::string::npos)
+            throw std::logic_error("badly named migration: " + file);
+        Migration mig;
+        mig.version = std::stoi(file.substr(1, sep - 1));
+        mig.name = file.substr(sep + 2, file.size() - sep - 2 - 4);
+        mig.sql = m.sql;
+        mig.checksum = crypto::sha256_hex(mig.sql);
+        out.push_back(std::move(mig));
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
+    for (std::size_t i = 0; i < out.size(); ++i)
+        if (out[i].version != static_cast<int>(i) + 1)
+            throw std::logic_error("migrations of " + std::string(context) + " are not numbered 1..n");
+    return out;
+}
+
+Migrator::Migrator(Database& db, std::string context)
+    : db_(db), context_(std::move(context)), migrations_(migrations_for(db.dialect(), context_)) {}
+
+bool Migrator::table_exists(soci::session& sql) {
+    int n = 0;
+    if (db_.dialect() == Dialect::sqlite)
+        sql << "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'",
+            soci::into(n);
+    else
+        sql << "SELECT count(*) FROM information_schema.tables WHERE table_name='schema_migrations' "
+               "AND table_schema=current_schema()",
+            soci::into(n);
+    return n > 0;
+}
+
+SchemaState Migrator::state() {
+    SchemaState st;
+    st.context = context_;
+    st.latest = migrations_.empty() ? 0 : migrations_.back().version;
+    db_.read([&](soci::session& sql) {
+        if (!table_exists(sql)) return;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT version, checksum FROM schema_migrations WHERE context = :c ORDER BY version",
+             soci::use(context_));
+        for (const auto& r : rows) {
+            int version = r.get<int>(0);
+            std::string checksum = r.get<std::string>(1);
+            st.current = std::max(st.current, version);
+            if (version > st.latest) continue;
+            if (migrations_[version - 1].checksum != checksum)
+                st.problems.push_back("migration V" + std::to_string(version) + " of " + context_ +
+                                      " was modified after it was applied");
+        }
+    });
+    return st;
+}
+
+int Migrator::migrate() {
+    Database::Lease lease(db_);
+    soci::session& sql = *lease;
+    const bool pg = db_.dialect() == Dialect::postgresql;
+    if (pg) sql << "SELECT pg_advisory_lock(7261001)";
+    int applied = 0;
+    try {
+        sql << "CREATE TABLE IF NOT EXISTS schema_migrations (context TEXT NOT NULL, version INTEGER NOT "
+               "NULL, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL, PRIMARY "
+               "KEY (context, version))";
+        int current = 0;
+        soci::indicator ind = soci::i_null;
+        sql << "SELECT max(version) FROM schema_migrations WHERE context = :c", soci::use(context_),
+            soci::into(current, ind);
+        if (ind != soci::i_ok) current = 0;
+        for (const auto& m : migrations_) {
+            if (m.version <= current) continue;
+            sql << (pg ? "BEGIN" : "BEGIN IMMEDIATE");
+            try {
+                db_.exec_script(sql, m.sql);
+                long long now = to_micros(SystemClock{}.now());
+                int version = m.version;
+                std::string name = m.name, checksum = m.checksum;
+                sql << "INSERT INTO schema_migrations (context, version, name, checksum, applied_at) "
+                       "VALUES (:c, :v, :n, :k, :t)",
+                    soci::use(context_), soci::use(version), soci::use(name), soci::use(checksum),
+                    soci::use(now);
+                sql << "COMMIT";
+            } catch (...) {
+                try {
+                    sql << "ROLLBACK";
+                } catch (...) {
+                }
+                throw;
+            }
+            log::info("db.migrated", {{"context", context_}, {"version", m.version}, {"name", m.name}});
+            ++applied;
+        }
+    } catch (...) {
+        if (pg) sql << "SELECT pg_advisory_unlock(7261001)";
+        throw;
+    }
+    if (pg) sql << "SELECT pg_advisory_unlock(7261001)";
+    return applied;
+}
+
+}  // namespace medisecure::db

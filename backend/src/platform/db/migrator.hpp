@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+// Versioned schema migrations per context and dialect, embedded in the binary
+// (migrations/<dialect>/<context>/V0001__name.sql). A migration that was changed after it was
+// applied is reported, never silently re-run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "platform/db/database.hpp"
+
+namespace medisecure::db {
+
+struct MigrationSource {
+    const char* dialect;
+    const char* context;
+    const char* file;
+    const char* sql;
+};
+/// Generated at build time from backend/migrations.
+const std::vector<MigrationSource>& embedded_migrations();
+
+struct Migration {
+    int version = 0;
+    std::string name;
+    std::string sql;
+    std::string checksum;
+};
+std::vector<Migration> migrations_for(Dialect d, std::string_view context);
+
+struct SchemaState {
+    std::string context;
+    int current = 0;
+    int latest = 0;
+    std::vector<std::string> problems;  // modified migrations, unknown versions
+    bool up_to_date() const { return current == latest && problems.empty(); }
+    bool behind() const { return current < latest; }
+    bool ahead() const { return current > latest; }
+};
+
+class Migrator {
+public:
+    Migrator(Database& db, std::string context);
+    /// Reads the applied versions without changing anything.
+    SchemaState state();
+    /// Applies pending migrations, each in its own transaction; returns how many ran.
+    /// On PostgreSQL an advisory lock keeps concurrent instances from migrating twice.
+    int migrate();
+
+private:
+    bool table_exists(soci::session& sql);
+    Database& db_;
+    std::string context_;
+    std::vector<Migration> migrations_;
+};
+
+}  // namespace medisecure::db

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "platform/http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include "platform/http/url.hpp"
+#include "platform/log/log.hpp"
+
+namespace medisecure::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::use_awaitable;
+constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+struct Connection {
+    explicit Connection(tcp::socket s) : stream(std::move(s)) {}
+    beast::tcp_stream stream;
+    bool busy = false;  // touched only on the connection's strand
+};
+
+std::optional<Method> from_beast(bhttp::verb v) {
+    switch (v) {
+    case bhttp::verb::get: return Method::get;
+    case bhttp::verb::head: return Method::head;
+    case bhttp::verb::post: return Method::post;
+    case bhttp::verb::put: return Method::put;
+    case bhttp::verb::patch: return Method::patch;
+    case bhttp::verb::delete_: return Method::delete_;
+    case bhttp::verb::options: return Method::options;
+    default: return std::nullopt;
+    }
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+    Impl(ServerOptions o, Pipeline& p, DurabilityGate* g, metrics::Registry& reg)
+        : opt(std::move(o)), pipeline(p), gate(g), ioc(static_cast<int>(std::max(1u, opt.io_threads))),
+          workers(std::max(1u, opt.worker_threads)), acceptor(ioc) {
+        reg.gauge_fn("medisecure_http_in_flight_requests", "Requests being processed", [this] {
+            return static_cast<double>(in_flight.load());
+        });
+        reg.gauge_fn("medisecure_http_open_connections", "Open client connections", [this] {
+            return static_cast<double>(connections.load());
+        });
+        reg.gauge_fn("medisecure_worker_queue_depth", "Requests waiting for a worker thread", [this] {
+            return static_cast<double>(queued.load());
+        });
+        reg.gauge_fn("medisecure_worker_threads", "Size of the worker pool", [this] {
+            return static_cast<double>(std::max(1u, opt.worker_threads));
+        });
+        overloaded = &reg.counter("medisecure_http_overloaded_total", "Requests refused because the worker queue was full");
+        audit_refused = &reg.counter("medisecure_http_audit_failures_total",
+                                     "Responses withheld because their audit records could not be made durable");
+    }
+
+    ServerOptions opt;
+    Pipeline& pipeline;
+    DurabilityGate* gate;
+    asio::io_context ioc;
+    asio::thread_pool workers;
+    tcp::acceptor acceptor;
+    std::atomic<bool> draining{false};
+    std::atomic<std::int64_t> in_flight{0}, queued{0}, connections{0};
+    metrics::Counter* overloaded;
+    metrics::Counter* audit_refused;
+    std::mutex conns_mu;
+    std::list<std::weak_ptr<Connection>> conns;
+
+    asio::awaitable<void> accept_loop();
+    asio::awaitable<void> session(std::shared_ptr<Connection> conn, std::list<std::weak_ptr<Connection>>::iterator self);
+    asio::awaitable<bool> wait_durable(std::uint64_t ticket);
+    asio::awaitable<void> write(Connection& conn, Request& req, Response& resp, bool keep_alive);
+    void begin_shutdown();
+    asio::awaitable<void> drain();
+};
+
+asio::awaitable<bool> HttpServer::Impl::wait_durable(std::uint64_t ticket) {
+    auto ex = co_await asio::this_coro::executor;
+    auto initiate = [this, ticket, ex](auto handler) {
+        using H = decltype(handler);
+        auto h = std::make_shared<H>(std::move(handler));
+        // The guard keeps run() from returning while the record is being written.
+        auto work = std::make_shared<asio::executor_work_guard<asio::any_io_executor>>(ex);
+        gate->when_durable(ticket, [h, work, ex](bool ok) {
+            asio::post(ex, [h, work, ok]() mutable { std::move(*h)(ok); });
+        });
+    };
+    co_return co_await asio::async_initiate<decltype(use_awaitable), void(bool)>(initiate, use_awaitable);
+}
+
+asio::awaitable<void> HttpServer::Impl::write(Connection& conn, Request& req, Response& resp, bool keep_alive) {
+    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(resp.status), 11};
+    res.set(bhttp::field::server, "MediSecure");
+    for (const auto& [k, v] : resp.headers.all()) res.insert(k, v);
+    if (!resp.content_type.empty()) res.set(bhttp::field::content_type, resp.content_type);
+    res.keep_alive(keep_alive);
+    std::size_t body_size = resp.body.size();
+    if (req.method != Method::head) res.body() = std::move(resp.body);
+    res.prepare_payload();
+    if (req.method == Method::head && resp.status != 204 && resp.status != 304) res.content_length(body_size);
+    conn.stream.expires_after(opt.write_timeout);
+    if (req.method == Method::head) {
+        bhttp::response_serializer<bhttp::string_body> sr{res};
+        co_await bhttp::async_write_header(conn.stream, sr, tuple_awaitable);
+    } else {
+        co_await bhttp::async_write(conn.stream, res, tuple_awaitable);
+    }
+    resp.body.resize(body_size);  // the access log reports the size
+}
+
+asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn,
+                                                std::list<std::weak_ptr<Connection>>::iterator self) {
+    beast::flat_buffer buffer;
+    std::string peer;
+    {
+        boost::system::error_code ec;
+        auto ep = conn->stream.socket().remote_endpoint(ec);
+        peer = ec ? "unknown" : ep.address().to_string();
+    }
+    try {
+        for (;;) {
+            if (draining.load()) break;
+            bhttp::request_parser<bhttp::string_body> parser;
+            parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
+            parser.body_limit(opt.body_limit);
+            conn->busy = false;
+            conn->stream.expires_after(buffer.size() > 0 ? opt.read_timeout : opt.idle_timeout);
+            auto [ec, n] = co_await bhttp::async_read_header(conn->stream, buffer, parser, tuple_awaitable);
+            conn->busy = true;
+            if (ec) {
+                if (ec == bhttp::error::header_limit || ec == bhttp::error::bad_method ||
+                    ec == bhttp::error::bad_target || ec == bhttp::error::bad_version ||
+                    ec == bhttp::error::bad_field || ec == bhttp::error::bad_value ||
+                    ec == bhttp::error::bad_line_ending) {
+                    Request req;
+                    req.client_ip = peer;
+                    Response resp = ec == bhttp::error::header_limit
+                                        ? pipeline.reject(req, {ErrorKind::payload_too_large, "headers_too_large",
+                                                                "The request headers are too large."})
+                                        : pipeline.reject(req, bad_request("malformed_http", "The request is not valid HTTP/1.1."));
+                    if (ec == bhttp::error::header_limit) resp.status = 431;
+                    co_await write(*conn, req, resp, false);
+                    pipeline.finish(req, resp, std::chrono::steady_clock::now() - req.received_at);
+                }
+                break;  // end of stream, timeout, reset, or cancelled by shutdown
+            }
+
+            ++in_flight;
+            struct Done {
+                std::atomic<std::int64_t>& n;
+                ~Done() { --n; }
+            } done{in_flight};
+
+            auto& head = parser.get();
+            Request req;
+            req.client_ip = peer;
+            req.received_at = std::chrono::steady_clock::now();
+            req.target = std::string(head.target());
+            for (const auto& f : head) req.headers.add(std::string(f.name_string()), std::string(f.value()));
+            bool keep_alive = head.keep_alive();
+            auto method = from_beast(head.method());
+            auto qpos = req.target.find('?');
+            auto decoded = percent_decode(std::string_view(req.target).substr(0, qpos), false);
+            if (qpos != std::string::npos) req.query_string = req.target.substr(qpos + 1);
+
+            std::optional<Error> early;
+            if (!method) {
+                early = Error{ErrorKind::method_not_allowed, "method_not_allowed", "This method is not supported."};
+            } else if (!decoded || decoded->empty() || (*decoded)[0] != '/') {
+                early = bad_request("malformed_target", "The request target is malformed.");
+            } else {
+                req.method = *method;
+                req.path = std::move(*decoded);
+                const Route* route = pipeline.route_for(req);
+                std::size_t limit = route && route->body_limit ? route->body_limit : opt.body_limit;
+                auto declared = parser.content_length();
+                if (declared && *declared > limit) {
+                    early = Error{ErrorKind::payload_too_large, "payload_too_large",
+                                  "The request body exceeds " + std::to_string(limit) + " bytes."};
+                } else {
+                    parser.body_limit(limit);
+                    if (auto expect = head[bhttp::field::expect]; beast::iequals(expect, "100-continue")) {
+                        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+                        conn->stream.expires_after(opt.write_timeout);
+                        co_await bhttp::async_write(conn->stream, cont, tuple_awaitable);
+                    }
+                    if (!parser.is_done()) {
+                        conn->stream.expires_after(opt.read_timeout);
+                        auto [bec, bn] = co_await bhttp::async_read(conn->stream, buffer, parser, tuple_awaitable);
+                        if (bec == bhttp::error::body_limit) {
+                            early = Error{ErrorKind::payload_too_large, "payload_too_large",
+                                          "The request body exceeds " + std::to_string(limit) + " bytes."};
+                        } else if (bec) {
+                            break;
+                        }
+                    }
+                }
+            }
+
+            Response resp;
+            if (early) {
+                // The rest of the body was not read: the connection cannot be reused.
+                keep_alive = false;
+                resp = pipeline.reject(req, *early);
+                if (early->kind == ErrorKind::payload_too_large) resp.headers.set("Connection", "close");
+            } else {
+                req.body = std::move(parser.get().body());
+                if (queued.load() >= static_cast<std::int64_t>(opt.max_queue)) {
+                    overloaded->inc();
+                    Error e = unavailable("overloaded", "The server is busy; retry shortly.");
+                    e.retry_after_s = 1;
+                    resp = pipeline.reject(req, e);
+                } else {
+                    ++queued;
+                    resp = co_await asio::co_spawn(
+                        workers,
+                        [this, &req]() -> asio::awaitable<Response> {
+                            --queued;
+                            co_return pipeline.handle(req);
+                        },
+                        use_awaitable);
+                }
+                // Nothing leaves before its audit records are durable; if they cannot be
+                // written, the caller gets 503 instead of the data (fail closed).
+                if (auto ticket = req.audit_ticket->value(); ticket != 0 && gate) {
+                    if (!co_await wait_durable(ticket)) {
+                        audit_refused->inc();
+                        resp = pipeline.reject(req, unavailable("audit_unavailable",
+                                                                "The audit trail is unavailable; the request was not completed."));
+                    }
+                }
+            }
+            keep_alive = keep_alive && !draining.load();
+            co_await write(*conn, req, resp, keep_alive);
+            pipeline.finish(req, resp, std::chrono::steady_clock::now() - req.received_at);
+            if (!keep_alive) break;
+        }
+    } catch (const std::exception& e) {
+        log::error("http.session_error", {{"error", e.what()}});
+    }
+    boost::system::error_code ignored;
+    conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn->stream.socket().close(ignored);
+    {
+        std::lock_guard lock(conns_mu);
+        conns.erase(self);
+    }
+    --connections;
+}
+
+asio::awaitable<void> HttpServer::Impl::accept_loop() {
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), tuple_awaitable);
+        if (ec) {
+            if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+            // Out of descriptors or a transient error: pause instead of spinning.
+            asio::steady_timer t(ioc, std::chrono::milliseconds(50));
+            co_await t.async_wait(tuple_awaitable);
+            continue;
+        }
+        if (connections.load() >= static_cast<std::int64_t>(opt.max_connections)) {
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            continue;
+        }
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto conn = std::make_shared<Connection>(std::move(socket));
+        std::list<std::weak_ptr<Connection>>::iterator self;
+        {
+            std::lock_guard lock(conns_mu);
+            self = conns.insert(conns.end(), conn);
+        }
+        ++connections;
+        auto ex = conn->stream.get_executor();
+        asio::co_spawn(ex, session(std::move(conn), self), asio::detached);
+    }
+}
+
+void HttpServer::Impl::begin_shutdown() {
+    if (draining.exchange(true)) return;
+    log::info("http.draining", {{"in_flight", static_cast<std::int64_t>(in_flight.load())},
+                                {"connections", static_cast<std::int64_t>(connections.load())}});
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    std::lock_guard lock(conns_mu);
+    for (auto& weak : conns) {
+        if (auto conn = weak.lock()) {
+            // Idle keep-alive connections are closed now; busy ones finish their request and
+            // then close because draining turns keep-alive off.
+            asio::post(conn->stream.get_executor(), [conn] {
+                if (!conn->busy) conn->stream.cancel();
+            });
+        }
+    }
+    asio::co_spawn(ioc, drain(), asio::detached);
+}
+
+asio::awaitable<void> HttpServer::Impl::drain() {
+    auto deadline = std::chrono::steady_clock::now() + opt.drain_timeout;
+    asio::steady_timer t(ioc);
+    while (connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        t.expires_after(std::chrono::milliseconds(20));
+        co_await t.async_wait(tuple_awaitable);
+    }
+    if (connections.load() > 0) log::warn("http.drain_timeout", {{"connections", static_cast<std::int64_t>(connections.load())}});
+    ioc.stop();
+}
+
+HttpServer::HttpServer(ServerOptions options, Pipeline& pipeline, DurabilityGate* gate, metrics::Registry& registry)
+    : impl_(std::make_unique<Impl>(std::move(options), pipeline, gate, registry)) {}
+
+HttpServer::~HttpServer() {
+    impl_->ioc.stop();
+    impl_->workers.join();
+}
+
+std::uint16_t HttpServer::listen() {
+    auto& a = impl_->acceptor;
+    tcp::endpoint ep{asio::ip::make_address(impl_->opt.host), impl_->opt.port};
+    a.open(ep.protocol());
+    a.set_option(asio::socket_base::reuse_address(true));
+    a.bind(ep);
+    a.listen(asio::socket_base::max_listen_connections);
+    return a.local_endpoint().port();
+}
+
+void HttpServer::run(bool handle_signals) {
+    auto& im = *impl_;
+    asio::signal_set signals(im.ioc);
+    if (handle_signals) {
+        signals.add(SIGINT);
+        signals.add(SIGTERM);
+        signals.async_wait([&im](const boost::system::error_code& ec, int) {
+            if (!ec) im.begin_shutdown();
+        });
+    }
+    asio::co_spawn(im.ioc, im.accept_loop(), asio::detached);
+    std::vector<std::thread> extra;
+    for (unsigned i = 1; i < std::max(1u, im.opt.io_threads); ++i) extra.emplace_back([&im] { im.ioc.run(); });
+    im.ioc.run();
+    for (auto& t : extra) t.join();
+    im.workers.join();
+    log::info("http.stopped");
+}
+
+void HttpServer::shutdown() {
+    asio::post(impl_->ioc, [im = impl_.get()] { im->begin_shutdown(); });
+}
+
+const std::atomic<bool>& HttpServer::draining() const { return impl_->draining; }
+
+}  // namespace medisecure::http

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// Reading validated JSON without ceremony, and writing the API's common shapes.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace medisecure::jsonu {
+
+namespace json = boost::json;
+
+/// Parses a request body; malformed JSON or nesting deeper than 32 is a bad_request.
+Result<json::value> parse(std::string_view text);
+
+/// Missing and null both read as nullopt / the default.
+std::optional<std::string> opt_string(const json::object& o, std::string_view key);
+std::string string_or(const json::object& o, std::string_view key, std::string fallback = {});
+std::optional<std::int64_t> opt_int(const json::object& o, std::string_view key);
+std::optional<double> opt_number(const json::object& o, std::string_view key);
+std::optional<bool> opt_bool(const json::object& o, std::string_view key);
+const json::object* opt_object(const json::object& o, std::string_view key);
+bool has(const json::object& o, std::string_view key);
+bool is_null(const json::object& o, std::string_view key);
+
+/// A JSON string value or null for an empty optional.
+json::value nullable(const std::optional<std::string>& v);
+json::value nullable_if_empty(const std::string& v);
+
+std::string serialize(const json::value& v);
+
+}  // namespace medisecure::jsonu

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs the Debian 12 packages MediSecure needs, and nothing that is already there.
+# Usage: scripts/deps.sh [build|test|bench|all]   (default: build)
+# Idempotent: when everything is installed it only runs dpkg-query and exits in well under a second.
+set -euo pipefail
+
+profile="${1:-build}"
+
+build_pkgs=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsoci-dev libsqlite3-dev sqlite3 libpq-dev
+  libssl-dev libsodium-dev libargon2-dev libcurl4-openssl-dev
+  libspdlog-dev libfmt-dev libhpdf-dev libpng-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Real servers the integration tests start on loopback, and the browser for the UI tests.
+test_pkgs=(
+  postgresql redis-server python3-aiosmtpd chromium
+)
+bench_pkgs=(
+  wrk nginx-light orthanc python3-fastapi python3-uvicorn
+)
+
+case "$profile" in
+  build) wanted=("${build_pkgs[@]}") ;;
+  test)  wanted=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  bench) wanted=("${build_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  all)   wanted=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|bench|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "installed" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null; then
+  as_root=(sudo)
+else
+  echo "deps: need root or sudo to install: ${missing[*]}" >&2
+  exit 1
+fi
+
+# Debian starts a service's daemon when its package is installed; the project starts its own
+# servers on loopback, so forbid that for the duration of the install.
+policy=/usr/sbin/policy-rc.d
+restore_policy=""
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+  "${as_root[@]}" chmod 755 "$policy"
+  restore_policy=1
+fi
+cleanup() { [ -n "$restore_policy" ] && "${as_root[@]}" rm -f "$policy"; }
+trap cleanup EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+# Boost 1.81 and 1.74 development headers conflict; the project needs 1.81.
+if dpkg-query -W -f='${db:Status-Status}' libboost1.74-dev 2>/dev/null | grep -q '^installed$'; then
+  "${as_root[@]}" apt-get remove -y libboost1.74-dev
+fi
+stamp=/var/lib/apt/periodic/update-success-stamp
+if [ ! -e /var/lib/apt/lists/lock ] || [ -z "$(find /var/lib/apt/lists -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
+  "${as_root[@]}" apt-get update -qq
+fi
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+: "$stamp"

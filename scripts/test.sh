@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# `make test`: installs what is missing, builds with tests, starts the real servers the
+# integration tests need on loopback, runs every test (CTest labels unit, integration, api,
+# then the web application's tests), and stops the servers it started.
+# Under CI=true a server that cannot start is a failure; elsewhere its tests skip and say why.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+scripts/deps.sh test
+scripts/npm-deps.sh
+BUILD_TESTS=1 scripts/build.sh
+
+started=()
+cleanup() {
+  for s in "${started[@]}"; do scripts/services/"$s".sh stop || true; done
+}
+trap cleanup EXIT
+
+if url=$(scripts/services/postgres.sh start); then
+  started+=(postgres)
+  export MEDISECURE_TEST_PG_DSN=$url
+  echo "test: PostgreSQL on $url"
+elif [ "${CI:-}" = true ]; then
+  echo "test: PostgreSQL could not start, and CI requires it" >&2
+  exit 1
+else
+  echo "test: PostgreSQL could not start; its tests will skip" >&2
+fi
+
+export MEDISECURE_TEST_OUTPUT=$root/build/test-output
+mkdir -p "$MEDISECURE_TEST_OUTPUT"
+ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -j "${TEST_JOBS:-2}" --timeout 600
+
+if [ -f frontend/package.json ] && grep -q '"test"' frontend/package.json; then
+  (cd frontend && npm test --silent)
+fi
+echo "test: all passed"
