@@ -29,8 +29,9 @@ case "${1:-}" in
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
         start >&2 || { tail -20 "$dir/server.log" >&2; exit 1; }
     fi
-    as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='medisecure_test'" |
-      grep -q 1 || as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres medisecure_test
+    # A new, empty test database at every start.
+    as_pg "$bin/dropdb" -h 127.0.0.1 -p "$port" -U postgres --if-exists medisecure_test
+    as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres medisecure_test
     echo "postgresql://postgres@127.0.0.1:$port/medisecure_test"
     ;;
   stop)

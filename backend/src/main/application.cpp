@@ -72,22 +72,11 @@ std::unique_ptr<db::Database> open_database(const config::Config& cfg, const std
 
 /// Brings one database to the binary's schema version, or refuses.
 void ensure_schema(db::Database& db, const std::string& context, bool migrate) {
-    db::Migrator m(db, context);
-    auto st = m.state();
-    for (const auto& p : st.problems) throw StartupError(p);
-    if (st.ahead())
-        throw StartupError("database." + context + " has schema version " + std::to_string(st.current) +
-                           ", newer than this binary's " + std::to_string(st.latest) + ": upgrade MediSecure");
-    if (st.behind()) {
-        if (st.current == 0 || migrate) {
-            int n = m.migrate();
-            log::info(st.current == 0 ? "db.schema_created" : "db.schema_migrated",
-                      {{"context", context}, {"applied", n}, {"version", st.latest}});
-        } else {
-            throw StartupError("database." + context + " has schema version " + std::to_string(st.current) +
-                               " but this binary needs " + std::to_string(st.latest) +
-                               ": run `medisecure migrate` or start with --migrate");
-        }
+    try {
+        auto done = db::Migrator(db, context).ensure(migrate);
+        log::info("db.schema", {{"context", context}, {"state", done}});
+    } catch (const std::runtime_error& e) {
+        throw StartupError(e.what());
     }
 }
 

@@ -56,6 +56,34 @@ Result<DbUrl> parse_url(std::string_view url) {
                          "database URL must start with sqlite: or postgresql://");
 }
 
+namespace {
+
+/// libpq accepts URIs and keyword/value strings; SOCI's own option parser mangles URIs (one
+/// without '=' gains a trailing "="). Normalise to quoted keyword/value pairs through libpq.
+std::string pg_conninfo(const std::string& target) {
+    char* err = nullptr;
+    PQconninfoOption* opts = PQconninfoParse(target.c_str(), &err);
+    if (!opts) {
+        std::string msg = err ? err : "invalid connection string";
+        if (err) PQfreemem(err);
+        throw std::runtime_error("postgresql connection string: " + msg);
+    }
+    std::string out;
+    for (auto* o = opts; o->keyword; ++o) {
+        if (!o->val || !*o->val) continue;
+        std::string v;
+        for (const char* c = o->val; *c; ++c) {
+            if (*c == '\\' || *c == '\'') v += '\\';
+            v += *c;
+        }
+        out += (out.empty() ? "" : " ") + std::string(o->keyword) + "='" + v + "'";
+    }
+    PQconninfoFree(opts);
+    return out;
+}
+
+}  // namespace
+
 Database::Database(DbUrl url, std::size_t pool_size)
     : url_(std::move(url)), size_(pool_size == 0 ? 1 : pool_size),
       pool_(std::make_unique<soci::connection_pool>(size_)) {
@@ -75,7 +103,7 @@ Database::Database(DbUrl url, std::size_t pool_size)
             s << "PRAGMA busy_timeout=10000";
             s << "PRAGMA temp_store=MEMORY";
         } else {
-            s.open(soci::postgresql, url_.target);
+            s.open(soci::postgresql, pg_conninfo(url_.target));
         }
     }
 }

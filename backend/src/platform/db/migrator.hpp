@@ -41,11 +41,17 @@ struct SchemaState {
 class Migrator {
 public:
     Migrator(Database& db, std::string context);
+    /// With an explicit migration list (tests).
+    Migrator(Database& db, std::string context, std::vector<Migration> migrations);
     /// Reads the applied versions without changing anything.
     SchemaState state();
     /// Applies pending migrations, each in its own transaction; returns how many ran.
     /// On PostgreSQL an advisory lock keeps concurrent instances from migrating twice.
     int migrate();
+    /// The start-up rule: a fresh database is created; an older schema is upgraded only when
+    /// `allow_migrate`; a newer or modified one is refused. Returns what was done; throws
+    /// std::runtime_error with the reason when refusing.
+    std::string ensure(bool allow_migrate);
 
 private:
     bool table_exists(soci::session& sql);

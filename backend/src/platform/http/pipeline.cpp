@@ -319,7 +319,8 @@ Result<void> Pipeline::parse_body(Request& req, const Route& route) {
 void Pipeline::check_response(const Request& req, Response& resp) {
     if (resp.content_type != "application/json" || !req.route) return;
     for (const auto& doc : req.route->responses) {
-        if (doc.status != resp.status || !doc.schema) continue;
+        if (doc.status != resp.status) continue;
+        if (!doc.schema) return;
         boost::system::error_code ec;
         auto v = json::parse(resp.body, ec);
         std::vector<FieldIssue> issues;

@@ -32,8 +32,13 @@ void Router::add(Route r) {
     for (const auto& s : segs)
         if (s.front() == '{' && (s.back() != '}' || s.size() < 3))
             throw std::logic_error("malformed route template: " + r.path);
+    auto shape = [](const std::vector<std::string>& v) {
+        std::vector<std::string> out;
+        for (const auto& s : v) out.push_back(s.front() == '{' ? "{}" : s);
+        return out;
+    };
     for (std::size_t i = 0; i < routes_.size(); ++i)
-        if (routes_[i].method == r.method && segments_[i] == segs)
+        if (routes_[i].method == r.method && shape(segments_[i]) == shape(segs))
             throw std::logic_error("duplicate route: " + r.path);
     if (!r.handler) throw std::logic_error("route without handler: " + r.path);
     routes_.push_back(std::move(r));

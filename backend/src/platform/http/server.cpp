@@ -14,6 +14,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
+#include <limits>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -132,6 +134,7 @@ asio::awaitable<void> HttpServer::Impl::write(Connection& conn, Request& req, Re
 asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn,
                                                 std::list<std::weak_ptr<Connection>>::iterator self) {
     beast::flat_buffer buffer;
+    bool linger = false;  // a rejected request left unread bytes behind
     std::string peer;
     {
         boost::system::error_code ec;
@@ -143,23 +146,28 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
             if (draining.load()) break;
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
-            parser.body_limit(opt.body_limit);
+            // The body limit depends on the route, known only after the header: Beast would
+            // otherwise refuse a large Content-Length while still reading the header.
+            parser.body_limit(std::numeric_limits<std::uint64_t>::max());
             conn->busy = false;
             conn->stream.expires_after(buffer.size() > 0 ? opt.read_timeout : opt.idle_timeout);
             auto [ec, n] = co_await bhttp::async_read_header(conn->stream, buffer, parser, tuple_awaitable);
             conn->busy = true;
             if (ec) {
-                if (ec == bhttp::error::header_limit || ec == bhttp::error::bad_method ||
+                if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit || ec == bhttp::error::bad_method ||
                     ec == bhttp::error::bad_target || ec == bhttp::error::bad_version ||
                     ec == bhttp::error::bad_field || ec == bhttp::error::bad_value ||
                     ec == bhttp::error::bad_line_ending) {
                     Request req;
                     req.client_ip = peer;
-                    Response resp = ec == bhttp::error::header_limit
-                                        ? pipeline.reject(req, {ErrorKind::payload_too_large, "headers_too_large",
-                                                                "The request headers are too large."})
-                                        : pipeline.reject(req, bad_request("malformed_http", "The request is not valid HTTP/1.1."));
+                    Response resp =
+                        ec == bhttp::error::header_limit
+                            ? pipeline.reject(req, {ErrorKind::payload_too_large, "headers_too_large", "The request headers are too large."})
+                        : ec == bhttp::error::body_limit
+                            ? pipeline.reject(req, {ErrorKind::payload_too_large, "payload_too_large", "The request body is too large."})
+                            : pipeline.reject(req, bad_request("malformed_http", "The request is not valid HTTP/1.1."));
                     if (ec == bhttp::error::header_limit) resp.status = 431;
+                    linger = true;
                     co_await write(*conn, req, resp, false);
                     pipeline.finish(req, resp, std::chrono::steady_clock::now() - req.received_at);
                 }
@@ -222,6 +230,7 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
             if (early) {
                 // The rest of the body was not read: the connection cannot be reused.
                 keep_alive = false;
+                linger = !parser.is_done();
                 resp = pipeline.reject(req, *early);
                 if (early->kind == ErrorKind::payload_too_large) resp.headers.set("Connection", "close");
             } else {
@@ -261,6 +270,19 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
     }
     boost::system::error_code ignored;
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (linger) {
+        // Closing with unread input makes the kernel send a reset that can destroy the error
+        // response before the client reads it; drain a bounded amount first (as nginx's
+        // lingering_close does).
+        std::array<char, 16384> sink;
+        std::size_t drained = 0;
+        conn->stream.expires_after(std::chrono::seconds(2));
+        while (drained < 16 * 1024 * 1024) {
+            auto [ec, n] = co_await conn->stream.async_read_some(asio::buffer(sink), tuple_awaitable);
+            if (ec) break;
+            drained += n;
+        }
+    }
     conn->stream.socket().close(ignored);
     {
         std::lock_guard lock(conns_mu);

@@ -218,6 +218,8 @@ bool validate(const Schema& s, const json::value& v, std::vector<FieldIssue>& ou
                 validate(*n.values, kv.value(), out, path + "/" + escape_pointer(kv.key()));
             break;
         }
+        if (n.min_items && obj.size() < *n.min_items)
+            issue(out, path, "too_few_fields", "must contain at least " + std::to_string(*n.min_items) + " field(s)");
         for (const auto& p : n.properties) {
             auto it = obj.find(p.name);
             if (it == obj.end()) {
@@ -285,6 +287,7 @@ json::value to_json_schema(const Schema& s, json::object& components) {
             }
             o["properties"] = std::move(props);
             if (!required.empty()) o["required"] = std::move(required);
+            if (n.min_items) o["minProperties"] = *n.min_items;
             o["additionalProperties"] = false;
         }
     }

@@ -43,7 +43,7 @@ public:
     Schema enumeration(std::vector<std::string> values) const;
     Schema minimum(double v) const;
     Schema maximum(double v) const;
-    Schema min_items(std::size_t n) const;
+    Schema min_items(std::size_t n) const;  // on objects: the fewest properties (minProperties)
     Schema max_items(std::size_t n) const;
     Schema nullable() const;
     Schema multiline() const;  // strings may hold newlines and tabs

@@ -2,6 +2,7 @@
 #include "platform/metrics/metrics.hpp"
 
 #include <cmath>
+#include <charconv>
 #include <cstdio>
 #include <stdexcept>
 
@@ -82,8 +83,8 @@ namespace {
 std::string fmt_double(double v) {
     if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest form that reads back exactly
+    return ec == std::errc{} ? std::string(buf, end) : std::string("NaN");
 }
 std::string series(const std::string& name, const std::string& labels, const std::string& extra = "") {
     std::string l = labels;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "contexts/audit/domain/audit_record.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace medisecure::audit {
@@ -100,13 +101,14 @@ VerifyReport verify_chain(const std::vector<AuditRecord>& r,
         } else if (i == 0 && r[i].seq != 1) {
             add(ProblemKind::renumbered, r[i].seq, "the first record is numbered " + std::to_string(r[i].seq));
         }
-        if (!sealed[i] && !explained[i]) {
-            // An inserted record is reported when its successor is examined; any other record
-            // whose seal fails had its content changed.
+    }
+    // Seals after links: a record found to be inserted is not also reported as edited.
+    for (std::size_t i = 0; i < n; ++i)
+        if (!sealed[i] && !explained[i])
             add(ProblemKind::edited, r[i].seq,
                 "record " + std::to_string(r[i].seq) + " was edited: its content no longer matches its seal");
-        }
-    }
+    std::stable_sort(rep.problems.begin(), rep.problems.end(),
+                     [](const ChainProblem& a, const ChainProblem& b) { return a.seq < b.seq; });
     if (head) {
         // The migration creates the genesis head before any key exists.
         bool genesis = head->seq == 0 && head->mac.empty() && head->hash == kGenesis;

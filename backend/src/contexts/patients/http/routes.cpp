@@ -28,7 +28,9 @@ std::vector<std::string> statuses() { return {"provisional", "recovered", "valid
 
 Schema name_s() { return Schema::string().min_length(1).max_length(100); }
 Schema text_s(std::size_t max) { return Schema::string().max_length(max); }
-Schema phone_s() { return Schema::string().pattern(R"(^\+?[0-9 .()-]{6,20}$)").example("+33 6 12 34 56 78"); }
+Schema phone_s() {
+    return Schema::string().pattern(R"(^(\+?[0-9 .()-]{6,20})?$)").describe("Empty when unknown").example("+33 6 12 34 56 78");
+}
 
 const Schema& address_s() {
     static const Schema s = Schema::named(
@@ -369,8 +371,8 @@ void add_routes(http::Router& router, PatientService& service) {
                    {"nir", ParamIn::query, Schema::string().max_length(21), false, "Exact NIR"},
                    {"include_archived", ParamIn::query, Schema::boolean(), false, "Also archived records"},
                    {"cursor", ParamIn::query, Schema::string().max_length(400), false, "From a previous page"},
-                   {"limit", ParamIn::query, Schema::integer().minimum(1).maximum(PatientService::kMaxPageSize), false,
-                    "Page size (default 20, at most 100)"}},
+                   {"limit", ParamIn::query, Schema::integer().minimum(1), false,
+                    "Page size (default 20; larger values are capped at 100)"}},
         .responses = {{200, "A page of matches",
                        Schema::named("PatientPage", Schema::object({req("items", Schema::array(summary_s())),
                                                                     req("next_cursor", Schema::string().nullable())}))}},

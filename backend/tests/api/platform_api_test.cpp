@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: Apache-2.0
+// Transport and platform behaviour over real HTTP: health, metrics, OpenAPI, docs, headers,
+// limits, rate limiting, graceful shutdown, failing closed, static files.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <future>
+#include <set>
+
+#include "test_app.hpp"
+
+using namespace medisecure;
+using namespace medisecure::testkit;
+namespace json = boost::json;
+
+TEST(PlatformApi, HealthAndReadiness) {
+    TestApp app;
+    auto c = app.client();
+    auto live = c.get("/health/live");
+    EXPECT_EQ(live.status, 200);
+    EXPECT_EQ(live.json().at("status"), "live");
+    auto ready = c.get("/health/ready");
+    EXPECT_EQ(ready.status, 200);
+    EXPECT_EQ(ready.json().at("checks").at("database:patients"), "ok");
+    EXPECT_EQ(ready.json().at("checks").at("audit_writer"), "ok");
+}
+
+TEST(PlatformApi, MetricsInPrometheusFormat) {
+    TestApp app;
+    auto c = app.client();
+    c.bearer = app.admin().token;
+    c.get("/api/v1/auth/me");
+    (void)app.client().post("/api/v1/auth/login", R"({"email":"x@y.fr","password":"wrong password"})");
+    auto m = c.get("/metrics");
+    EXPECT_EQ(m.status, 200);
+    EXPECT_NE(m.header("content-type").find("text/plain"), std::string::npos);
+    for (const char* family :
+         {"medisecure_http_requests_total{method=\"GET\",route=\"/api/v1/auth/me\",status=\"200\"}",
+          "medisecure_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/auth/me\",le=\"0.005\"}",
+          "medisecure_http_in_flight_requests", "medisecure_worker_queue_depth", "medisecure_db_pool_in_use{context=\"patients\"}",
+          "medisecure_login_failures_total 1", "medisecure_audit_records_written_total"})
+        EXPECT_NE(m.body.find(family), std::string::npos) << family;
+}
+
+TEST(PlatformApi, MetricsTokenWhenConfigured) {
+    TestApp app([](config::Config& c) { c.metrics_token = "scrape-token-123456"; });
+    auto c = app.client();
+    EXPECT_EQ(c.get("/metrics").status, 401);
+    EXPECT_EQ(c.get("/metrics", {"Authorization: Bearer scrape-token-123456"}).status, 200);
+}
+
+TEST(PlatformApi, OpenApiDocumentsEveryRoute) {
+    TestApp app;
+    auto r = app.client().get("/openapi.json");
+    ASSERT_EQ(r.status, 200);
+    auto doc = r.json().as_object();
+    EXPECT_EQ(doc.at("openapi"), "3.1.0");
+    std::set<std::string> ids;
+    int operations = 0;
+    for (const auto& [path, item] : doc.at("paths").as_object()) {
+        for (const auto& [method, op] : item.as_object()) {
+            ++operations;
+            const auto& o = op.as_object();
+            EXPECT_FALSE(o.at("summary").as_string().empty()) << path;
+            EXPECT_TRUE(ids.insert(std::string(o.at("operationId").as_string())).second) << "duplicate operationId";
+            const auto& responses = o.at("responses").as_object();
+            EXPECT_TRUE(responses.contains("500")) << path;
+            bool has_success = false;
+            for (const auto& [status, _] : responses) has_success |= status.front() == '2';
+            EXPECT_TRUE(has_success) << method << " " << path;
+            if (path.find('{') != std::string::npos) {
+                EXPECT_TRUE(responses.contains("404")) << path;
+            }
+            if (o.contains("requestBody")) {
+                EXPECT_TRUE(responses.contains("422") || responses.contains("400")) << path;
+            }
+            if (!o.at("security").as_array().empty()) {
+                EXPECT_TRUE(responses.contains("401")) << path;
+            }
+        }
+    }
+    EXPECT_GE(operations, 20);
+    auto schemas = doc.at("components").at("schemas").as_object();
+    for (const char* s : {"Problem", "Patient", "PatientInput", "User", "SignIn", "AuditRecord"})
+        EXPECT_TRUE(schemas.contains(s)) << s;
+    // The served document is the one the binary writes for the web application's types.
+    EXPECT_EQ(json::parse(app.app().openapi_json()), r.json());
+}
+
+TEST(PlatformApi, DocsUseTheLocalSwaggerUi) {
+    TestApp app([](config::Config& c) {
+        // The repository's own copy, installed by scripts/npm-deps.sh.
+        c.swagger_ui_dir = std::string(MEDISECURE_SOURCE_DIR) + "/../frontend/node_modules/swagger-ui-dist";
+    });
+    auto c = app.client();
+    auto index = c.get("/docs/");
+    ASSERT_EQ(index.status, 200);
+    EXPECT_NE(index.body.find("/docs/swagger-ui-bundle.js"), std::string::npos);
+    EXPECT_EQ(index.body.find("<script>"), std::string::npos);  // no inline script under the CSP
+    EXPECT_EQ(c.get("/docs").status, 308);
+    auto bundle = c.get("/docs/swagger-ui-bundle.js");
+    EXPECT_EQ(bundle.status, 200);
+    EXPECT_GT(bundle.body.size(), 100000u);
+    EXPECT_NE(c.get("/docs/medisecure-init.js").body.find("/openapi.json"), std::string::npos);
+}
+
+TEST(PlatformApi, SecurityHeadersOnEveryResponse) {
+    TestApp app;
+    auto c = app.client();
+    for (const auto& r : {c.get("/health/live"), c.get("/api/v1/nowhere"), c.get("/api/v1/auth/me")}) {
+        EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
+        EXPECT_EQ(r.header("x-frame-options"), "DENY");
+        EXPECT_EQ(r.header("referrer-policy"), "no-referrer");
+        EXPECT_EQ(r.header("cache-control"), "no-store");
+        EXPECT_NE(r.header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos);
+        EXPECT_NE(r.header("strict-transport-security").find("max-age="), std::string::npos);
+        EXPECT_FALSE(r.header("x-request-id").empty());
+    }
+}
+
+TEST(PlatformApi, RequestIdIsAcceptedOrGenerated) {
+    TestApp app;
+    auto c = app.client();
+    EXPECT_EQ(c.get("/health/live", {"X-Request-Id: trace-abc-1"}).header("x-request-id"), "trace-abc-1");
+    auto generated = c.get("/api/v1/nowhere");
+    EXPECT_EQ(generated.header("x-request-id").size(), 36u);
+    EXPECT_NE(generated.body.find(generated.header("x-request-id")), std::string::npos);  // problem instance
+}
+
+TEST(PlatformApi, NotFoundAndMethodNotAllowedAreProblems) {
+    TestApp app;
+    auto c = app.client();
+    auto nf = c.get("/api/v1/nowhere");
+    EXPECT_EQ(nf.status, 404);
+    EXPECT_EQ(nf.header("content-type"), "application/problem+json");
+    auto na = c.request("PUT", "/api/v1/patients", "{}");
+    EXPECT_EQ(na.status, 405);
+    EXPECT_NE(na.header("allow").find("GET"), std::string::npos);
+    EXPECT_EQ(c.request("TRACE", "/api/v1/patients").status, 405);
+}
+
+TEST(PlatformApi, OversizedBodiesAre413AndOversizedHeaders431) {
+    TestApp app([](config::Config& c) { c.max_body_bytes = 64 * 1024; });
+    auto c = app.client();
+    std::string big = R"({"email":"a@b.fr","password":")" + std::string(200 * 1024, 'x') + "\"}";
+    auto r = c.post("/api/v1/auth/login", big);
+    EXPECT_EQ(r.status, 413);
+    EXPECT_EQ(r.code(), "payload_too_large");
+    auto h = c.get("/health/live", {"X-Big: " + std::string(32 * 1024, 'h')});
+    EXPECT_EQ(h.status, 431);
+    // The server is still fine afterwards.
+    EXPECT_EQ(app.client().get("/health/live").status, 200);
+}
+
+TEST(PlatformApi, RateLimitAnswers429WithRetryAfter) {
+    TestApp app([](config::Config& c) {
+        c.rate_ip_per_s = 1;
+        c.rate_ip_burst = 5;
+    });
+    auto c = app.client();
+    c.bearer = app.admin().token;
+    int ok = 0, limited = 0;
+    std::string retry;
+    for (int i = 0; i < 12; ++i) {
+        auto r = c.get("/api/v1/auth/me");
+        if (r.status == 200) ++ok;
+        if (r.status == 429) {
+            ++limited;
+            retry = r.header("retry-after");
+            EXPECT_EQ(r.code(), "rate_limited");
+        }
+    }
+    EXPECT_LE(ok, 6);
+    EXPECT_GE(limited, 6);
+    EXPECT_FALSE(retry.empty());
+    EXPECT_EQ(c.get("/health/live").status, 200);  // health checks are never limited
+}
+
+TEST(PlatformApi, LoginHasItsOwnStricterBudget) {
+    TestApp app([](config::Config& c) {
+        c.rate_auth_per_s = 0.1;
+        c.rate_auth_burst = 4;  // the test application's own admin sign-in takes the first
+    });
+    auto c = app.client();
+    std::vector<long> statuses;
+    for (int i = 0; i < 5; ++i) statuses.push_back(c.post("/api/v1/auth/login", R"({"email":"a@b.fr","password":"nope nope"})").status);
+    EXPECT_EQ(statuses, (std::vector<long>{401, 401, 401, 429, 429}));
+}
+
+TEST(PlatformApi, GracefulShutdownFinishesInFlightRequests) {
+    // Production Argon2 parameters make a sign-in take long enough to be in flight.
+    TestApp app([](config::Config& c) {
+        c.argon2_memory_kib = 65536;
+        c.argon2_iterations = 4;
+    });
+    auto pending = std::async(std::launch::async, [&] {
+        auto c = app.client();
+        return c.post("/api/v1/auth/login", R"({"email":"nobody@x.fr","password":"some long password"})");
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    auto t0 = std::chrono::steady_clock::now();
+    app.stop();
+    auto r = pending.get();
+    EXPECT_EQ(r.status, 401);  // answered, not cut off
+    EXPECT_EQ(r.header("connection"), "close");
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+}
+
+TEST(PlatformApi, ReadsFailClosedWhenTheAuditStoreIsDown) {
+    TestApp app;
+    auto id = app.patient("Zoé", "Bérard", "2001-02-03");
+    auto c = app.client();
+    c.bearer = app.admin().token;
+    ASSERT_EQ(c.get("/api/v1/patients/" + id).status, 200);
+    // Sabotage the audit store from outside, as a full disk or a lost volume would.
+    auto url = db::parse_url(app.config().database_url("audit"));
+    db::Database raw(*url, 1);
+    raw.write([](soci::session& sql) { sql << "ALTER TABLE audit_log RENAME TO audit_log_moved"; });
+    auto r = c.get("/api/v1/patients/" + id);
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.code(), "audit_unavailable");
+    EXPECT_EQ(r.body.find("Bérard"), std::string::npos);  // the data did not leave
+    EXPECT_EQ(c.get("/health/ready").status, 503);
+    raw.write([](soci::session& sql) { sql << "ALTER TABLE audit_log_moved RENAME TO audit_log"; });
+    EXPECT_EQ(c.get("/api/v1/patients/" + id).status, 200);
+}
+
+TEST(PlatformApi, ServesTheWebApplicationWithClientSideRoutes) {
+    TempDir web;
+    std::filesystem::create_directories(web.path() / "assets");
+    std::ofstream(web.file("index.html")) << "<!doctype html><title>MediSecure</title>";
+    std::ofstream(web.file("assets/app-3f2a1b.js")) << "console.log(1)";
+    TestApp app([&](config::Config& c) { c.static_dir = web.path().string(); });
+    auto c = app.client();
+    auto index = c.get("/");
+    EXPECT_EQ(index.status, 200);
+    EXPECT_NE(index.header("content-type").find("text/html"), std::string::npos);
+    EXPECT_EQ(index.header("cache-control"), "no-cache");
+    EXPECT_EQ(c.get("/patients/0190/chart").body, index.body);  // the application shell
+    auto asset = c.get("/assets/app-3f2a1b.js");
+    EXPECT_NE(asset.header("cache-control").find("immutable"), std::string::npos);
+    auto again = c.get("/assets/app-3f2a1b.js", {"If-None-Match: " + asset.header("etag")});
+    EXPECT_EQ(again.status, 304);
+    EXPECT_EQ(c.get("/missing.js").status, 404);
+    EXPECT_EQ(c.get("/api/v1/unknown").status, 404);  // never the shell for the API
+}

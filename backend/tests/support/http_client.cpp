@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <boost/json.hpp>
+#include <stdexcept>
+
+namespace medisecure::testkit {
+
+namespace {
+std::size_t on_body(char* p, std::size_t size, std::size_t n, void* user) {
+    static_cast<std::string*>(user)->append(p, size * n);
+    return size * n;
+}
+std::size_t on_header(char* p, std::size_t size, std::size_t n, void* user) {
+    auto* r = static_cast<HttpResult*>(user);
+    std::string line(p, size * n);
+    if (line.rfind("HTTP/", 0) == 0) r->headers.clear();  // a new response (after 100 Continue)
+    auto colon = line.find(':');
+    if (colon != std::string::npos) {
+        std::string name = line.substr(0, colon);
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
+        while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+        r->headers.emplace(name, value);
+    }
+    return size * n;
+}
+}  // namespace
+
+std::string HttpResult::header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+}
+
+std::vector<std::string> HttpResult::all(const std::string& name) const {
+    std::vector<std::string> out;
+    auto [b, e] = headers.equal_range(name);
+    for (auto it = b; it != e; ++it) out.push_back(it->second);
+    return out;
+}
+
+const boost::json::value& HttpResult::json() const {
+    if (!parsed_) {
+        boost::system::error_code ec;
+        auto v = boost::json::parse(body, ec);
+        if (ec) throw std::runtime_error("response is not JSON: " + body.substr(0, 200));
+        parsed_ = std::move(v);
+    }
+    return *parsed_;
+}
+
+std::string HttpResult::code() const {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    if (ec || !v.is_object()) return {};
+    auto* c = v.as_object().if_contains("code");
+    return c && c->is_string() ? std::string(c->as_string()) : std::string();
+}
+
+HttpClient::HttpClient(std::string base_url, bool cookies) : base_(std::move(base_url)), curl_(curl_easy_init()) {
+    if (!curl_) throw std::runtime_error("curl_easy_init failed");
+    if (cookies) curl_easy_setopt(static_cast<CURL*>(curl_), CURLOPT_COOKIEFILE, "");
+}
+
+HttpClient::~HttpClient() {
+    if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+HttpResult HttpClient::request(const std::string& method, const std::string& path, const std::string& body,
+                               std::vector<std::string> headers, const std::string& content_type) {
+    CURL* c = static_cast<CURL*>(curl_);
+    HttpResult r;
+    std::string url = base_ + path;
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+    curl_easy_setopt(c, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT") {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+        if (!content_type.empty()) headers.push_back("Content-Type: " + content_type);
+    } else {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+    }
+    if (!bearer.empty()) headers.push_back("Authorization: Bearer " + bearer);
+    headers.push_back("Expect:");  // no 100-continue round trip unless a test asks for it
+    curl_slist* list = nullptr;
+    for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(list);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, nullptr);
+    if (rc != CURLE_OK) throw std::runtime_error(std::string("HTTP request failed: ") + curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    return r;
+}
+
+std::string HttpClient::cookie(const std::string& name) {
+    CURL* c = static_cast<CURL*>(curl_);
+    curl_slist* cookies = nullptr;
+    curl_easy_getinfo(c, CURLINFO_COOKIELIST, &cookies);
+    std::string value;
+    for (auto* n = cookies; n; n = n->next) {
+        // Netscape format: domain, flag, path, secure, expiry, name, value (tab-separated)
+        std::string line = n->data;
+        std::vector<std::string> parts;
+        std::size_t start = 0;
+        for (std::size_t i = 0; i <= line.size(); ++i)
+            if (i == line.size() || line[i] == '\t') {
+                parts.push_back(line.substr(start, i - start));
+                start = i + 1;
+            }
+        if (parts.size() >= 7 && parts[5] == name) value = parts[6];
+    }
+    curl_slist_free_all(cookies);
+    return value;
+}
+
+std::string url_encode(const std::string& s) {
+    char* e = curl_easy_escape(nullptr, s.c_str(), static_cast<int>(s.size()));
+    std::string out = e ? e : "";
+    curl_free(e);
+    return out;
+}
+
+}  // namespace medisecure::testkit

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "test_app.hpp"
+
+#include <boost/json.hpp>
+
+#include "platform/log/log.hpp"
+
+namespace medisecure::testkit {
+namespace json = boost::json;
+
+config::Config TestApp::test_config(const TempDir& dir) {
+    auto r = config::load(std::nullopt, {}, [](const std::string&) { return std::nullopt; });
+    config::Config c = r.config;
+    c.data_dir = dir.path().string();
+    c.listen_host = "127.0.0.1";
+    c.listen_port = 0;
+    c.io_threads = 1;
+    c.worker_threads = 4;
+    c.db_pool_size = 6;
+    // Cheap hashes keep the suite fast; production parameters are tested in the crypto tests.
+    c.argon2_memory_kib = 1024;
+    c.argon2_iterations = 1;
+    c.rate_ip_per_s = 0;
+    c.rate_user_per_s = 0;
+    c.rate_auth_per_s = 0;
+    c.log_level = "warn";
+    c.static_dir = dir.file("no-static");
+    c.swagger_ui_dir = dir.file("no-swagger");
+    config::resolve_secrets(c);
+    return c;
+}
+
+TestApp::TestApp(std::function<void(config::Config&)> tweak) {
+    log::setup(log::Level::warn, true);
+    auto c = test_config(dir_);
+    if (tweak) tweak(c);
+    AppOptions opts;
+    opts.handle_signals = false;
+    opts.validate_responses = true;
+    app_ = std::make_unique<Application>(c, opts);
+    auto port = app_->listen();
+    base_ = "http://127.0.0.1:" + std::to_string(port);
+    thread_ = std::thread([this] { app_->run(); });
+    const auto& boot = app_->bootstrap_admin();
+    if (!boot) throw std::runtime_error("no bootstrap administrator");
+    admin_.email = boot->email;
+    admin_.password = boot->password;
+    admin_.role = Role::admin;
+    admin_.token = login(admin_.email, admin_.password);
+}
+
+TestApp::~TestApp() { stop(); }
+
+void TestApp::stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    app_->stop();
+    if (thread_.joinable()) thread_.join();
+}
+
+std::string TestApp::login(const std::string& email, const std::string& password) {
+    HttpClient c(base_);
+    auto r = c.post("/api/v1/auth/login", json::serialize(json::object{{"email", email}, {"password", password}}));
+    if (r.status != 200) throw std::runtime_error("login failed (" + std::to_string(r.status) + "): " + r.body);
+    return std::string(r.json().at("access_token").as_string());
+}
+
+Account TestApp::user(Role role, const std::string& patient_id) {
+    Account a;
+    a.role = role;
+    a.email = std::string(to_string(role)) + std::to_string(++counter_) + "@test.example.org";
+    a.password = "correct horse battery " + std::to_string(counter_);
+    a.patient_id = patient_id;
+    HttpClient c(base_);
+    c.bearer = admin_.token;
+    json::object body{{"email", a.email}, {"display_name", "Test " + std::string(to_string(role)) + " " + std::to_string(counter_)},
+                      {"role", to_string(role)}, {"password", a.password}};
+    if (!patient_id.empty()) body["patient_id"] = patient_id;
+    auto r = c.post("/api/v1/users", json::serialize(body));
+    if (r.status != 201) throw std::runtime_error("user creation failed (" + std::to_string(r.status) + "): " + r.body);
+    a.id = std::string(r.json().at("user").at("id").as_string());
+    a.token = login(a.email, a.password);
+    return a;
+}
+
+std::string TestApp::patient(const std::string& first, const std::string& last, const std::string& birth_date,
+                             const std::string& extra_json) {
+    HttpClient c(base_);
+    c.bearer = admin_.token;
+    json::object body{{"first_name", first}, {"last_name", last}, {"sex", "female"}, {"birth_date", birth_date}};
+    if (!extra_json.empty()) {
+        json::value extra = json::parse(extra_json);  // kept alive for the loop
+        for (auto& kv : extra.as_object()) body[kv.key()] = kv.value();
+    }
+    auto r = c.post("/api/v1/patients?allow_duplicate=true", json::serialize(body));
+    if (r.status != 201) throw std::runtime_error("patient creation failed (" + std::to_string(r.status) + "): " + r.body);
+    return std::string(r.json().at("id").as_string());
+}
+
+}  // namespace medisecure::testkit

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "test_support.hpp"
+
+#include <cstdlib>
+
+#include "core/random.hpp"
+#include "platform/db/migrator.hpp"
+
+namespace medisecure::testkit {
+
+TempDir::TempDir() {
+    std::uint64_t r = random_u64();
+    path_ = std::filesystem::temp_directory_path() / ("medisecure-test-" + to_hex(&r, sizeof r));
+    std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+std::unique_ptr<db::Database> sqlite_database(const TempDir& dir, const std::string& context, std::size_t pool) {
+    auto url = db::parse_url("sqlite:" + dir.file(context + ".db"));
+    auto db = std::make_unique<db::Database>(*url, pool);
+    db::Migrator(*db, context).migrate();
+    return db;
+}
+
+std::string postgres_dsn() {
+    const char* v = std::getenv("MEDISECURE_TEST_PG_DSN");
+    return v ? std::string(v) : std::string();
+}
+
+bool ci() {
+    const char* v = std::getenv("CI");
+    return v && std::string(v) == "true";
+}
+
+std::string postgres_schema_url() {
+    // A fresh schema per database, so tests (and test binaries running in parallel) never see
+    // each other's tables; the test server's database is recreated at every run.
+    std::uint64_t r = random_u64();
+    std::string schema = "t_" + to_hex(&r, sizeof r);
+    {
+        auto admin = db::parse_url(postgres_dsn());
+        db::Database a(*admin, 1);
+        a.read([&](soci::session& sql) { a.exec_script(sql, "CREATE SCHEMA " + schema); });
+    }
+    std::string url = postgres_dsn();
+    url += url.find('?') == std::string::npos ? "?" : "&";
+    return url + "options=-c%20search_path%3D" + schema;
+}
+
+std::unique_ptr<db::Database> postgres_database(const std::string& context, std::size_t pool) {
+    auto url = db::parse_url(postgres_schema_url());
+    auto db = std::make_unique<db::Database>(*url, pool);
+    db::Migrator(*db, context).migrate();
+    return db;
+}
+
+void RecordingAuditTrail::record(const Caller& caller, audit::AuditEntry entry) {
+    std::lock_guard lock(mu_);
+    entries_.emplace_back(caller, std::move(entry));
+}
+
+std::vector<std::pair<Caller, audit::AuditEntry>> RecordingAuditTrail::entries() const {
+    std::lock_guard lock(mu_);
+    return entries_;
+}
+
+std::size_t RecordingAuditTrail::count(const std::string& action, audit::Outcome outcome) const {
+    std::lock_guard lock(mu_);
+    std::size_t n = 0;
+    for (const auto& [c, e] : entries_)
+        if (e.action == action && e.outcome == outcome) ++n;
+    return n;
+}
+
+void RecordingAuditTrail::clear() {
+    std::lock_guard lock(mu_);
+    entries_.clear();
+}
+
+Caller caller_of(Role role, std::string user_id, std::string patient_id) {
+    Caller c;
+    c.user_id = std::move(user_id);
+    c.role = role;
+    c.patient_id = std::move(patient_id);
+    c.request_id = "req-test";
+    c.client_ip = "127.0.0.1";
+    return c;
+}
+
+}  // namespace medisecure::testkit

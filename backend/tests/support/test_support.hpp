@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+// Helpers shared by the test binaries: temporary directories, real databases on demand, and a
+// recording audit trail for use-case tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "contexts/audit/app/audit_trail.hpp"
+#include "platform/db/database.hpp"
+
+namespace medisecure::testkit {
+
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    const std::filesystem::path& path() const { return path_; }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+/// A migrated SQLite database of `context` in a fresh file.
+std::unique_ptr<db::Database> sqlite_database(const TempDir& dir, const std::string& context, std::size_t pool = 4);
+
+/// The PostgreSQL URL from MEDISECURE_TEST_PG_DSN, or empty.
+std::string postgres_dsn();
+/// A URL whose sessions use a new, empty schema of the test database.
+std::string postgres_schema_url();
+/// A migrated database of `context` in a new schema.
+std::unique_ptr<db::Database> postgres_database(const std::string& context, std::size_t pool = 4);
+
+/// True under CI=true, where a missing server fails instead of skipping.
+bool ci();
+
+/// Records entries; durable immediately.
+class RecordingAuditTrail final : public audit::AuditTrail {
+public:
+    void record(const Caller& caller, audit::AuditEntry entry) override;
+    std::vector<std::pair<Caller, audit::AuditEntry>> entries() const;
+    std::size_t count(const std::string& action, audit::Outcome outcome) const;
+    void clear();
+
+private:
+    mutable std::mutex mu_;
+    std::vector<std::pair<Caller, audit::AuditEntry>> entries_;
+};
+
+Caller caller_of(Role role, std::string user_id = "u-test", std::string patient_id = "");
+
+}  // namespace medisecure::testkit
+
+/// Skips (locally) or fails (CI) when no PostgreSQL is available.
+#define MS_REQUIRE_POSTGRES()                                                                         \
+    do {                                                                                              \
+        if (::medisecure::testkit::postgres_dsn().empty()) {                                          \
+            if (::medisecure::testkit::ci()) FAIL() << "MEDISECURE_TEST_PG_DSN is not set under CI"; \
+            GTEST_SKIP() << "no PostgreSQL: set MEDISECURE_TEST_PG_DSN (scripts/test.sh starts one)"; \
+        }                                                                                             \
+    } while (0)

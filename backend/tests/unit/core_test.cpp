@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <gtest/gtest.h>
+
+#include "core/caller.hpp"
+#include "core/error.hpp"
+#include "core/random.hpp"
+#include "core/text.hpp"
+#include "core/time.hpp"
+
+using namespace medisecure;
+
+TEST(Fold, RemovesAccentsAndCase) {
+    EXPECT_EQ(fold("Hélène"), "helene");
+    EXPECT_EQ(fold("HÉLÈNE"), "helene");
+    EXPECT_EQ(fold("Françoise"), "francoise");
+    EXPECT_EQ(fold("Lebœuf"), "leboeuf");
+    EXPECT_EQ(fold("Æsir"), "aesir");
+    EXPECT_EQ(fold("Straße"), "strasse");
+    EXPECT_EQ(fold("Łukasz Żółć"), "lukasz zolc");
+    EXPECT_EQ(fold("Maëlys"), "maelys");
+}
+
+TEST(Fold, DecomposedAccentsFoldLikePrecomposed) {
+    // "He\u0301le\u0300ne": e + combining acute, e + combining grave
+    EXPECT_EQ(fold("He\xcc\x81le\xcc\x80ne"), "helene");
+}
+
+TEST(Fold, SeparatorsBecomeSingleSpaces) {
+    EXPECT_EQ(fold("  Jean-Pierre  O'Neil "), "jean pierre o neil");
+    EXPECT_EQ(fold("N\xe2\x80\x99" "Diaye"), "n diaye");  // typographic apostrophe
+    EXPECT_EQ(fold("de La Fontaine"), "de la fontaine");
+}
+
+TEST(Fold, KeepsOtherScripts) { EXPECT_EQ(fold("Ελένη"), "Ελένη"); }
+
+TEST(NameTokens, CompoundNamesAlsoJoined) {
+    auto t = name_tokens("Jean-Pierre");
+    EXPECT_EQ(t, (std::vector<std::string>{"jean", "jeanpierre", "pierre"}));
+    EXPECT_EQ(name_tokens("Dupont"), (std::vector<std::string>{"dupont"}));
+    EXPECT_TRUE(name_tokens("  ").empty());
+}
+
+TEST(QueryTerms, SplitsAndDeduplicates) {
+    EXPECT_EQ(query_terms("Dupont  MAR"), (std::vector<std::string>{"dupont", "mar"}));
+    EXPECT_EQ(query_terms("hélène helene"), (std::vector<std::string>{"helene"}));
+    EXPECT_TRUE(query_terms(" - ").empty());
+}
+
+TEST(Utf8, ValidityAndLength) {
+    EXPECT_TRUE(is_valid_utf8("Hélène"));
+    EXPECT_FALSE(is_valid_utf8("\xc3"));              // truncated
+    EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
+    EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // surrogate
+    EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
+    EXPECT_EQ(utf8_length("Hélène"), 6u);
+    EXPECT_TRUE(has_control_chars("a\x01"));
+    EXPECT_TRUE(has_control_chars("a\nb"));
+    EXPECT_FALSE(has_control_chars("a\nb", true));
+}
+
+TEST(Time, ParsesStrictDates) {
+    EXPECT_TRUE(parse_date("2024-02-29"));
+    EXPECT_FALSE(parse_date("2023-02-29"));
+    EXPECT_FALSE(parse_date("2024-13-01"));
+    EXPECT_FALSE(parse_date("2024-1-01"));
+    EXPECT_FALSE(parse_date("24-01-01x"));
+    EXPECT_EQ(format_date(*parse_date("0999-01-05")), "0999-01-05");
+}
+
+TEST(Time, ParsesInstantsWithOffsets) {
+    auto a = parse_instant("2026-03-29T01:30:00Z");
+    auto b = parse_instant("2026-03-29T03:30:00+02:00");
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(*a, *b);
+    EXPECT_EQ(format_instant(*parse_instant("2026-11-24T10:00:00.123456Z")), "2026-11-24T10:00:00.123Z");
+    EXPECT_FALSE(parse_instant("2026-11-24T10:00:00"));      // no zone
+    EXPECT_FALSE(parse_instant("2026-11-24T24:00:00Z"));
+    EXPECT_FALSE(parse_instant("2026-11-24T10:00:00.Z"));
+}
+
+TEST(Time, Age) {
+    auto birth = *parse_date("2000-06-15");
+    EXPECT_EQ(years_between(birth, *parse_date("2026-06-14")), 25);
+    EXPECT_EQ(years_between(birth, *parse_date("2026-06-15")), 26);
+}
+
+TEST(Uuid, V7IsOrderedAndWellFormed) {
+    SystemClock clock;
+    auto t = clock.now();
+    auto a = new_uuid_v7(t);
+    auto b = new_uuid_v7(t + std::chrono::milliseconds(2));
+    EXPECT_TRUE(is_uuid(a));
+    EXPECT_EQ(a[14], '7');
+    EXPECT_TRUE(a[19] == '8' || a[19] == '9' || a[19] == 'a' || a[19] == 'b');
+    EXPECT_LT(a, b);
+    EXPECT_NE(new_uuid_v7(t), new_uuid_v7(t));
+    EXPECT_FALSE(is_uuid("not-a-uuid"));
+}
+
+TEST(Errors, EveryKindIsInTheCatalogue) {
+    for (int k = static_cast<int>(ErrorKind::bad_request); k <= static_cast<int>(ErrorKind::internal); ++k)
+        EXPECT_FALSE(info(static_cast<ErrorKind>(k)).slug.empty());
+}
+
+TEST(Errors, ResultValueOnErrorThrows) {
+    Result<int> r = not_found("x", "missing");
+    EXPECT_FALSE(r);
+    EXPECT_THROW((void)r.value(), UnexpectedError);
+}
+
+TEST(Roles, ParseOnlyUserRoles) {
+    EXPECT_EQ(parse_role("doctor"), Role::doctor);
+    EXPECT_FALSE(parse_role("system"));
+    EXPECT_FALSE(parse_role("Doctor"));
+}

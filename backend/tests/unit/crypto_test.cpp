@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "core/random.hpp"
+#include "platform/crypto/digest.hpp"
+#include "platform/crypto/jwt.hpp"
+#include "platform/crypto/password_hasher.hpp"
+#include "platform/crypto/sealed_box.hpp"
+#include "platform/crypto/totp.hpp"
+
+using namespace medisecure;
+using namespace medisecure::crypto;
+
+TEST(Digest, KnownVectors) {
+    EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    // RFC 4231 test case 2
+    auto mac = hmac_sha256("Jefe", "what do ya want for nothing?");
+    EXPECT_EQ(to_hex(mac.data(), mac.size()), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(Encoding, Base64AndBase32RoundTrip) {
+    for (const std::string& s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\x10", 3)}) {
+        EXPECT_EQ(*base64url_decode(base64url_encode(s)), s);
+        EXPECT_EQ(*base64_decode(base64_encode(s)), s);
+        EXPECT_EQ(*base32_decode(base32_encode(s)), s);
+    }
+    EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+    EXPECT_EQ(base32_encode("foobar"), "MZXW6YTBOI");  // RFC 4648 vector, unpadded
+    EXPECT_FALSE(base64url_decode("a*b"));
+}
+
+TEST(Totp, Rfc6238Vectors) {
+    const std::string secret = "12345678901234567890";
+    // RFC 6238 appendix B (SHA-1), last 6 of the 8 digits.
+    EXPECT_EQ(hotp(secret, 59 / 30), "287082");
+    EXPECT_EQ(hotp(secret, 1111111109 / 30), "081804");
+    EXPECT_EQ(hotp(secret, 1111111111 / 30), "050471");
+    EXPECT_EQ(hotp(secret, 1234567890 / 30), "005924");
+    EXPECT_EQ(hotp(secret, 2000000000 / 30), "279037");
+    EXPECT_EQ(hotp(secret, 59 / 30, 8), "94287082");
+}
+
+TEST(Totp, WindowAndReplay) {
+    const std::string secret = "12345678901234567890";
+    std::int64_t now = 1111111111;
+    auto code = hotp(secret, static_cast<std::uint64_t>(now / 30 - 1));
+    auto step = totp_match(secret, code, now, 0);
+    ASSERT_TRUE(step);
+    EXPECT_FALSE(totp_match(secret, code, now, *step));  // never twice
+    EXPECT_FALSE(totp_match(secret, hotp(secret, static_cast<std::uint64_t>(now / 30 - 3)), now, 0));
+    EXPECT_FALSE(totp_match(secret, "12345", now, 0));
+}
+
+TEST(Jwt, SignsAndVerifies) {
+    JwtSigner s("k", "medisecure");
+    auto t = s.sign({{"sub", "u1"}, {"exp", 2000}});
+    auto v = s.verify(t, 1000);
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->at("sub"), "u1");
+    EXPECT_FALSE(s.verify(t, 2000));                              // expired
+    EXPECT_FALSE(JwtSigner("other", "medisecure").verify(t, 1000));  // wrong key
+    EXPECT_FALSE(JwtSigner("k", "elsewhere").verify(t, 1000));      // wrong issuer
+}
+
+TEST(Jwt, RefusesTamperingAndAlgorithmNone) {
+    JwtSigner s("k", "medisecure");
+    auto t = s.sign({{"sub", "u1"}, {"role", "patient"}, {"exp", 2000}});
+    auto dot = t.find('.');
+    auto dot2 = t.find('.', dot + 1);
+    // Same signature, payload claiming another role.
+    std::string forged_payload = base64url_encode(R"({"sub":"u1","role":"admin","exp":2000,"iss":"medisecure"})");
+    EXPECT_FALSE(s.verify(t.substr(0, dot + 1) + forged_payload + t.substr(dot2), 1000));
+    std::string none = base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + t.substr(dot + 1, dot2 - dot - 1) + ".";
+    EXPECT_FALSE(s.verify(none, 1000));
+    EXPECT_FALSE(s.verify("a.b", 1000));
+    EXPECT_FALSE(s.verify(std::string(5000, 'a'), 1000));
+}
+
+TEST(SealedBox, RoundTripBindsAssociatedData) {
+    SealedBox box(std::string(32, 'k'));
+    auto c = box.seal("seed", "user-1");
+    EXPECT_EQ(*box.open(c, "user-1"), "seed");
+    EXPECT_FALSE(box.open(c, "user-2"));
+    EXPECT_FALSE(SealedBox(std::string(32, 'x')).open(c, "user-1"));
+    auto raw = *base64_decode(c);
+    raw[raw.size() - 1] ^= 1;
+    EXPECT_FALSE(box.open(base64_encode(raw), "user-1"));
+    EXPECT_NE(box.seal("seed", "user-1"), c);  // fresh nonce each time
+}
+
+TEST(PasswordHasher, Argon2idProductionParameters) {
+    PasswordHasher h(Argon2Params{});  // the defaults that ship: 19 MiB, t=2
+    auto encoded = h.hash("correct horse battery staple");
+    EXPECT_EQ(encoded.rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0), 0u);
+    EXPECT_TRUE(h.verify(encoded, "correct horse battery staple"));
+    EXPECT_FALSE(h.verify(encoded, "correct horse battery stapl"));
+    EXPECT_FALSE(h.needs_rehash(encoded));
+    EXPECT_TRUE(PasswordHasher(Argon2Params{1024, 1, 1}).needs_rehash(encoded));
+    EXPECT_NE(h.hash("x"), h.hash("x"));  // salted
+}
+
+TEST(PasswordHasher, DummyVerificationTakesAsLongAsARealOne) {
+    PasswordHasher h(Argon2Params{});
+    auto encoded = h.hash("correct horse battery staple");
+    auto time = [](auto fn) {
+        auto best = std::chrono::nanoseconds::max();
+        for (int i = 0; i < 3; ++i) {
+            auto t0 = std::chrono::steady_clock::now();
+            fn();
+            best = std::min(best, std::chrono::steady_clock::now() - t0);
+        }
+        return std::chrono::duration<double>(best).count();
+    };
+    double real = time([&] { (void)h.verify(encoded, "wrong password"); });
+    double dummy = time([&] { h.verify_dummy("wrong password"); });
+    // Both cost one Argon2id evaluation with the same parameters.
+    EXPECT_GT(dummy, real * 0.5);
+    EXPECT_LT(dummy, real * 2.0);
+}

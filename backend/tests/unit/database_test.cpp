@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <gtest/gtest.h>
+
+#include "platform/db/database.hpp"
+#include "platform/db/migrator.hpp"
+#include "platform/db/query.hpp"
+#include "test_support.hpp"
+
+using namespace medisecure;
+
+TEST(DatabaseUrl, ParsesAndRedacts) {
+    EXPECT_EQ(db::parse_url("sqlite:data/x.db")->target, "data/x.db");
+    EXPECT_EQ(db::parse_url("sqlite:///srv/x.db")->target, "/srv/x.db");
+    auto pg = db::parse_url("postgresql://ms:s3cret@db:5432/ms");
+    ASSERT_TRUE(pg);
+    EXPECT_EQ(pg->dialect, db::Dialect::postgresql);
+    EXPECT_EQ(pg->redacted, "postgresql://ms:***@db:5432/ms");
+    EXPECT_FALSE(db::parse_url("mysql://x"));
+}
+
+TEST(Database, SqliteIsDurableWithWal) {
+    testkit::TempDir dir;
+    db::Database d(*db::parse_url("sqlite:" + dir.file("t.db")), 2);
+    d.read([](soci::session& sql) {
+        std::string mode;
+        int sync = 0, fk = 0;
+        sql << "PRAGMA journal_mode", soci::into(mode);
+        sql << "PRAGMA synchronous", soci::into(sync);
+        sql << "PRAGMA foreign_keys", soci::into(fk);
+        EXPECT_EQ(mode, "wal");
+        EXPECT_EQ(sync, 2);  // FULL
+        EXPECT_EQ(fk, 1);
+    });
+}
+
+TEST(Database, ResultErrorsRollBack) {
+    testkit::TempDir dir;
+    db::Database d(*db::parse_url("sqlite:" + dir.file("t.db")), 2);
+    d.write([](soci::session& sql) { sql << "CREATE TABLE t (v INTEGER)"; });
+    auto r = d.write([](soci::session& sql) -> Result<void> {
+        sql << "INSERT INTO t VALUES (1)";
+        return conflict("no", "rolled back");
+    });
+    EXPECT_FALSE(r);
+    EXPECT_THROW(d.write([](soci::session& sql) {
+        sql << "INSERT INTO t VALUES (2)";
+        throw std::runtime_error("boom");
+    }),
+                 std::runtime_error);
+    int n = -1;
+    d.read([&](soci::session& sql) { sql << "SELECT count(*) FROM t", soci::into(n); });
+    EXPECT_EQ(n, 0);
+}
+
+TEST(Database, QueryBindsEveryValue) {
+    testkit::TempDir dir;
+    db::Database d(*db::parse_url("sqlite:" + dir.file("t.db")), 1);
+    d.write([](soci::session& sql) { sql << "CREATE TABLE t (name TEXT, n BIGINT)"; });
+    d.write([](soci::session& sql) {
+        db::Query("INSERT INTO t VALUES (").bind(std::string("Robert'); DROP TABLE t;--")).sql(", ").bind(7LL).sql(")").execute(sql);
+    });
+    std::vector<std::string> names;
+    db::Query q("SELECT name, n FROM t WHERE n = ");
+    q.bind(7LL);
+    d.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { names.push_back(db::as_string(r, 0)); }); });
+    ASSERT_EQ(names.size(), 1u);
+    EXPECT_EQ(names[0], "Robert'); DROP TABLE t;--");
+}
+
+TEST(Migrator, CreatesDetectsAndRefusesModifiedMigrations) {
+    testkit::TempDir dir;
+    db::Database d(*db::parse_url("sqlite:" + dir.file("p.db")), 1);
+    db::Migrator m(d, "patients");
+    auto fresh = m.state();
+    EXPECT_EQ(fresh.current, 0);
+    EXPECT_TRUE(fresh.behind());
+    EXPECT_GE(m.migrate(), 1);
+    EXPECT_TRUE(m.state().up_to_date());
+    EXPECT_EQ(m.migrate(), 0);  // idempotent
+    d.write([](soci::session& sql) { sql << "UPDATE schema_migrations SET checksum = 'x' WHERE version = 1"; });
+    EXPECT_EQ(m.state().problems.size(), 1u);
+    d.write([](soci::session& sql) {
+        sql << "INSERT INTO schema_migrations VALUES ('patients', 999, 'future', 'x', 0)";
+    });
+    EXPECT_TRUE(m.state().ahead());
+}
+
+TEST(Migrator, EveryContextHasMigrationsForBothDialects) {
+    for (const char* ctx : {"identity", "patients", "audit"}) {
+        auto sqlite = db::migrations_for(db::Dialect::sqlite, ctx);
+        auto pg = db::migrations_for(db::Dialect::postgresql, ctx);
+        EXPECT_FALSE(sqlite.empty()) << ctx;
+        EXPECT_EQ(sqlite.size(), pg.size()) << ctx;
+    }
+}
+
+TEST(Migrator, StartupCreatesFreshRefusesOlderUnlessAllowedAndRefusesNewer) {
+    testkit::TempDir dir;
+    db::Database d(*db::parse_url("sqlite:" + dir.file("m.db")), 1);
+    auto mig = [](int v, std::string sql) {
+        db::Migration m;
+        m.version = v;
+        m.name = "m" + std::to_string(v);
+        m.sql = std::move(sql);
+        m.checksum = "c" + std::to_string(v);
+        return m;
+    };
+    std::vector<db::Migration> v1 = {mig(1, "CREATE TABLE a (x INTEGER);")};
+    std::vector<db::Migration> v2 = {v1[0], mig(2, "ALTER TABLE a ADD COLUMN y INTEGER;")};
+    EXPECT_NE(db::Migrator(d, "ctx", v1).ensure(false).find("created"), std::string::npos);  // fresh: created
+    EXPECT_THROW(db::Migrator(d, "ctx", v2).ensure(false), std::runtime_error);               // older: refused
+    EXPECT_NE(db::Migrator(d, "ctx", v2).ensure(true).find("upgraded"), std::string::npos);
+    try {
+        db::Migrator(d, "ctx", v1).ensure(true);  // the database is newer than this "binary"
+        FAIL() << "a newer schema must be refused";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("newer"), std::string::npos);
+    }
+}
