@@ -45,6 +45,7 @@ void setup(Level level, bool json) {
         g_logger->set_pattern("%v");
         g_logger->set_level(spdlog::level::trace);
         g_logger->flush_on(spdlog::level::warn);
+        spdlog::flush_every(std::chrono::seconds(1));  // a terminal sees lines within a second
     }
 }
 
