@@ -12,7 +12,7 @@ build_pkgs=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsoci-dev libsqlite3-dev sqlite3 libpq-dev
   libssl-dev libsodium-dev libargon2-dev libcurl4-openssl-dev
-  libspdlog-dev libfmt-dev libhpdf-dev libpng-dev
+  libspdlog-dev libfmt-dev libhpdf-dev libpng-dev libstb-dev zlib1g-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Real servers the integration tests start on loopback, and the browser for the UI tests.

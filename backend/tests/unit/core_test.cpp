@@ -113,3 +113,62 @@ TEST(Roles, ParseOnlyUserRoles) {
     EXPECT_FALSE(parse_role("system"));
     EXPECT_FALSE(parse_role("Doctor"));
 }
+
+// ----- time zones -----
+#include "core/timezone.hpp"
+
+namespace {
+LocalSeconds local(const char* date, int h, int m) {
+    return LocalSeconds{std::chrono::local_days{*parse_date(date)}.time_since_epoch()} + std::chrono::hours(h) +
+           std::chrono::minutes(m);
+}
+}  // namespace
+
+TEST(TimeZone, ParisWinterAndSummerOffsets) {
+    auto tz = *TimeZone::named("Europe/Paris");
+    EXPECT_EQ(tz.offset_at(*parse_instant("2026-01-15T12:00:00Z")), std::chrono::hours(1));
+    EXPECT_EQ(tz.offset_at(*parse_instant("2026-07-15T12:00:00Z")), std::chrono::hours(2));
+    EXPECT_EQ(tz.to_utc(local("2026-07-15", 9, 0)), *parse_instant("2026-07-15T07:00:00Z"));
+}
+
+TEST(TimeZone, SpringForwardAt2AmOnTheLastSundayOfMarch) {
+    auto tz = *TimeZone::named("Europe/Paris");
+    // 2026-03-29: 02:00 CET becomes 03:00 CEST (01:00 UTC).
+    EXPECT_EQ(tz.offset_at(*parse_instant("2026-03-29T00:59:59Z")), std::chrono::hours(1));
+    EXPECT_EQ(tz.offset_at(*parse_instant("2026-03-29T01:00:00Z")), std::chrono::hours(2));
+    EXPECT_EQ(tz.to_utc(local("2026-03-29", 1, 30)), *parse_instant("2026-03-29T00:30:00Z"));
+    EXPECT_EQ(tz.to_utc(local("2026-03-29", 3, 0)), *parse_instant("2026-03-29T01:00:00Z"));
+    // 02:30 does not exist that night: it moves forward by the hour lost.
+    EXPECT_EQ(tz.to_utc(local("2026-03-29", 2, 30)), *parse_instant("2026-03-29T01:30:00Z"));
+    // The local day is 23 hours long.
+    EXPECT_EQ(tz.start_of_day(*parse_date("2026-03-30")) - tz.start_of_day(*parse_date("2026-03-29")), std::chrono::hours(23));
+}
+
+TEST(TimeZone, FallBackAt3AmOnTheLastSundayOfOctober) {
+    auto tz = *TimeZone::named("Europe/Paris");
+    // 2026-10-25: 03:00 CEST becomes 02:00 CET (01:00 UTC); 02:30 happens twice.
+    EXPECT_EQ(tz.to_utc(local("2026-10-25", 2, 30)), *parse_instant("2026-10-25T00:30:00Z"));  // the first
+    EXPECT_EQ(tz.to_local(*parse_instant("2026-10-25T01:30:00Z")), local("2026-10-25", 2, 30));
+    EXPECT_EQ(tz.start_of_day(*parse_date("2026-10-26")) - tz.start_of_day(*parse_date("2026-10-25")), std::chrono::hours(25));
+    EXPECT_EQ(tz.local_date(*parse_instant("2026-10-25T22:59:00Z")), *parse_date("2026-10-25"));
+    EXPECT_EQ(tz.local_date(*parse_instant("2026-10-25T23:00:00Z")), *parse_date("2026-10-26"));
+}
+
+TEST(TimeZone, BuiltInRuleMatchesTheSystemDatabase) {
+    auto builtin = *TimeZone::named("Europe/Paris", "/nonexistent");
+    auto system = TimeZone::named("Europe/Paris");
+    ASSERT_TRUE(system);
+    for (auto t = *parse_instant("2025-01-01T00:00:00Z"); t < *parse_instant("2028-01-01T00:00:00Z"); t += std::chrono::hours(7))
+        ASSERT_EQ(builtin.offset_at(t), system->offset_at(t)) << format_instant(t);
+}
+
+TEST(TimeZone, PosixRulesAndRejections) {
+    auto nz = TimeZone::from_posix("NZST-12NZDT,M9.5.0,M4.1.0/3");  // southern hemisphere
+    ASSERT_TRUE(nz);
+    EXPECT_EQ(nz->offset_at(*parse_instant("2026-01-15T00:00:00Z")), std::chrono::hours(13));
+    EXPECT_EQ(nz->offset_at(*parse_instant("2026-07-15T00:00:00Z")), std::chrono::hours(12));
+    EXPECT_EQ(TimeZone::from_posix("<-03>3")->offset_at(*parse_instant("2026-07-15T00:00:00Z")), std::chrono::hours(-3));
+    EXPECT_FALSE(TimeZone::from_posix("CET-1CEST,M13.5.0,M10.5.0"));
+    EXPECT_FALSE(TimeZone::named("Mars/Olympus_Mons"));
+    EXPECT_FALSE(TimeZone::named("../../etc/passwd"));
+}

@@ -3,6 +3,7 @@
 
 #include "platform/db/database.hpp"
 #include "platform/db/migrator.hpp"
+#include "platform/db/outbox.hpp"
 #include "platform/db/query.hpp"
 #include "test_support.hpp"
 
@@ -116,4 +117,34 @@ TEST(Migrator, StartupCreatesFreshRefusesOlderUnlessAllowedAndRefusesNewer) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("newer"), std::string::npos);
     }
+}
+
+TEST(Outbox, EnqueuedInTheTransactionOfTheChange) {
+    testkit::TempDir dir;
+    db::Database d(*db::parse_url("sqlite:" + dir.file("o.db")), 1);
+    d.write([&](soci::session& sql) {
+        d.exec_script(sql,
+                      "CREATE TABLE outbox (id TEXT PRIMARY KEY, type TEXT NOT NULL, payload TEXT NOT NULL, run_at BIGINT "
+                      "NOT NULL, dedupe_key TEXT NOT NULL, owner_user_id TEXT NOT NULL, patient_id TEXT NOT NULL, "
+                      "max_attempts INTEGER NOT NULL, created_at BIGINT NOT NULL); CREATE TABLE t (v INTEGER);");
+    });
+    auto now = SystemClock{}.now();
+    jobs::JobRequest req;
+    req.type = "x.y";
+    req.payload_json = R"({"a":1})";
+    req.patient_id = "p";
+    // A change that is rolled back takes its job with it.
+    (void)d.write([&](soci::session& sql) -> Result<void> {
+        sql << "INSERT INTO t VALUES (1)";
+        db::enqueue_job(sql, req, now);
+        return conflict("no", "rolled back");
+    });
+    std::string id = d.write([&](soci::session& sql) { return db::enqueue_job(sql, req, now); });
+    auto rows = d.read([](soci::session& sql) { return db::peek_outbox(sql, 10); });
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].id, id);
+    EXPECT_EQ(rows[0].request.payload_json, R"({"a":1})");
+    EXPECT_EQ(rows[0].request.run_at, now);
+    d.write([&](soci::session& sql) { db::remove_from_outbox(sql, {id}); });
+    EXPECT_TRUE(d.read([](soci::session& sql) { return db::peek_outbox(sql, 10); }).empty());
 }

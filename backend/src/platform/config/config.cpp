@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/timezone.hpp"
 #include "platform/crypto/digest.hpp"
 
 namespace medisecure::config {
@@ -17,7 +18,8 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& database_contexts() {
-    static const std::vector<std::string> all = {"identity", "patients", "audit"};
+    static const std::vector<std::string> all = {"identity",  "patients", "audit",   "appointments",
+                                                 "records",   "documents", "billing", "notifications"};
     return all;
 }
 
@@ -278,6 +280,70 @@ std::vector<Setting> build_settings() {
                  "The built web application served at `/`.", string_setting(&Config::static_dir), string_show(&Config::static_dir)});
     s.push_back({"web.swagger_ui_dir", "MEDISECURE_SWAGGER_UI_DIR", "", "./frontend/node_modules/swagger-ui-dist", false,
                  "Swagger UI's files, served at `/docs`.", string_setting(&Config::swagger_ui_dir), string_show(&Config::swagger_ui_dir)});
+    s.push_back({"practice.name", "MEDISECURE_PRACTICE_NAME", "", "Cabinet médical", false,
+                 "The practice's name, printed on prescriptions, invoices and e-mails.",
+                 string_setting(&Config::practice_name), string_show(&Config::practice_name)});
+    s.push_back({"practice.address", "MEDISECURE_PRACTICE_ADDRESS", "", "", false,
+                 "Postal address (lines separated by \\n), printed on documents.",
+                 string_setting(&Config::practice_address), string_show(&Config::practice_address)});
+    s.push_back({"practice.phone", "MEDISECURE_PRACTICE_PHONE", "", "", false, "Telephone, printed on documents.",
+                 string_setting(&Config::practice_phone), string_show(&Config::practice_phone)});
+    s.push_back({"practice.email", "MEDISECURE_PRACTICE_EMAIL", "", "", false, "Contact e-mail, printed on documents.",
+                 string_setting(&Config::practice_email), string_show(&Config::practice_email)});
+    s.push_back({"practice.finess", "MEDISECURE_PRACTICE_FINESS", "", "", false, "FINESS number, printed on invoices.",
+                 string_setting(&Config::practice_finess), string_show(&Config::practice_finess)});
+    s.push_back({"practice.siret", "MEDISECURE_PRACTICE_SIRET", "", "", false, "SIRET number, printed on invoices.",
+                 string_setting(&Config::practice_siret), string_show(&Config::practice_siret)});
+    s.push_back({"practice.timezone", "MEDISECURE_PRACTICE_TIMEZONE", "", "Europe/Paris", false,
+                 "IANA time zone of the practice: appointments are shown and scheduled in it (daylight saving included).",
+                 string_setting(&Config::practice_timezone), string_show(&Config::practice_timezone)});
+    s.push_back({"smtp.url", "MEDISECURE_SMTP_URL", "", "(none: e-mails are written to <data_dir>/mail)", false,
+                 "`smtp://host:port` (STARTTLS when offered) or `smtps://host:port`.",
+                 string_setting(&Config::smtp_url), string_show(&Config::smtp_url)});
+    s.push_back({"smtp.username", "MEDISECURE_SMTP_USERNAME", "", "", false, "SMTP user name, when the server requires one.",
+                 string_setting(&Config::smtp_username), string_show(&Config::smtp_username)});
+    s.push_back({"smtp.password", "MEDISECURE_SMTP_PASSWORD", "", "", true, "SMTP password.",
+                 secret_setting(&Config::smtp_password, 1), {}});
+    s.push_back({"smtp.from", "MEDISECURE_SMTP_FROM", "", "MediSecure <no-reply@localhost>", false,
+                 "Sender of the practice's e-mails.", string_setting(&Config::smtp_from), string_show(&Config::smtp_from)});
+    s.push_back({"smtp.require_tls", "MEDISECURE_SMTP_REQUIRE_TLS", "", "false", false,
+                 "Refuse to send without TLS (STARTTLS or smtps).",
+                 [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     if (v != "true" && v != "false") return "must be true or false";
+                     c.smtp_require_tls = v == "true";
+                     return std::nullopt;
+                 },
+                 [](const Config& c) { return std::string(c.smtp_require_tls ? "true" : "false"); }});
+    s.push_back({"jobs.workers", "MEDISECURE_JOB_WORKERS", "", "2", false, "Threads running background jobs.",
+                 int_setting(&Config::job_workers, 1, 64), int_show(&Config::job_workers)});
+    s.push_back({"jobs.poll_ms", "MEDISECURE_JOB_POLL_MS", "", "200", false,
+                 "How often the outboxes are relayed to the job queue, in milliseconds.",
+                 int_setting(&Config::job_poll_ms, 10, 60000), int_show(&Config::job_poll_ms)});
+    s.push_back({"appointments.reminder_hours_before", "MEDISECURE_REMINDER_HOURS", "", "24", false,
+                 "Reminder e-mails go out this many hours before an appointment (0: none).",
+                 int_setting(&Config::reminder_hours_before, 0, 24 * 14), int_show(&Config::reminder_hours_before)});
+    s.push_back({"appointments.portal_min_notice_hours", "MEDISECURE_PORTAL_MIN_NOTICE_HOURS", "", "24", false,
+                 "Patients book online at least this many hours ahead.",
+                 int_setting(&Config::portal_min_notice_hours, 0, 24 * 30), int_show(&Config::portal_min_notice_hours)});
+    s.push_back({"appointments.portal_cancel_notice_hours", "MEDISECURE_PORTAL_CANCEL_NOTICE_HOURS", "", "24", false,
+                 "Patients cancel online at least this many hours ahead.",
+                 int_setting(&Config::portal_cancel_notice_hours, 0, 24 * 30), int_show(&Config::portal_cancel_notice_hours)});
+    s.push_back({"appointments.portal_max_days_ahead", "MEDISECURE_PORTAL_MAX_DAYS_AHEAD", "", "90", false,
+                 "How far ahead patients may book online, in days.",
+                 int_setting(&Config::portal_max_days_ahead, 1, 730), int_show(&Config::portal_max_days_ahead)});
+    s.push_back({"documents.max_bytes", "MEDISECURE_DOCUMENT_MAX_BYTES", "", "26214400", false,
+                 "Largest document upload (413 beyond).",
+                 int_setting(&Config::document_max_bytes, 1024, 1LL << 32), int_show(&Config::document_max_bytes)});
+    s.push_back({"billing.invoice_prefix", "MEDISECURE_INVOICE_PREFIX", "", "F", false,
+                 "Prefix of invoice numbers (F-2026-000001).",
+                 [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     if (v.empty() || v.size() > 8) return "must be 1 to 8 characters";
+                     for (char ch : v)
+                         if (!std::isalnum(static_cast<unsigned char>(ch))) return "must be letters and digits";
+                     c.invoice_prefix = v;
+                     return std::nullopt;
+                 },
+                 string_show(&Config::invoice_prefix)});
     return s;
 }
 
@@ -387,6 +453,8 @@ LoadResult load(const std::optional<std::string>& file, const std::map<std::stri
         if (!c.public_url.empty() && c.public_url.rfind("https://", 0) != 0)
             r.errors.push_back("server.public_url: must be https:// in production");
     }
+    if (!TimeZone::named(c.practice_timezone))
+        r.errors.push_back("practice.timezone: unknown time zone " + c.practice_timezone);
     if (c.io_threads == 0) c.io_threads = std::max(1u, std::thread::hardware_concurrency() / 2);
     if (c.worker_threads == 0) c.worker_threads = std::max(8u, std::thread::hardware_concurrency() * 4);
     if (c.db_pool_size == 0) c.db_pool_size = c.worker_threads + 2;
@@ -449,6 +517,7 @@ std::string print(const Config& c) {
             else if (s.key == "secrets.audit_key") v = c.audit_key;
             else if (s.key == "secrets.master_key") v = c.master_key;
             else if (s.key == "secrets.metrics_token") v = c.metrics_token;
+            else if (s.key == "smtp.password") v = c.smtp_password;
             o[s.key] = v.empty() ? "(not set)" : "(set, redacted)";
             continue;
         }

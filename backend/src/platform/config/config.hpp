@@ -53,6 +53,38 @@ struct Config {
     std::string static_dir;      // empty: found next to the working directory
     std::string swagger_ui_dir;  // empty: found next to the working directory
 
+    // The practice, as printed on prescriptions and invoices and used for local time.
+    std::string practice_name = "Cabinet médical";
+    std::string practice_address;
+    std::string practice_phone;
+    std::string practice_email;
+    std::string practice_finess;  // FINESS number (establishments)
+    std::string practice_siret;
+    std::string practice_timezone = "Europe/Paris";
+
+    // Outgoing mail: with no SMTP URL, messages are written to <data_dir>/mail (development).
+    std::string smtp_url;
+    std::string smtp_username;
+    std::string smtp_password;  // secret
+    std::string smtp_from = "MediSecure <no-reply@localhost>";
+    bool smtp_require_tls = false;
+
+    // Background jobs (in-process workers fed by the outboxes).
+    unsigned job_workers = 2;
+    int job_poll_ms = 200;
+
+    // Appointments.
+    int reminder_hours_before = 24;
+    int portal_min_notice_hours = 24;    // patients book at least this long ahead
+    int portal_cancel_notice_hours = 24; // and cancel at least this long ahead
+    int portal_max_days_ahead = 90;
+
+    // Documents.
+    std::size_t document_max_bytes = 25 << 20;
+
+    // Billing.
+    std::string invoice_prefix = "F";
+
     bool production() const { return environment == "production"; }
     bool admins_need_totp() const { return totp_required_for_admins.value_or(production()); }
     std::string database_url(const std::string& context) const;
