@@ -19,6 +19,7 @@
 #include "contexts/patients/adapters/sql/sql_patient_store.hpp"
 #include "contexts/patients/app/patient_service.hpp"
 #include "contexts/patients/http/routes.hpp"
+#include "core/timezone.hpp"
 #include "platform/cache/memory_cache.hpp"
 #include "platform/db/migrator.hpp"
 #include "platform/http/openapi.hpp"
@@ -26,6 +27,9 @@
 #include "platform/http/server.hpp"
 #include "platform/http/static_files.hpp"
 #include "platform/http/system_routes.hpp"
+#include "platform/jobs/job.hpp"
+#include "platform/jobs/patient_export.hpp"
+#include "platform/mail/mailers.hpp"
 #include "platform/log/log.hpp"
 #include "platform/metrics/metrics.hpp"
 
@@ -142,6 +146,15 @@ struct Application::Parts {
     std::unique_ptr<patients::SqlPatientStore> patient_store;
     std::unique_ptr<patients::PatientService> patients;
 
+    // Shared by the clinical contexts: the practice's time zone, outgoing mail, the job
+    // handlers by type, the databases whose outboxes feed the job queue, and the sections
+    // of a patient's data export.
+    std::optional<TimeZone> timezone;
+    std::unique_ptr<mail::Mailer> mailer;
+    jobs::Registry job_handlers;
+    std::vector<std::pair<std::string, db::Database*>> outbox_databases;
+    std::vector<std::shared_ptr<jobs::PatientDataSource>> export_sources;
+
     http::Router router;
     http::StaticFiles static_files;
     std::unique_ptr<http::Pipeline> pipeline;
@@ -168,6 +181,14 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
                             [db] { return static_cast<double>(db->stats().in_use); }, labels);
     };
     for (auto& [ctx, db] : p.dbs) pool_gauges(ctx, db.get());
+
+    p.timezone = TimeZone::named(c.practice_timezone);
+    if (!p.timezone) throw StartupError("practice.timezone: unknown time zone " + c.practice_timezone);
+    if (c.smtp_url.empty())
+        p.mailer = std::make_unique<mail::FileMailer>((fs::path(c.data_dir) / "mail").string(), c.smtp_from, p.clock);
+    else
+        p.mailer = std::make_unique<mail::SmtpMailer>(
+            mail::SmtpSettings{c.smtp_url, c.smtp_username, c.smtp_password, c.smtp_from, c.smtp_require_tls}, p.clock);
 
     // audit
     p.audit_repo = std::make_unique<audit::SqlAuditRepository>(*p.dbs["audit"]);

@@ -86,6 +86,7 @@ std::string seed_demo(Application& app) {
     std::ostringstream creds;
     creds << "MediSecure demo accounts (generated passwords; this file is readable by you only)\n\n";
 
+    DemoPractice practice;
     std::vector<std::string> doctors;
     for (const auto& s : kStaff) {
         identity::NewUser u;
@@ -95,6 +96,15 @@ std::string seed_demo(Application& app) {
         auto created = users.create(demo, u);
         if (!created) throw std::runtime_error("demo user " + std::string(s.email) + ": " + created.error().code);
         if (s.role == Role::doctor) doctors.push_back(created->user.id);
+        switch (s.role) {
+        case Role::doctor: practice.doctors.push_back(created->user); break;
+        case Role::nurse: practice.nurses.push_back(created->user); break;
+        case Role::secretary: practice.secretaries.push_back(created->user); break;
+        case Role::accountant: practice.accountants.push_back(created->user); break;
+        case Role::admin: practice.admins.push_back(created->user); break;
+        case Role::patient:
+        case Role::system: break;
+        }
         creds << "  " << std::string(to_string(s.role)) << std::string(12 - to_string(s.role).size(), ' ') << s.email
               << "  " << created->temporary_password << "\n";
     }
@@ -155,7 +165,9 @@ std::string seed_demo(Application& app) {
         auto created = users.create(demo, u);
         if (!created) throw std::runtime_error("demo portal account: " + created.error().code);
         creds << "  patient     " << u.email << "  " << created->temporary_password << "   (" << u.display_name << ")\n";
+        practice.portal_patient_ids.push_back(p.id);
     }
+    practice.patients = created_patients;
     creds << "\n" << n << " patients registered.\n";
 
     std::string text = creds.str();

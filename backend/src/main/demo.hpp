@@ -5,12 +5,26 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "contexts/identity/domain/user.hpp"
+#include "contexts/patients/domain/patient.hpp"
 #include "main/application.hpp"
 
 namespace medisecure {
 
+/// What the base demo created, for the contexts' own demo data.
+struct DemoPractice {
+    std::vector<identity::User> doctors, nurses, secretaries, accountants, admins;
+    std::vector<patients::Patient> patients;
+    std::vector<std::string> portal_patient_ids;  // patients who have a portal account
+    Caller system = Caller::system("demo");
+};
+
 /// Seeds once; returns the credentials text (new or previously generated).
 std::string seed_demo(Application& app);
+
+// Each clinical context adds its demo data in src/main/demo_<context>.cpp, called by
+// seed_demo() after the staff and patients exist.
 
 }  // namespace medisecure

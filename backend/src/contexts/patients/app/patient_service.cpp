@@ -227,3 +227,19 @@ Result<SearchPage> PatientService::search(const Caller& caller, PatientQuery q) 
 }
 
 }  // namespace medisecure::patients
+
+namespace medisecure::patients {
+
+std::map<std::string, PatientBrief> PatientService::briefs(const std::set<std::string>& ids) {
+    std::map<std::string, PatientBrief> out;
+    for (const auto& id : ids) {
+        auto p = store_.find(id);
+        if (!p) continue;
+        out[id] = PatientBrief{p->id,        p->mrn,       p->first_name, p->last_name,         p->birth_name,
+                               p->birth_date, p->sex,       p->email,      p->preferred_language, p->nir,
+                               p->address};
+    }
+    return out;
+}
+
+}  // namespace medisecure::patients

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <set>
 
 #include "contexts/audit/app/audit_trail.hpp"
 #include "contexts/patients/ports/patient_store.hpp"
@@ -29,6 +31,21 @@ struct PatientPatch {
     std::vector<std::string> fields;  // names of the fields present, for audit and permission checks
 };
 
+/// What other contexts show of a patient next to their own data (lists, PDFs).
+struct PatientBrief {
+    std::string id;
+    std::string mrn;
+    std::string first_name;
+    std::string last_name;
+    std::string birth_name;
+    Date birth_date{};
+    Sex sex = Sex::unknown;
+    std::string email;
+    std::string preferred_language;
+    std::string nir;
+    Address address;
+};
+
 struct SearchPage {
     std::vector<Patient> patients;
     std::optional<SearchCursor> next;
@@ -49,6 +66,9 @@ public:
     Result<Patient> archive(const Caller& caller, const std::string& id);
     Result<SearchPage> search(const Caller& caller, PatientQuery query);
     bool exists(const std::string& id) { return store_.exists(id); }
+    /// For other contexts that already authorised and audit their own request: the identity
+    /// of the patients they list. Unknown ids are absent from the result. Not audited here.
+    std::map<std::string, PatientBrief> briefs(const std::set<std::string>& ids);
 
     static PatientView view_for(Role r) { return r == Role::accountant ? PatientView::billing : PatientView::full; }
     static constexpr int kMaxPageSize = 100;
