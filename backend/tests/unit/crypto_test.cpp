@@ -127,3 +127,65 @@ TEST(PasswordHasher, DummyVerificationTakesAsLongAsARealOne) {
     EXPECT_GT(dummy, real * 0.5);
     EXPECT_LT(dummy, real * 2.0);
 }
+
+// ----- files at rest -----
+#include <fstream>
+
+#include "platform/crypto/file_cipher.hpp"
+#include "test_support.hpp"
+
+namespace {
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+std::string decrypt_all(const std::string& path, const std::string& key) {
+    FileDecryptor d(path, key);
+    std::string out;
+    char buf[7000];
+    while (auto n = d.read(buf, sizeof buf)) out.append(buf, n);
+    return out;
+}
+}  // namespace
+
+TEST(FileCipher, RoundTripsAnySizeAndHidesThePlaintext) {
+    medisecure::testkit::TempDir dir;
+    auto key = new_file_key();
+    for (std::size_t size : {0u, 1u, 65535u, 65536u, 65537u, 300000u}) {
+        std::string plain(size, '\0');
+        for (std::size_t i = 0; i < size; ++i) plain[i] = static_cast<char>('A' + i % 23);
+        auto path = dir.file("f" + std::to_string(size));
+        FileEncryptor e(path, key);
+        for (std::size_t off = 0; off < size; off += 5000) e.write(plain.data() + off, std::min<std::size_t>(5000, size - off));
+        e.finish();
+        EXPECT_EQ(e.plaintext_size(), size);
+        auto stored = slurp(path);
+        if (size >= 64) {
+            EXPECT_EQ(stored.find(plain.substr(0, 64)), std::string::npos);
+        }
+        EXPECT_EQ(decrypt_all(path, key), plain) << size;
+    }
+}
+
+TEST(FileCipher, DetectsFlippedBytesTruncationAndWrongKeys) {
+    medisecure::testkit::TempDir dir;
+    auto key = new_file_key();
+    auto path = dir.file("doc");
+    FileEncryptor e(path, key);
+    std::string plain(200000, 'x');
+    e.write(plain.data(), plain.size());
+    e.finish();
+    auto original = slurp(path);
+    auto rewrite = [&](std::string bytes) { std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes; };
+    std::string flipped = original;
+    flipped[100000] ^= 0x01;
+    rewrite(flipped);
+    EXPECT_THROW(decrypt_all(path, key), std::runtime_error);
+    rewrite(original.substr(0, original.size() - 10));
+    EXPECT_THROW(decrypt_all(path, key), std::runtime_error);
+    rewrite(original.substr(0, 8 + 24 + 65536 + 17));  // whole first chunk, final chunk missing
+    EXPECT_THROW(decrypt_all(path, key), std::runtime_error);
+    rewrite(original);
+    EXPECT_THROW(decrypt_all(path, new_file_key()), std::runtime_error);
+    EXPECT_EQ(decrypt_all(path, key), plain);
+}

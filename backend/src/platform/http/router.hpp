@@ -75,6 +75,7 @@ struct Route {
     std::vector<ResponseDoc> responses;
     std::vector<int> errors;  // documented error statuses beyond those implied by the route
     std::size_t body_limit = 0;  // 0: the server default
+    bool streamed_body = false;  // the body is spooled (encrypted) to disk: req.spooled_body
     RateClass rate = RateClass::standard;
     Handler handler;
 };

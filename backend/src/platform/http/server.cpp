@@ -72,6 +72,10 @@ struct HttpServer::Impl {
             return static_cast<double>(std::max(1u, opt.worker_threads));
         });
         overloaded = &reg.counter("medisecure_http_overloaded_total", "Requests refused because the worker queue was full");
+        bytes_streamed = &reg.counter("medisecure_http_streamed_bytes_total", "Bytes sent in streamed response bodies");
+        reg.gauge_fn("medisecure_http_event_streams", "Open server-sent event streams", [this] {
+            return static_cast<double>(open_event_streams.load());
+        });
         audit_refused = &reg.counter("medisecure_http_audit_failures_total",
                                      "Responses withheld because their audit records could not be made durable");
     }
@@ -93,6 +97,22 @@ struct HttpServer::Impl {
     asio::awaitable<void> session(std::shared_ptr<Connection> conn, std::list<std::weak_ptr<Connection>>::iterator self);
     asio::awaitable<bool> wait_durable(std::uint64_t ticket);
     asio::awaitable<void> write(Connection& conn, Request& req, Response& resp, bool keep_alive);
+    struct Spooled {
+        bool ok = true;
+        bool done = false;
+        bool too_large = false;
+        std::shared_ptr<SpooledBody> body;
+    };
+    asio::awaitable<Spooled> read_spooled(Connection& conn, beast::flat_buffer& buffer,
+                                          bhttp::request_parser<bhttp::empty_body>& hp, std::size_t limit);
+    asio::awaitable<bool> write_stream(Connection& conn, Request& req, Response& resp, bool keep_alive);
+    asio::awaitable<void> write_events(Connection& conn, Request& req, Response& resp);
+    template <class Message>
+    static void set_headers(Message& res, const Response& resp);
+    std::mutex streams_mu;
+    std::vector<std::weak_ptr<EventStream>> streams;
+    std::atomic<std::int64_t> open_event_streams{0};
+    metrics::Counter* bytes_streamed;
     void begin_shutdown();
     asio::awaitable<void> drain();
 };
@@ -113,9 +133,7 @@ asio::awaitable<bool> HttpServer::Impl::wait_durable(std::uint64_t ticket) {
 
 asio::awaitable<void> HttpServer::Impl::write(Connection& conn, Request& req, Response& resp, bool keep_alive) {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(resp.status), 11};
-    res.set(bhttp::field::server, "MediSecure");
-    for (const auto& [k, v] : resp.headers.all()) res.insert(k, v);
-    if (!resp.content_type.empty()) res.set(bhttp::field::content_type, resp.content_type);
+    set_headers(res, resp);
     res.keep_alive(keep_alive);
     std::size_t body_size = resp.body.size();
     if (req.method != Method::head) res.body() = std::move(resp.body);
@@ -144,14 +162,14 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
     try {
         for (;;) {
             if (draining.load()) break;
-            bhttp::request_parser<bhttp::string_body> parser;
-            parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
+            bhttp::request_parser<bhttp::empty_body> hp;
+            hp.header_limit(static_cast<std::uint32_t>(opt.header_limit));
             // The body limit depends on the route, known only after the header: Beast would
             // otherwise refuse a large Content-Length while still reading the header.
-            parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+            hp.body_limit(std::numeric_limits<std::uint64_t>::max());
             conn->busy = false;
             conn->stream.expires_after(buffer.size() > 0 ? opt.read_timeout : opt.idle_timeout);
-            auto [ec, n] = co_await bhttp::async_read_header(conn->stream, buffer, parser, tuple_awaitable);
+            auto [ec, n] = co_await bhttp::async_read_header(conn->stream, buffer, hp, tuple_awaitable);
             conn->busy = true;
             if (ec) {
                 if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit || ec == bhttp::error::bad_method ||
@@ -180,7 +198,7 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                 ~Done() { --n; }
             } done{in_flight};
 
-            auto& head = parser.get();
+            auto& head = hp.get();
             Request req;
             req.client_ip = peer;
             req.received_at = std::chrono::steady_clock::now();
@@ -193,6 +211,7 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
             if (qpos != std::string::npos) req.query_string = req.target.substr(qpos + 1);
 
             std::optional<Error> early;
+            bool body_done = hp.is_done();
             if (!method) {
                 early = Error{ErrorKind::method_not_allowed, "method_not_allowed", "This method is not supported."};
             } else if (!decoded || decoded->empty() || (*decoded)[0] != '/') {
@@ -202,26 +221,35 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                 req.path = std::move(*decoded);
                 const Route* route = pipeline.route_for(req);
                 std::size_t limit = route && route->body_limit ? route->body_limit : opt.body_limit;
-                auto declared = parser.content_length();
-                if (declared && *declared > limit) {
-                    early = Error{ErrorKind::payload_too_large, "payload_too_large",
-                                  "The request body exceeds " + std::to_string(limit) + " bytes."};
+                auto too_large = [&] {
+                    return Error{ErrorKind::payload_too_large, "payload_too_large",
+                                 "The request body exceeds " + std::to_string(limit) + " bytes."};
+                };
+                if (auto declared = hp.content_length(); declared && *declared > limit) {
+                    early = too_large();
                 } else {
-                    parser.body_limit(limit);
                     if (auto expect = head[bhttp::field::expect]; beast::iequals(expect, "100-continue")) {
                         bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
                         conn->stream.expires_after(opt.write_timeout);
                         co_await bhttp::async_write(conn->stream, cont, tuple_awaitable);
                     }
-                    if (!parser.is_done()) {
-                        conn->stream.expires_after(opt.read_timeout);
-                        auto [bec, bn] = co_await bhttp::async_read(conn->stream, buffer, parser, tuple_awaitable);
-                        if (bec == bhttp::error::body_limit) {
-                            early = Error{ErrorKind::payload_too_large, "payload_too_large",
-                                          "The request body exceeds " + std::to_string(limit) + " bytes."};
-                        } else if (bec) {
-                            break;
+                    if (route && route->streamed_body) {
+                        auto r = co_await read_spooled(*conn, buffer, hp, limit);
+                        if (!r.ok) break;
+                        body_done = r.done;
+                        if (r.too_large) early = too_large();
+                        else req.spooled_body = std::move(r.body);
+                    } else {
+                        bhttp::request_parser<bhttp::string_body> bp{std::move(hp)};
+                        bp.body_limit(limit);
+                        if (!bp.is_done()) {
+                            conn->stream.expires_after(opt.read_timeout);
+                            auto [bec, bn] = co_await bhttp::async_read(conn->stream, buffer, bp, tuple_awaitable);
+                            if (bec == bhttp::error::body_limit) early = too_large();
+                            else if (bec) break;
                         }
+                        body_done = bp.is_done();
+                        req.body = std::move(bp.get().body());
                     }
                 }
             }
@@ -230,11 +258,10 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
             if (early) {
                 // The rest of the body was not read: the connection cannot be reused.
                 keep_alive = false;
-                linger = !parser.is_done();
+                linger = !body_done;
                 resp = pipeline.reject(req, *early);
                 if (early->kind == ErrorKind::payload_too_large) resp.headers.set("Connection", "close");
             } else {
-                req.body = std::move(parser.get().body());
                 if (queued.load() >= static_cast<std::int64_t>(opt.max_queue)) {
                     overloaded->inc();
                     Error e = unavailable("overloaded", "The server is busy; retry shortly.");
@@ -260,10 +287,19 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                     }
                 }
             }
+            req.spooled_body.reset();  // the temporary file goes as soon as the handler is done
             keep_alive = keep_alive && !draining.load();
-            co_await write(*conn, req, resp, keep_alive);
+            bool written = true;
+            if (resp.events) {
+                co_await write_events(*conn, req, resp);
+                keep_alive = false;
+            } else if (resp.stream) {
+                written = co_await write_stream(*conn, req, resp, keep_alive);
+            } else {
+                co_await write(*conn, req, resp, keep_alive);
+            }
             pipeline.finish(req, resp, std::chrono::steady_clock::now() - req.received_at);
-            if (!keep_alive) break;
+            if (!keep_alive || !written) break;
         }
     } catch (const std::exception& e) {
         log::error("http.session_error", {{"error", e.what()}});
@@ -289,6 +325,155 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
         conns.erase(self);
     }
     --connections;
+}
+
+asio::awaitable<HttpServer::Impl::Spooled> HttpServer::Impl::read_spooled(Connection& conn, beast::flat_buffer& buffer,
+                                                                         bhttp::request_parser<bhttp::empty_body>& hp,
+                                                                         std::size_t limit) {
+    Spooled out;
+    bhttp::request_parser<bhttp::buffer_body> sp{std::move(hp)};
+    sp.body_limit(limit);
+    auto body = std::make_shared<SpooledBody>(opt.spool_dir);
+    std::vector<char> chunk(64 * 1024);
+    while (!sp.is_done()) {
+        sp.get().body().data = chunk.data();
+        sp.get().body().size = chunk.size();
+        conn.stream.expires_after(opt.read_timeout);
+        auto [ec, n] = co_await bhttp::async_read(conn.stream, buffer, sp, tuple_awaitable);
+        if (ec == bhttp::error::need_buffer) ec = {};
+        if (ec == bhttp::error::body_limit) {
+            out.too_large = true;
+            co_return out;
+        }
+        if (ec) {
+            out.ok = false;
+            co_return out;
+        }
+        std::size_t got = chunk.size() - sp.get().body().size;
+        if (got > 0) {
+            // Encrypting and writing are blocking work: the worker pool does them.
+            co_await asio::co_spawn(
+                workers,
+                [&body, &chunk, got]() -> asio::awaitable<void> {
+                    body->append(chunk.data(), got);
+                    co_return;
+                },
+                use_awaitable);
+        }
+    }
+    co_await asio::co_spawn(
+        workers,
+        [&body]() -> asio::awaitable<void> {
+            body->finish();
+            co_return;
+        },
+        use_awaitable);
+    out.done = true;
+    out.body = std::move(body);
+    co_return out;
+}
+
+template <class Message>
+void HttpServer::Impl::set_headers(Message& res, const Response& resp) {
+    res.set(bhttp::field::server, "MediSecure");
+    for (const auto& [k, v] : resp.headers.all()) res.insert(k, v);
+    if (!resp.content_type.empty()) res.set(bhttp::field::content_type, resp.content_type);
+}
+
+asio::awaitable<bool> HttpServer::Impl::write_stream(Connection& conn, Request& req, Response& resp, bool keep_alive) {
+    bhttp::response<bhttp::buffer_body> res{static_cast<bhttp::status>(resp.status), 11};
+    set_headers(res, resp);
+    res.keep_alive(keep_alive);
+    auto size = resp.stream->size();
+    if (size) res.content_length(*size);
+    else res.chunked(true);
+    bhttp::response_serializer<bhttp::buffer_body> sr{res};
+    conn.stream.expires_after(opt.write_timeout);
+    auto [hec, hn] = co_await bhttp::async_write_header(conn.stream, sr, tuple_awaitable);
+    if (hec) co_return false;
+    if (req.method == Method::head) co_return true;
+    std::vector<char> chunk(64 * 1024);
+    std::uint64_t sent = 0;
+    for (;;) {
+        std::size_t got = 0;
+        bool failed = false;
+        co_await asio::co_spawn(
+            workers,
+            [&]() -> asio::awaitable<void> {
+                try {
+                    got = resp.stream->read(chunk.data(), chunk.size());
+                } catch (const std::exception& e) {
+                    // Headers are gone: the only honest signal left is to cut the connection.
+                    log::error("http.stream_failed", {{"request_id", req.request_id}, {"error", e.what()}});
+                    failed = true;
+                }
+                co_return;
+            },
+            use_awaitable);
+        if (failed) co_return false;
+        res.body().data = got ? chunk.data() : nullptr;
+        res.body().size = got;
+        res.body().more = got > 0;
+        conn.stream.expires_after(opt.write_timeout);
+        auto [ec, n] = co_await bhttp::async_write(conn.stream, sr, tuple_awaitable);
+        if (ec == bhttp::error::need_buffer) ec = {};
+        if (ec) co_return false;
+        sent += got;
+        if (got == 0) break;
+    }
+    resp.body.assign(std::to_string(sent).size(), ' ');  // the access log reports a size, not the bytes
+    resp.body.clear();
+    bytes_streamed->inc(sent);
+    co_return !size || sent == *size;
+}
+
+asio::awaitable<void> HttpServer::Impl::write_events(Connection& conn, Request& req, Response& resp) {
+    bhttp::response<bhttp::buffer_body> res{static_cast<bhttp::status>(resp.status), 11};
+    set_headers(res, resp);
+    res.set(bhttp::field::content_type, "text/event-stream");
+    res.set("X-Accel-Buffering", "no");  // proxies must not buffer the stream
+    res.keep_alive(false);
+    res.chunked(true);
+    bhttp::response_serializer<bhttp::buffer_body> sr{res};
+    conn.stream.expires_after(opt.write_timeout);
+    auto [hec, hn] = co_await bhttp::async_write_header(conn.stream, sr, tuple_awaitable);
+    if (hec) co_return;
+    auto events = resp.events;
+    auto ex = co_await asio::this_coro::executor;
+    auto timer = std::make_shared<asio::steady_timer>(ex);
+    {
+        std::lock_guard lock(streams_mu);
+        streams.push_back(events);
+    }
+    events->set_waker([timer, ex] { asio::post(ex, [timer] { timer->cancel(); }); });
+    ++open_event_streams;
+    std::string payload = "retry: 3000\n\n";  // tells the browser how soon to reconnect
+    for (;;) {
+        res.body().data = payload.data();
+        res.body().size = payload.size();
+        res.body().more = true;
+        conn.stream.expires_after(opt.write_timeout);
+        auto [ec, n] = co_await bhttp::async_write(conn.stream, sr, tuple_awaitable);
+        if (ec == bhttp::error::need_buffer) ec = {};
+        if (ec || events->closed() || draining.load()) break;
+        payload.clear();
+        for (auto& e : events->take()) payload += e;
+        if (!payload.empty()) continue;
+        timer->expires_after(opt.sse_heartbeat);
+        co_await timer->async_wait(tuple_awaitable);
+        for (auto& e : events->take()) payload += e;
+        if (payload.empty()) payload = ": keep-alive\n\n";
+    }
+    events->set_waker({});
+    events->close();
+    --open_event_streams;
+    // End the chunked body cleanly when the client is still there.
+    res.body().data = nullptr;
+    res.body().size = 0;
+    res.body().more = false;
+    conn.stream.expires_after(std::chrono::seconds(2));
+    co_await bhttp::async_write(conn.stream, sr, tuple_awaitable);
+    (void)req;
 }
 
 asio::awaitable<void> HttpServer::Impl::accept_loop() {
@@ -335,6 +520,13 @@ void HttpServer::Impl::begin_shutdown() {
                 if (!conn->busy) conn->stream.cancel();
             });
         }
+    }
+    {
+        // Event streams never end by themselves: close them so their connections drain.
+        std::lock_guard slock(streams_mu);
+        for (auto& w : streams)
+            if (auto e = w.lock()) e->close();
+        streams.clear();
     }
     asio::co_spawn(ioc, drain(), asio::detached);
 }

@@ -29,6 +29,8 @@ struct ServerOptions {
     std::chrono::seconds write_timeout{30};
     std::chrono::seconds idle_timeout{75};
     std::chrono::seconds drain_timeout{25};
+    std::chrono::seconds sse_heartbeat{15};
+    std::string spool_dir = "./data/tmp";  // encrypted temporary files of streamed uploads
 };
 
 class HttpServer {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/caller.hpp"
+#include "platform/http/streams.hpp"
 
 namespace medisecure::http {
 
@@ -53,6 +54,8 @@ struct Request {
     std::string query_string;  // raw, without '?'
     Headers headers;
     std::string body;
+    /// Set instead of `body` for routes that declare a streamed body (uploads).
+    std::shared_ptr<SpooledBody> spooled_body;
     std::string client_ip;
     bool via_tls = false;  // TLS at a trusted proxy (X-Forwarded-Proto) or a direct TLS socket
 
@@ -82,6 +85,10 @@ struct Response {
     /// Stable, low-cardinality name for logs and metrics (the route template).
     std::string route_label;
     std::string user_id;  // for the access log
+    /// Downloads: the body comes from here instead of `body`.
+    std::shared_ptr<BodySource> stream;
+    /// Server-sent events: the connection stays open and carries these events.
+    std::shared_ptr<EventStream> events;
 
     static Response json(int status, const boost::json::value& v);
     static Response empty(int status);
