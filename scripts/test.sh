@@ -28,6 +28,17 @@ else
   echo "test: PostgreSQL could not start; its tests will skip" >&2
 fi
 
+if smtp=$(scripts/services/smtp.sh start); then
+  started+=(smtp)
+  export MEDISECURE_TEST_SMTP_URL=${smtp%% *} MEDISECURE_TEST_SMTP_MAILDIR=${smtp#* }
+  echo "test: SMTP sink on $MEDISECURE_TEST_SMTP_URL"
+elif [ "${CI:-}" = true ]; then
+  echo "test: the SMTP sink could not start, and CI requires it" >&2
+  exit 1
+else
+  echo "test: the SMTP sink could not start; its tests will skip" >&2
+fi
+
 export MEDISECURE_TEST_OUTPUT=$root/build/test-output
 mkdir -p "$MEDISECURE_TEST_OUTPUT"
 ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -j "${TEST_JOBS:-2}" --timeout 600

@@ -21,6 +21,7 @@ const std::vector<ErrorKindInfo>& error_catalogue() {
         {ErrorKind::conflict, "conflict", "Conflict"},
         {ErrorKind::precondition_failed, "precondition-failed", "Resource has changed"},
         {ErrorKind::precondition_required, "precondition-required", "If-Match required"},
+        {ErrorKind::gone, "gone", "No longer available"},
         {ErrorKind::payload_too_large, "payload-too-large", "Payload too large"},
         {ErrorKind::unsupported_media_type, "unsupported-media-type", "Unsupported media type"},
         {ErrorKind::too_many_requests, "too-many-requests", "Too many requests"},

@@ -22,6 +22,7 @@ enum class ErrorKind {
     conflict,                // duplicate, state transition refused, concurrent change
     precondition_failed,     // If-Match does not match the current version
     precondition_required,   // If-Match missing on a conditional update
+    gone,                    // existed, and is no more (a one-time download already taken)
     payload_too_large,
     unsupported_media_type,
     too_many_requests,       // rate limit or login lockout; `retry_after_s` is set

@@ -5,6 +5,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <boost/json.hpp>
+#include <csignal>
 #include <filesystem>
 #include <map>
 
@@ -16,7 +17,12 @@
 #include "contexts/identity/app/auth_service.hpp"
 #include "contexts/identity/app/user_admin.hpp"
 #include "contexts/identity/http/routes.hpp"
+#include "contexts/audit/app/access_log_export_source.hpp"
+#include "contexts/notifications/adapters/sql/sql_stores.hpp"
+#include "contexts/notifications/app/job_runner.hpp"
+#include "contexts/notifications/http/routes.hpp"
 #include "contexts/patients/adapters/sql/sql_patient_store.hpp"
+#include "contexts/patients/app/patient_export_source.hpp"
 #include "contexts/patients/app/patient_service.hpp"
 #include "contexts/patients/http/routes.hpp"
 #include "core/timezone.hpp"
@@ -155,6 +161,14 @@ struct Application::Parts {
     std::vector<std::pair<std::string, db::Database*>> outbox_databases;
     std::vector<std::shared_ptr<jobs::PatientDataSource>> export_sources;
 
+    std::unique_ptr<notifications::SqlJobStore> job_store;
+    std::unique_ptr<notifications::SqlNotificationStore> notification_store;
+    std::unique_ptr<notifications::NotificationHub> hub;
+    std::unique_ptr<notifications::NotificationService> notifications;
+    std::unique_ptr<notifications::JobsService> jobs;
+    std::unique_ptr<notifications::ExportService> exports;
+    std::unique_ptr<notifications::JobRunner> runner;
+
     http::Router router;
     http::StaticFiles static_files;
     std::unique_ptr<http::Pipeline> pipeline;
@@ -226,6 +240,41 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     p.audit_queries = std::make_unique<audit::AuditQueries>(*p.audit_repo, *p.audit_log,
                                                             [patient_store](const std::string& id) { return patient_store->exists(id); });
 
+    // notifications: the job queue, in-app notifications, the patient data export
+    p.job_store = std::make_unique<notifications::SqlJobStore>(*p.dbs["notifications"]);
+    p.notification_store = std::make_unique<notifications::SqlNotificationStore>(*p.dbs["notifications"]);
+    p.hub = std::make_unique<notifications::NotificationHub>();
+    p.notifications = std::make_unique<notifications::NotificationService>(*p.notification_store, *p.hub, p.clock);
+    p.jobs = std::make_unique<notifications::JobsService>(*p.job_store, *p.audit_log, p.clock, c.master_key);
+    p.exports = std::make_unique<notifications::ExportService>(
+        *p.job_store, *p.audit_log, p.clock, [patient_store](const std::string& id) { return patient_store->exists(id); },
+        [this] {
+            if (p_->runner) p_->runner->nudge();
+        });
+    p.job_handlers.add(jobs::kInAppNotification,
+                       std::make_shared<notifications::InAppHandler>(*p.notifications, [store](const std::string& r) {
+                           std::vector<std::string> users;
+                           if (r.rfind("user:", 0) == 0) {
+                               users.push_back(r.substr(5));
+                           } else if (r.rfind("patient:", 0) == 0) {
+                               if (auto u = store->find_user_by_patient(r.substr(8)); u && u->active) users.push_back(u->id);
+                           } else if (r.rfind("role:", 0) == 0) {
+                               identity::UserFilter f;
+                               f.role = parse_role(r.substr(5));
+                               f.active = true;
+                               f.limit = 1000;
+                               if (f.role)
+                                   for (const auto& u : store->list_users(f)) users.push_back(u.id);
+                           }
+                           return users;
+                       }));
+    p.job_handlers.add(notifications::kExportJob,
+                       std::make_shared<notifications::ExportHandler>(p.export_sources, *p.jobs,
+                                                                      (fs::path(c.data_dir) / "exports").string(), p.clock));
+    p.export_sources.push_back(std::make_shared<patients::PatientExportSource>(*p.patient_store));
+    p.export_sources.push_back(std::make_shared<audit::AccessLogExportSource>(
+        *p.audit_repo, [users = p.users.get()](const std::set<std::string>& ids) { return users->display_names(ids); }));
+
     if (opts.bootstrap_admin && p.identity_store->count_users() == 0) {
         identity::NewUser admin;
         admin.email = "admin@medisecure.local";
@@ -243,6 +292,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     audit::add_routes(p.router, *p.audit_queries, [users = p.users.get()](const std::set<std::string>& ids) {
         return users->display_names(ids);
     });
+    notifications::add_routes(p.router, *p.jobs, *p.notifications, *p.exports, *p.hub);
 
     http::SystemRoutes sys;
     for (auto& [ctx, db] : p.dbs) sys.checks.push_back({"database:" + ctx, [d = db.get()] { return d->ping(); }});
@@ -262,6 +312,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     so.write_timeout = std::chrono::seconds(c.write_timeout_s);
     so.idle_timeout = std::chrono::seconds(c.idle_timeout_s);
     so.drain_timeout = std::chrono::seconds(c.drain_timeout_s);
+    so.spool_dir = (fs::path(c.data_dir) / "tmp").string();
 
     http::PipelineOptions po;
     po.cors_origins = c.cors_origins;
@@ -288,16 +339,46 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
 
     p.pipeline = std::make_unique<http::Pipeline>(p.router, *p.authenticator, p.cache, p.registry, po, &p.static_files);
     p.server = std::make_unique<http::HttpServer>(so, *p.pipeline, p.audit_log.get(), p.registry);
+
+    // The job runner last: every context has registered its handlers and its outbox by now.
+    std::vector<std::pair<std::string, std::shared_ptr<notifications::OutboxSource>>> outboxes;
+    for (auto& [name, db] : p.outbox_databases) outboxes.emplace_back(name, std::make_shared<notifications::SqlOutboxSource>(*db));
+    notifications::RunnerOptions ro;
+    ro.workers = c.job_workers;
+    ro.poll = std::chrono::milliseconds(c.job_poll_ms);
+    ro.housekeeping = [jobs = p.jobs.get()] { jobs->purge_untaken(std::chrono::hours(24 * 7)); };
+    p.runner = std::make_unique<notifications::JobRunner>(*p.job_store, p.job_handlers, std::move(outboxes), p.clock,
+                                                          p.registry, ro);
+    for (const auto& [type, handler] : p.job_handlers.all()) log::debug("jobs.handler", {{"type", type}});
 }
 
 Application::~Application() {
+    if (p_ && p_->runner) p_->runner->stop();
     if (p_ && p_->audit_log) p_->audit_log->stop();
 }
 
 std::uint16_t Application::listen() { return p_->server->listen(); }
 
 void Application::run() {
+    if (p_->opts.run_jobs) p_->runner->start();
     p_->server->run(p_->opts.handle_signals);
+    p_->runner->stop();  // running jobs finish first
+    p_->audit_log->stop();
+    log::flush();
+}
+
+void Application::run_worker() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    p_->runner->start();
+    log::info("worker.started", {{"handlers", p_->job_handlers.all().size()}});
+    int sig = 0;
+    sigwait(&set, &sig);
+    log::info("worker.stopping", {{"signal", sig}});
+    p_->runner->stop();
     p_->audit_log->stop();
     log::flush();
 }

@@ -26,6 +26,7 @@ struct AppOptions {
     bool handle_signals = true;    // SIGINT/SIGTERM start a graceful shutdown
     bool validate_responses = false;
     bool bootstrap_admin = true;   // create the first administrator when there is none
+    bool run_jobs = true;          // run the background job workers in this process
 };
 
 struct BootstrapAdmin {
@@ -50,6 +51,8 @@ public:
     void run();
     /// Thread-safe graceful stop.
     void stop();
+    /// Runs only the background jobs (no HTTP) until SIGINT/SIGTERM: `medisecure worker`.
+    void run_worker();
 
     /// Set when this start created the first administrator.
     const std::optional<BootstrapAdmin>& bootstrap_admin() const;

@@ -28,6 +28,7 @@ constexpr const char* kUsage = R"(Usage: medisecure <command> [options]
 
 Commands:
   serve [--migrate] [--print-config]   start the HTTP server (API, web application, /docs)
+  worker                               run only the background jobs (several may share a database)
   migrate                              create or upgrade every database schema
   user create --email E --role R [--name N] [--patient-id ID] [--password-stdin]
                                        create an account (without --password-stdin a
@@ -152,6 +153,17 @@ int serve(const Args& a) {
     return 0;
 }
 
+int worker(const Args& a) {
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    AppOptions opts;
+    opts.handle_signals = false;
+    opts.bootstrap_admin = false;
+    Application app(*cfg, opts);
+    app.run_worker();
+    return 0;
+}
+
 int migrate(const Args& a) {
     auto cfg = load_config(a);
     if (!cfg) return 2;
@@ -182,6 +194,7 @@ int user_create(const Args& a) {
     AppOptions opts;
     opts.handle_signals = false;
     opts.bootstrap_admin = false;
+    opts.run_jobs = false;
     Application app(*cfg, opts);
     auto created = app.users().create(Caller::system("cli"), u);
     if (!created) {
@@ -255,6 +268,7 @@ int main(int argc, char** argv) {
     try {
         if (cmd(0) == "serve") return serve(a);
         if (cmd(0) == "migrate") return migrate(a);
+        if (cmd(0) == "worker") return worker(a);
         if (cmd(0) == "user" && cmd(1) == "create") return user_create(a);
         if (cmd(0) == "audit" && cmd(1) == "verify") return audit_verify(a);
         if (cmd(0) == "demo" && cmd(1) == "seed") return demo_seed(a);

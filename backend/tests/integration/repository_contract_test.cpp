@@ -64,6 +64,8 @@ TEST_P(IdentityContract, UsersAreUniqueAndVersioned) {
     auto p1 = user("p1@x.fr", Role::patient, "pat-1");
     ASSERT_TRUE(s.insert_user(p1));
     EXPECT_EQ(s.insert_user(user("p2@x.fr", Role::patient, "pat-1")).error().code, "patient_already_linked");
+    EXPECT_EQ(s.find_user_by_patient("pat-1")->email, "p1@x.fr");
+    EXPECT_FALSE(s.find_user_by_patient("pat-2"));
 
     auto found = s.find_user_by_email("a@x.fr");
     ASSERT_TRUE(found);

@@ -24,6 +24,7 @@ config::Config TestApp::test_config(const TempDir& dir) {
     c.rate_user_per_s = 0;
     c.rate_auth_per_s = 0;
     c.log_level = "warn";
+    c.job_poll_ms = 20;
     c.static_dir = dir.file("no-static");
     c.swagger_ui_dir = dir.file("no-swagger");
     config::resolve_secrets(c);

@@ -21,11 +21,7 @@ namespace medisecure::db {
 /// Inserts `r` into the session's outbox (call inside the write transaction); returns the job id.
 std::string enqueue_job(soci::session& sql, const jobs::JobRequest& r, Timestamp now);
 
-struct OutboxRow {
-    std::string id;
-    jobs::JobRequest request;
-    Timestamp created_at{};
-};
+using OutboxRow = jobs::QueuedRequest;
 /// Oldest first, at most `limit` (the relay).
 std::vector<OutboxRow> peek_outbox(soci::session& sql, int limit);
 void remove_from_outbox(soci::session& sql, const std::vector<std::string>& ids);

@@ -24,6 +24,7 @@ const char* reason(int status) {
     case 403: return "The caller's role may not do this";
     case 404: return "Not found, or outside the caller's reach";
     case 409: return "Conflict with the current state";
+    case 410: return "No longer available";
     case 412: return "If-Match does not match the current version";
     case 413: return "Request body too large";
     case 415: return "Body is not application/json";

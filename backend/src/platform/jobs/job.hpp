@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 
@@ -41,11 +42,21 @@ struct Outcome {
     Kind kind = Kind::done;
     std::string detail;       // safe to show: no PHI
     std::string result_json;  // e.g. {"file":"..."} for downloadable results
+    /// Jobs to queue once this one is recorded as done (e.g. "your export is ready"), so they
+    /// never run before it is.
+    std::vector<JobRequest> follow_up{};
     static Outcome ok(std::string result_json = "{}") { return {Kind::done, "", std::move(result_json)}; }
     /// A transient failure (SMTP down): tried again with backoff until max_attempts.
     static Outcome retry(std::string detail) { return {Kind::retry, std::move(detail), ""}; }
     /// A permanent failure (the patient has no e-mail): goes straight to the dead-letter state.
     static Outcome fail(std::string detail) { return {Kind::fail, std::move(detail), ""}; }
+};
+
+/// A request waiting in a context's outbox.
+struct QueuedRequest {
+    std::string id;
+    JobRequest request;
+    Timestamp created_at{};
 };
 
 /// Thread safety: run() may be called from several worker threads at once.

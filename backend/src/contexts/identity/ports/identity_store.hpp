@@ -50,6 +50,8 @@ public:
     virtual Result<void> insert_user(const User& u) = 0;
     virtual std::optional<User> find_user(const std::string& id) = 0;
     virtual std::optional<User> find_user_by_email(const std::string& normalised_email) = 0;
+    /// The portal account linked to a patient record, if any.
+    virtual std::optional<User> find_user_by_patient(const std::string& patient_id) = 0;
     /// @return conflict (code stale_version) when `u.version - 1` is not the stored version.
     virtual Result<void> update_user(const User& u) = 0;
     virtual std::vector<User> list_users(const UserFilter& f) = 0;

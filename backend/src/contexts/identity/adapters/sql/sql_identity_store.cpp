@@ -94,6 +94,10 @@ std::optional<User> SqlIdentityStore::find_user(const std::string& id) { return 
 
 std::optional<User> SqlIdentityStore::find_user_by_email(const std::string& email) { return find_where("email", email); }
 
+std::optional<User> SqlIdentityStore::find_user_by_patient(const std::string& patient_id) {
+    return find_where("patient_id", patient_id);
+}
+
 Result<void> SqlIdentityStore::update_user(const User& u) {
     try {
         return db_.write([&](soci::session& sql) -> Result<void> {

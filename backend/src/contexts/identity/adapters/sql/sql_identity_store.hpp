@@ -13,6 +13,7 @@ public:
     Result<void> insert_user(const User& u) override;
     std::optional<User> find_user(const std::string& id) override;
     std::optional<User> find_user_by_email(const std::string& normalised_email) override;
+    std::optional<User> find_user_by_patient(const std::string& patient_id) override;
     Result<void> update_user(const User& u) override;
     std::vector<User> list_users(const UserFilter& f) override;
     std::int64_t count_users() override;

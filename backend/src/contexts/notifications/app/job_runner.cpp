@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "contexts/notifications/app/job_runner.hpp"
+
+#include "core/random.hpp"
+#include "platform/log/log.hpp"
+
+namespace medisecure::notifications {
+
+JobRunner::JobRunner(JobStore& store, const jobs::Registry& handlers,
+                     std::vector<std::pair<std::string, std::shared_ptr<OutboxSource>>> outboxes, const Clock& clock,
+                     metrics::Registry& registry, RunnerOptions options)
+    : store_(store), handlers_(handlers), outboxes_(std::move(outboxes)), clock_(clock), registry_(registry),
+      opt_(options), relayed_(registry.counter("medisecure_jobs_relayed_total", "Jobs moved from the outboxes to the queue")) {
+    registry_.gauge_fn("medisecure_jobs_waiting", "Jobs pending or waiting for a retry", [this] {
+        auto c = store_.counts();
+        return static_cast<double>(c[JobStatus::pending] + c[JobStatus::retrying]);
+    });
+    registry_.gauge_fn("medisecure_jobs_dead", "Jobs that exhausted their attempts (dead letters)", [this] {
+        return static_cast<double>(store_.counts()[JobStatus::dead]);
+    });
+}
+
+JobRunner::~JobRunner() { stop(); }
+
+void JobRunner::start() {
+    if (running_.exchange(true)) return;
+    threads_.emplace_back([this] { relay_loop(); });
+    for (unsigned i = 0; i < std::max(1u, opt_.workers); ++i) threads_.emplace_back([this] { worker_loop(); });
+}
+
+void JobRunner::stop() {
+    if (!running_.exchange(false)) return;
+    cv_.notify_all();
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
+    threads_.clear();
+}
+
+void JobRunner::nudge() { cv_.notify_all(); }
+
+int JobRunner::relay_once() {
+    int added = 0;
+    for (auto& [name, source] : outboxes_) {
+        try {
+            auto rows = source->peek(200);
+            if (rows.empty()) continue;
+            added += store_.import(rows, clock_.now());
+            // Imported (or already known): the outbox rows can go. A crash between the two
+            // steps imports them again, which the queue ignores.
+            std::vector<std::string> ids;
+            for (const auto& r : rows) ids.push_back(r.id);
+            source->remove(ids);
+            relayed_.inc(rows.size());
+        } catch (const std::exception& e) {
+            log::warn("jobs.relay_failed", {{"outbox", name}, {"error", e.what()}});
+        }
+    }
+    if (added > 0) nudge();
+    return added;
+}
+
+bool JobRunner::run_once() {
+    auto now = clock_.now();
+    std::optional<JobRecord> job;
+    try {
+        job = store_.claim(now, now + opt_.lease);
+    } catch (const std::exception& e) {
+        log::warn("jobs.claim_failed", {{"error", e.what()}});
+        return false;
+    }
+    if (!job) return false;
+    jobs::Job j{job->id, job->type, job->payload_json, job->owner_user_id, job->patient_id,
+                job->attempts, job->max_attempts, job->created_at};
+    jobs::Outcome out;
+    auto* handler = handlers_.find(job->type);
+    auto t0 = std::chrono::steady_clock::now();
+    if (!handler) {
+        out = jobs::Outcome::fail("no handler for this job type");
+    } else {
+        try {
+            out = handler->run(j);
+        } catch (const std::exception& e) {
+            out = jobs::Outcome::retry("unexpected error");
+            log::error("jobs.handler_threw", {{"job_id", job->id}, {"type", job->type}, {"error", e.what()}});
+        }
+    }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    now = clock_.now();
+    std::string outcome;
+    switch (out.kind) {
+    case jobs::Outcome::Kind::done:
+        store_.succeed(job->id, out.result_json.empty() ? "{}" : out.result_json, now);
+        for (const auto& next : out.follow_up) store_.enqueue(next, now);
+        if (!out.follow_up.empty()) nudge();
+        outcome = "succeeded";
+        break;
+    case jobs::Outcome::Kind::retry:
+        if (job->attempts < job->max_attempts) {
+            // Full jitter on top of the doubling delay keeps retries from arriving in waves.
+            auto delay = backoff(job->attempts + 1, opt_.backoff_base);
+            auto jittered = std::chrono::milliseconds(
+                delay.count() * 500 + static_cast<long long>(random_u64() % static_cast<std::uint64_t>(delay.count() * 500 + 1)));
+            store_.reschedule(job->id, out.detail, now + jittered, now);
+            outcome = "retrying";
+        } else {
+            store_.bury(job->id, out.detail, now);
+            outcome = "dead";
+        }
+        break;
+    case jobs::Outcome::Kind::fail:
+        store_.bury(job->id, out.detail, now);
+        outcome = "dead";
+        break;
+    }
+    registry_.counter("medisecure_jobs_total", "Job runs by type and outcome",
+                      "type=\"" + metrics::label_value(job->type) + "\",outcome=\"" + outcome + "\"")
+        .inc();
+    registry_.histogram("medisecure_job_duration_seconds", "Time spent in job handlers", metrics::latency_buckets(),
+                        "type=\"" + metrics::label_value(job->type) + "\"")
+        .observe(seconds);
+    log::info("jobs.ran", {{"job_id", job->id}, {"type", job->type}, {"attempt", job->attempts}, {"outcome", outcome}});
+    return true;
+}
+
+void JobRunner::relay_loop() {
+    auto next_housekeeping = std::chrono::steady_clock::now();
+    while (running_.load()) {
+        relay_once();
+        if (opt_.housekeeping && std::chrono::steady_clock::now() >= next_housekeeping) {
+            try {
+                opt_.housekeeping();
+            } catch (const std::exception& e) {
+                log::warn("jobs.housekeeping_failed", {{"error", e.what()}});
+            }
+            next_housekeeping = std::chrono::steady_clock::now() + opt_.housekeeping_every;
+        }
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, opt_.poll, [this] { return !running_.load(); });
+    }
+}
+
+void JobRunner::worker_loop() {
+    while (running_.load()) {
+        if (run_once()) continue;
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, opt_.poll);
+    }
+}
+
+}  // namespace medisecure::notifications
