@@ -153,12 +153,21 @@ int serve(const Args& a) {
     return 0;
 }
 
-int worker(const Args& a) {
-    auto cfg = load_config(a);
-    if (!cfg) return 2;
+/// Options of the one-shot operator commands: no signal handling, no first administrator,
+/// no background jobs.
+AppOptions command_options() {
     AppOptions opts;
     opts.handle_signals = false;
     opts.bootstrap_admin = false;
+    opts.run_jobs = false;
+    return opts;
+}
+
+int worker(const Args& a) {
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    AppOptions opts = command_options();
+    opts.run_jobs = true;
     Application app(*cfg, opts);
     app.run_worker();
     return 0;
@@ -191,11 +200,7 @@ int user_create(const Args& a) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         u.password = line;
     }
-    AppOptions opts;
-    opts.handle_signals = false;
-    opts.bootstrap_admin = false;
-    opts.run_jobs = false;
-    Application app(*cfg, opts);
+    Application app(*cfg, command_options());
     auto created = app.users().create(Caller::system("cli"), u);
     if (!created) {
         std::cerr << "medisecure user create: " << created.error().detail << "\n";
@@ -212,10 +217,7 @@ int user_create(const Args& a) {
 int audit_verify(const Args& a) {
     auto cfg = load_config(a);
     if (!cfg) return 2;
-    AppOptions opts;
-    opts.handle_signals = false;
-    opts.bootstrap_admin = false;
-    Application app(*cfg, opts);
+    Application app(*cfg, command_options());
     auto report = app.audit_queries().verify();
     if (report.ok()) {
         std::cout << "audit trail intact: " << report.records << " records, chain and head verified\n";
@@ -230,9 +232,7 @@ int audit_verify(const Args& a) {
 int demo_seed(const Args& a) {
     auto cfg = load_config(a);
     if (!cfg) return 2;
-    AppOptions opts;
-    opts.handle_signals = false;
-    opts.bootstrap_admin = false;
+    AppOptions opts = command_options();
     opts.migrate = true;
     Application app(*cfg, opts);
     std::cout << seed_demo(app) << std::flush;
@@ -242,10 +242,7 @@ int demo_seed(const Args& a) {
 int openapi(const Args& a) {
     auto cfg = load_config(a);
     if (!cfg) return 2;
-    AppOptions opts;
-    opts.handle_signals = false;
-    opts.bootstrap_admin = false;
-    Application app(*cfg, opts);
+    Application app(*cfg, command_options());
     auto out = option(a, "--output");
     if (out.empty()) {
         std::cout << app.openapi_json() << "\n";
