@@ -94,6 +94,14 @@ std::string format_instant(Timestamp t) {
     return buf;
 }
 
+std::string format_instant_precise(Timestamp t) {
+    auto base = format_instant(std::chrono::floor<std::chrono::seconds>(t));  // ...:SS.000Z
+    auto micros = (t - std::chrono::floor<std::chrono::seconds>(t)).count();
+    char frac[8];
+    std::snprintf(frac, sizeof frac, "%06lld", static_cast<long long>(micros));
+    return base.substr(0, base.size() - 4) + frac + "Z";
+}
+
 int years_between(const Date& birth, const Date& on) {
     int years = static_cast<int>(on.year()) - static_cast<int>(birth.year());
     if (on.month() < birth.month() || (on.month() == birth.month() && on.day() < birth.day()))

@@ -18,6 +18,7 @@ std::optional<Date> parse_date(std::string_view s);  // strict YYYY-MM-DD, a rea
 std::string format_date(const Date& d);
 std::optional<Timestamp> parse_instant(std::string_view s);
 std::string format_instant(Timestamp t);  // always UTC with 'Z', millisecond precision
+std::string format_instant_precise(Timestamp t);  // microsecond precision (cursors)
 /// Completed years between `birth` and `on` (a person's age).
 int years_between(const Date& birth, const Date& on);
 Date date_of(Timestamp t);  // the UTC calendar day

@@ -13,6 +13,11 @@
 #include "contexts/audit/app/audit_log.hpp"
 #include "contexts/audit/app/audit_queries.hpp"
 #include "contexts/audit/http/routes.hpp"
+#include "contexts/documents/adapters/image/stb_thumbnailer.hpp"
+#include "contexts/documents/adapters/local/local_blob_store.hpp"
+#include "contexts/documents/adapters/sql/sql_document_store.hpp"
+#include "contexts/documents/app/document_service.hpp"
+#include "contexts/documents/http/routes.hpp"
 #include "contexts/identity/adapters/sql/sql_identity_store.hpp"
 #include "contexts/identity/app/auth_service.hpp"
 #include "contexts/identity/app/user_admin.hpp"
@@ -161,6 +166,11 @@ struct Application::Parts {
     std::vector<std::pair<std::string, db::Database*>> outbox_databases;
     std::vector<std::shared_ptr<jobs::PatientDataSource>> export_sources;
 
+    std::unique_ptr<documents::LocalBlobStore> blobs;
+    std::unique_ptr<documents::SqlDocumentStore> document_store;
+    std::unique_ptr<documents::StbThumbnailer> thumbnailer;
+    std::unique_ptr<documents::DocumentService> documents;
+
     std::unique_ptr<notifications::SqlJobStore> job_store;
     std::unique_ptr<notifications::SqlNotificationStore> notification_store;
     std::unique_ptr<notifications::NotificationHub> hub;
@@ -275,6 +285,21 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     p.export_sources.push_back(std::make_shared<audit::AccessLogExportSource>(
         *p.audit_repo, [users = p.users.get()](const std::set<std::string>& ids) { return users->display_names(ids); }));
 
+    // documents: metadata in SQL, encrypted content in the blob store
+    p.blobs = std::make_unique<documents::LocalBlobStore>((fs::path(c.data_dir) / "blobs").string());
+    p.document_store = std::make_unique<documents::SqlDocumentStore>(*p.dbs["documents"]);
+    p.thumbnailer = std::make_unique<documents::StbThumbnailer>();
+    p.documents = std::make_unique<documents::DocumentService>(
+        *p.document_store, *p.blobs, *p.audit_log, p.clock, c.master_key,
+        [patients = p.patients.get()](const std::string& id) -> std::optional<documents::PatientRef> {
+            auto b = patients->briefs({id});
+            if (b.empty()) return std::nullopt;
+            return documents::PatientRef{id, b.begin()->second.primary_practitioner_id};
+        });
+    p.job_handlers.add(documents::kThumbnailJob, std::make_shared<documents::ThumbnailHandler>(*p.documents, *p.thumbnailer));
+    p.export_sources.push_back(std::make_shared<documents::DocumentExportSource>(*p.documents));
+    p.outbox_databases.emplace_back("documents", p.dbs["documents"].get());
+
     if (opts.bootstrap_admin && p.identity_store->count_users() == 0) {
         identity::NewUser admin;
         admin.email = "admin@medisecure.local";
@@ -293,10 +318,12 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
         return users->display_names(ids);
     });
     notifications::add_routes(p.router, *p.jobs, *p.notifications, *p.exports, *p.hub);
+    documents::add_routes(p.router, *p.documents, c.document_max_bytes);
 
     http::SystemRoutes sys;
     for (auto& [ctx, db] : p.dbs) sys.checks.push_back({"database:" + ctx, [d = db.get()] { return d->ping(); }});
     sys.checks.push_back({"audit_writer", [log = p.audit_log.get()] { return log->healthy(); }});
+    sys.checks.push_back({"blob_store", [blobs = p.blobs.get()] { return blobs->ping(); }});
     sys.registry = &p.registry;
     sys.metrics_token = c.metrics_token;
     sys.openapi_json = [this] { return openapi_json(); };

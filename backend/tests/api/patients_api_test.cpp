@@ -181,10 +181,13 @@ TEST_F(PatientsApi, UpdatesNeedTheCurrentETag) {
     auto stale = c.patch(path, R"({"phone":"+33 6 99 99 99 99"})", {"If-Match: " + etag});
     EXPECT_EQ(stale.status, 412);
     EXPECT_EQ(stale.code(), "stale_version");
-    auto invalid = c.patch(path, R"({"postal":"x","birth_date":"tomorrow"})", {"If-Match: \"v2\""});
+    auto cleared = c.patch(path, R"({"emergency_contact":null,"insurance":null})", {"If-Match: \"v2\""});
+    ASSERT_EQ(cleared.status, 200) << cleared.body;  // null clears a whole nested object
+    EXPECT_EQ(cleared.json().at("emergency_contact").at("name"), "");
+    auto invalid = c.patch(path, R"({"postal":"x","birth_date":"tomorrow"})", {"If-Match: \"v3\""});
     EXPECT_EQ(invalid.status, 422);
-    EXPECT_EQ(c.patch(path, "{}", {"If-Match: \"v2\""}).status, 422);  // nothing to change
-    EXPECT_EQ(as(*accountant_).patch(path, R"({"phone":"+33 6 99 99 99 99"})", {"If-Match: \"v2\""}).status, 403);
+    EXPECT_EQ(c.patch(path, "{}", {"If-Match: \"v3\""}).status, 422);  // nothing to change
+    EXPECT_EQ(as(*accountant_).patch(path, R"({"phone":"+33 6 99 99 99 99"})", {"If-Match: \"v3\""}).status, 403);
 }
 
 TEST_F(PatientsApi, ArchiveIsAdminOnly) {

@@ -73,6 +73,9 @@ TEST(Time, ParsesInstantsWithOffsets) {
     ASSERT_TRUE(a && b);
     EXPECT_EQ(*a, *b);
     EXPECT_EQ(format_instant(*parse_instant("2026-11-24T10:00:00.123456Z")), "2026-11-24T10:00:00.123Z");
+    auto precise = *parse_instant("2026-11-24T10:00:00.123456Z");
+    EXPECT_EQ(format_instant_precise(precise), "2026-11-24T10:00:00.123456Z");
+    EXPECT_EQ(*parse_instant(format_instant_precise(precise)), precise);
     EXPECT_FALSE(parse_instant("2026-11-24T10:00:00"));      // no zone
     EXPECT_FALSE(parse_instant("2026-11-24T24:00:00Z"));
     EXPECT_FALSE(parse_instant("2026-11-24T10:00:00.Z"));

@@ -69,3 +69,15 @@ TEST(Schema, RendersJsonSchemaWithComponents) {
     EXPECT_EQ(person.at("additionalProperties"), false);
     EXPECT_EQ(person.at("properties").at("email").at("type").as_array().size(), 2u);  // ["string","null"]
 }
+
+TEST(Schema, NamedSchemasCanBeMadeNullable) {
+    const Schema address = Schema::named("Addr", Schema::object({schema::opt("city", Schema::string())}));
+    const Schema patch = Schema::object({schema::opt("address", address.nullable()), schema::opt("home", address)});
+    EXPECT_TRUE(check(patch, R"({"address":null})").empty());
+    EXPECT_EQ(check(patch, R"({"home":null})").at(0).code, "null");
+    EXPECT_EQ(check(patch, R"({"address":{"city":5}})").at(0).field, "/address/city");
+    json::object components;
+    auto doc = schema::to_json_schema(patch, components);
+    EXPECT_EQ(doc.at("properties").at("address").at("anyOf").at(1).at("type"), "null");
+    EXPECT_EQ(doc.at("properties").at("home").at("$ref"), "#/components/schemas/Addr");
+}

@@ -19,6 +19,21 @@ Digest32 sha256(std::string_view data) {
     return out;
 }
 
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+    if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("sha256 init failed");
+}
+Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+void Sha256::update(const void* data, std::size_t n) {
+    if (EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data, n) != 1) throw std::runtime_error("sha256 failed");
+}
+std::string Sha256::hex_digest() {
+    Digest32 out{};
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), out.data(), &len) != 1) throw std::runtime_error("sha256 failed");
+    return to_hex(out.data(), out.size());
+}
+
 std::string sha256_hex(std::string_view data) {
     auto d = sha256(data);
     return to_hex(d.data(), d.size());

@@ -13,6 +13,20 @@ namespace medisecure::crypto {
 using Digest32 = std::array<unsigned char, 32>;
 
 Digest32 sha256(std::string_view data);
+
+/// SHA-256 over data that arrives in pieces.
+class Sha256 {
+public:
+    Sha256();
+    ~Sha256();
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
+    void update(const void* data, std::size_t n);
+    std::string hex_digest();  // finalises
+
+private:
+    void* ctx_;
+};
 std::string sha256_hex(std::string_view data);
 Digest32 hmac_sha256(std::string_view key, std::string_view data);
 std::array<unsigned char, 20> hmac_sha1(std::string_view key, std::string_view data);

@@ -19,6 +19,21 @@ Query& Query::bind(long long value) {
     return *this;
 }
 
+Query& Query::bind(const Value& value) {
+    if (const auto* str = std::get_if<std::string>(&value)) return bind(*str);
+    return bind(std::get<long long>(value));
+}
+
+Query Query::insert(std::string_view table, const std::vector<std::pair<const char*, Value>>& columns) {
+    Query q("INSERT INTO ");
+    q.sql(table).sql(" (");
+    for (std::size_t i = 0; i < columns.size(); ++i) q.sql(i ? ", " : "").sql(columns[i].first);
+    q.sql(") VALUES (");
+    for (std::size_t i = 0; i < columns.size(); ++i) q.sql(i ? ", " : "").bind(columns[i].second);
+    q.sql(")");
+    return q;
+}
+
 namespace {
 template <class Prep>
 void bind_all(Prep& pt, std::deque<std::string>& strings, std::deque<long long>& ints,

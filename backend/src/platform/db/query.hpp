@@ -10,8 +10,13 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 namespace medisecure::db {
+
+/// A column value for tables written from a (name, value) list.
+using Value = std::variant<std::string, long long>;
 
 class Query {
 public:
@@ -23,6 +28,9 @@ public:
     /// Appends a placeholder for `value` to the SQL text.
     Query& bind(std::string value);
     Query& bind(long long value);
+    Query& bind(const Value& value);
+    /// "INSERT INTO <table> (c1, c2…) VALUES (:p1, :p2…)" from a column list.
+    static Query insert(std::string_view table, const std::vector<std::pair<const char*, Value>>& columns);
     const std::string& text() const { return text_; }
     /// Runs the query and calls `fn` for each row.
     void for_each(soci::session& sql, const std::function<void(const soci::row&)>& fn);

@@ -124,7 +124,10 @@ bool validate(const Schema& s, const json::value& v, std::vector<FieldIssue>& ou
     const Node& n = resolve(s.node());
     auto before = out.size();
     if (v.is_null()) {
-        if (!n.nullable && n.type != Type::any) issue(out, path, "null", "must not be null");
+        // A reference may be made nullable without its target being so ("address": null).
+        bool nullable = false;
+        for (const Node* k = &s.node(); k; k = k->target.get()) nullable |= k->nullable;
+        if (!nullable && n.type != Type::any) issue(out, path, "null", "must not be null");
         return out.size() == before;
     }
     switch (n.type) {
@@ -248,6 +251,7 @@ json::value to_json_schema(const Schema& s, json::object& components) {
         }
         json::object ref;
         ref["$ref"] = "#/components/schemas/" + top.name;
+        if (top.nullable) return json::object{{"anyOf", json::array{ref, json::object{{"type", "null"}}}}};
         return ref;
     }
     const Node& n = top;

@@ -237,7 +237,7 @@ std::map<std::string, PatientBrief> PatientService::briefs(const std::set<std::s
         if (!p) continue;
         out[id] = PatientBrief{p->id,        p->mrn,       p->first_name, p->last_name,         p->birth_name,
                                p->birth_date, p->sex,       p->email,      p->preferred_language, p->nir,
-                               p->address};
+                               p->address,    p->primary_practitioner_id};
     }
     return out;
 }

@@ -44,6 +44,7 @@ struct PatientBrief {
     std::string preferred_language;
     std::string nir;
     Address address;
+    std::string primary_practitioner_id;
 };
 
 struct SearchPage {

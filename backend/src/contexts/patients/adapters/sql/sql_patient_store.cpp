@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "contexts/patients/adapters/sql/sql_patient_store.hpp"
 
-#include <variant>
-
 #include "core/text.hpp"
 #include "platform/db/query.hpp"
 
@@ -59,11 +57,9 @@ Patient from_row(const soci::row& r) {
     return p;
 }
 
-using Value = std::variant<std::string, long long>;
-
 /// Every stored column with its value: kColumns' order, then the derived keys.
-std::vector<std::pair<const char*, Value>> columns_of(const Patient& p) {
-    auto i64 = [](auto v) { return Value(static_cast<long long>(v)); };
+std::vector<std::pair<const char*, db::Value>> columns_of(const Patient& p) {
+    auto i64 = [](auto v) { return db::Value(static_cast<long long>(v)); };
     return {{"id", p.id},
             {"mrn", p.mrn},
             {"first_name", p.first_name},
@@ -99,10 +95,6 @@ std::vector<std::pair<const char*, Value>> columns_of(const Patient& p) {
             {"last_key", name_key(p.last_name)},
             {"birth_key", name_key(p.birth_name)},
             {"sort_key", sort_key_of(p)}};
-}
-
-void bind_value(db::Query& q, const Value& v) {
-    std::visit([&](const auto& x) { q.bind(x); }, v);
 }
 
 std::vector<std::string> tokens_of(const Patient& p) {
@@ -174,16 +166,7 @@ public:
     }
 
     void insert(const Patient& p) override {
-        auto cols = columns_of(p);
-        db::Query q("INSERT INTO patients (");
-        for (std::size_t i = 0; i < cols.size(); ++i) q.sql(i ? ", " : "").sql(cols[i].first);
-        q.sql(") VALUES (");
-        for (std::size_t i = 0; i < cols.size(); ++i) {
-            q.sql(i ? ", " : "");
-            bind_value(q, cols[i].second);
-        }
-        q.sql(")");
-        q.execute(sql_);
+        db::Query::insert("patients", columns_of(p)).execute(sql_);
         write_tokens(sql_, p);
     }
 
@@ -194,8 +177,7 @@ public:
         auto cols = columns_of(p);
         db::Query q("UPDATE patients SET ");
         for (std::size_t i = 1; i < cols.size(); ++i) {  // every column but the id
-            q.sql(i > 1 ? ", " : "").sql(cols[i].first).sql(" = ");
-            bind_value(q, cols[i].second);
+            q.sql(i > 1 ? ", " : "").sql(cols[i].first).sql(" = ").bind(cols[i].second);
         }
         q.sql(" WHERE id = ").bind(p.id).sql(" AND version = ").bind(static_cast<long long>(p.version - 1));
         if (q.execute(sql_) != 1) return false;
