@@ -73,6 +73,24 @@ inline Error refusal(const Caller& c, Error not_found_error) {
 inline Error patient_not_found() { return not_found("patient_not_found", "No such patient."); }
 inline Error encounter_not_found() { return not_found("encounter_not_found", "No such encounter."); }
 
+inline Error validation_failed(std::vector<FieldIssue> issues) {
+    return invalid_input("validation_failed", "The request has invalid fields.", std::move(issues));
+}
+
+/// How a refused or failed use case is recorded in the audit trail.
+inline audit::Outcome outcome_of(const Error& e) {
+    if (e.kind == ErrorKind::not_found) return audit::Outcome::not_found;
+    if (e.kind == ErrorKind::forbidden) return audit::Outcome::denied;
+    return audit::Outcome::failure;
+}
+
+/// "fields=a,b": which fields a change touched, for the audit trail (never their values).
+inline std::string changed_fields(const std::vector<std::string>& names) {
+    std::string out = "fields=";
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? "," : "") + names[i];
+    return out;
+}
+
 inline Error stale_version() {
     return Error{ErrorKind::precondition_failed, "stale_version",
                  "The record was changed by someone else; reload it and try again."};

@@ -13,23 +13,8 @@ using audit::Outcome;
 
 namespace {
 
-Error validation(std::vector<FieldIssue> issues) {
-    return invalid_input("validation_failed", "The request has invalid fields.", std::move(issues));
-}
 Error allergy_not_found() { return not_found("allergy_not_found", "No such allergy."); }
 Error condition_not_found() { return not_found("condition_not_found", "No such condition."); }
-
-Outcome outcome_of(const Error& e) {
-    if (e.kind == ErrorKind::not_found) return Outcome::not_found;
-    if (e.kind == ErrorKind::forbidden) return Outcome::denied;
-    return Outcome::failure;
-}
-
-std::string join(const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-    return out;
-}
 
 }  // namespace
 
@@ -79,7 +64,7 @@ Result<VitalsEntry> ChartService::record_vitals(const Caller& caller, VitalSigns
     }
     if (!issues.empty()) {
         audit_.record(caller, {action, "vitals", "", v.patient_id, Outcome::failure, "validation_failed"});
-        return validation(std::move(issues));
+        return access::validation_failed(std::move(issues));
     }
     v.id = new_uuid_v7(now);
     v.recorded_by = caller.user_id;
@@ -118,7 +103,7 @@ Result<Allergy> ChartService::add_allergy(const Caller& caller, Allergy a) {
     a.reaction = trim(a.reaction);
     if (auto issues = validate(a, today()); !issues.empty()) {
         audit_.record(caller, {action, "allergy", "", a.patient_id, Outcome::failure, "validation_failed"});
-        return validation(std::move(issues));
+        return access::validation_failed(std::move(issues));
     }
     auto now = clock_.now();
     a.id = new_uuid_v7(now);
@@ -155,7 +140,7 @@ Result<Allergy> ChartService::update_allergy(const Caller& caller, const std::st
         if (patch.severity) a.severity = *patch.severity;
         if (patch.status) a.status = *patch.status;
         if (patch.noted_on) a.noted_on = *patch.noted_on;
-        if (auto issues = validate(a, day); !issues.empty()) return validation(std::move(issues));
+        if (auto issues = validate(a, day); !issues.empty()) return access::validation_failed(std::move(issues));
         a.updated_at = now;
         a.version += 1;
         if (!u.update_allergy(a)) return access::stale_version();
@@ -163,10 +148,10 @@ Result<Allergy> ChartService::update_allergy(const Caller& caller, const std::st
         return {};
     });
     if (!r) {
-        audit_.record(caller, {action, "allergy", id, out.patient_id, outcome_of(r.error()), r.error().code});
+        audit_.record(caller, {action, "allergy", id, out.patient_id, access::outcome_of(r.error()), r.error().code});
         return r.error();
     }
-    audit_.record(caller, {action, "allergy", id, out.patient_id, Outcome::success, "fields=" + join(patch.fields)});
+    audit_.record(caller, {action, "allergy", id, out.patient_id, Outcome::success, access::changed_fields(patch.fields)});
     return out;
 }
 
@@ -200,7 +185,7 @@ Result<Condition> ChartService::add_condition(const Caller& caller, Condition c)
     }
     if (!issues.empty()) {
         audit_.record(caller, {action, "condition", "", c.patient_id, Outcome::failure, "validation_failed"});
-        return validation(std::move(issues));
+        return access::validation_failed(std::move(issues));
     }
     auto now = clock_.now();
     c.id = new_uuid_v7(now);
@@ -242,7 +227,7 @@ Result<Condition> ChartService::update_condition(const Caller& caller, const std
         if (patch.note) c.note = trim(*patch.note);
         if (patch.onset_date) c.onset_date = *patch.onset_date;
         if (patch.status) c.status = *patch.status;
-        if (auto issues = validate(c, day); !issues.empty()) return validation(std::move(issues));
+        if (auto issues = validate(c, day); !issues.empty()) return access::validation_failed(std::move(issues));
         c.updated_at = now;
         c.version += 1;
         if (!u.update_condition(c)) return access::stale_version();
@@ -250,10 +235,10 @@ Result<Condition> ChartService::update_condition(const Caller& caller, const std
         return {};
     });
     if (!r) {
-        audit_.record(caller, {action, "condition", id, out.patient_id, outcome_of(r.error()), r.error().code});
+        audit_.record(caller, {action, "condition", id, out.patient_id, access::outcome_of(r.error()), r.error().code});
         return r.error();
     }
-    audit_.record(caller, {action, "condition", id, out.patient_id, Outcome::success, "fields=" + join(patch.fields)});
+    audit_.record(caller, {action, "condition", id, out.patient_id, Outcome::success, access::changed_fields(patch.fields)});
     return out;
 }
 

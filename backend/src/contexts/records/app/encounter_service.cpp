@@ -21,21 +21,6 @@ Error encounter_signed() {
 }
 Error not_author() { return forbidden("encounter.not_author", "Only the author of a draft edits, signs or discards it."); }
 Error prescription_not_found() { return not_found("prescription_not_found", "No such prescription."); }
-Error validation(std::vector<FieldIssue> issues) {
-    return invalid_input("validation_failed", "The request has invalid fields.", std::move(issues));
-}
-
-Outcome outcome_of(const Error& e) {
-    if (e.kind == ErrorKind::not_found) return Outcome::not_found;
-    if (e.kind == ErrorKind::forbidden) return Outcome::denied;
-    return Outcome::failure;
-}
-
-std::string join(const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-    return out;
-}
 
 /// Codes in their normal form ("j459" → "J45.9"), labels trimmed, a primary one chosen.
 void normalise(std::vector<Diagnosis>& list, CodeCatalog& codes) {
@@ -102,7 +87,7 @@ std::vector<Prescription> EncounterService::prescriptions_from(const std::vector
         p.frequency = trim(input[i].frequency);
         p.duration = trim(input[i].duration);
         p.instructions = trim(input[i].instructions);
-        p.status = input[i].status;
+        p.status = PrescriptionStatus::active;
         p.version = 1;
         p.prescriber_id = e.author_id;
         p.prescribed_at = e.signed_at;
@@ -131,13 +116,12 @@ Result<EncounterRecord> EncounterService::create(const Caller& caller, Encounter
     e.notes = std::move(in.notes);
     e.diagnoses = std::move(in.diagnoses);
     normalise(e.diagnoses, codes_);
-    for (auto& p : in.prescriptions) p.status = PrescriptionStatus::active;
     e.prescriptions = prescriptions_from(in.prescriptions, e);
     e.created_at = e.updated_at = now;
     e.version = 1;
     if (auto issues = validate(e, now); !issues.empty()) {
         audit_.record(caller, {"encounter.create", "encounter", "", e.patient_id, Outcome::failure, "validation_failed"});
-        return validation(std::move(issues));
+        return access::validation_failed(std::move(issues));
     }
     auto stored = store_.write([&](RecordsUnit& u) -> Result<void> {
         u.insert_encounter(e);
@@ -198,7 +182,7 @@ Result<EncounterRecord> EncounterService::update(const Caller& caller, const std
         if (patch.plan) e.notes.plan = *patch.plan;
         if (diagnoses) e.diagnoses = *diagnoses;
         if (patch.prescriptions) e.prescriptions = prescriptions_from(*patch.prescriptions, e);
-        if (auto issues = validate(e, now); !issues.empty()) return validation(std::move(issues));
+        if (auto issues = validate(e, now); !issues.empty()) return access::validation_failed(std::move(issues));
         e.updated_at = now;
         e.version += 1;
         if (!u.update_draft(e)) return access::stale_version();
@@ -206,10 +190,10 @@ Result<EncounterRecord> EncounterService::update(const Caller& caller, const std
         return {};
     });
     if (!r) {
-        audit_.record(caller, {"encounter.update", "encounter", id, patient_id, outcome_of(r.error()), r.error().code});
+        audit_.record(caller, {"encounter.update", "encounter", id, patient_id, access::outcome_of(r.error()), r.error().code});
         return r.error();
     }
-    audit_.record(caller, {"encounter.update", "encounter", id, patient_id, Outcome::success, "fields=" + join(patch.fields)});
+    audit_.record(caller, {"encounter.update", "encounter", id, patient_id, Outcome::success, access::changed_fields(patch.fields)});
     return visible(caller, std::move(updated));
 }
 
@@ -231,7 +215,7 @@ Result<EncounterRecord> EncounterService::sign(const Caller& caller, const std::
         if (found->author_id != caller.user_id) return not_author();
         if (found->version != expected_version) return access::stale_version();
         Encounter e = std::move(*found);
-        if (auto issues = validate(e, now); !issues.empty()) return validation(std::move(issues));
+        if (auto issues = validate(e, now); !issues.empty()) return access::validation_failed(std::move(issues));
         e.signed_at = now;
         e.updated_at = now;
         e.version += 1;
@@ -257,7 +241,7 @@ Result<EncounterRecord> EncounterService::sign(const Caller& caller, const std::
         return {};
     });
     if (!r) {
-        audit_.record(caller, {"encounter.sign", "encounter", id, patient_id, outcome_of(r.error()), r.error().code});
+        audit_.record(caller, {"encounter.sign", "encounter", id, patient_id, access::outcome_of(r.error()), r.error().code});
         return r.error();
     }
     audit_.record(caller, {"encounter.sign", "encounter", id, patient_id, Outcome::success, ""});
@@ -279,7 +263,7 @@ Result<void> EncounterService::discard(const Caller& caller, const std::string& 
         if (found->version != expected_version || !u.delete_draft(id, expected_version)) return access::stale_version();
         return {};
     });
-    audit_.record(caller, {"encounter.discard", "encounter", id, patient_id, r ? Outcome::success : outcome_of(r.error()),
+    audit_.record(caller, {"encounter.discard", "encounter", id, patient_id, r ? Outcome::success : access::outcome_of(r.error()),
                            r ? "" : r.error().code});
     return r;
 }
@@ -296,7 +280,7 @@ Result<Amendment> EncounterService::amend(const Caller& caller, const std::strin
     issues.insert(issues.end(), d.begin(), d.end());
     if (!issues.empty()) {
         audit_.record(caller, {"encounter.amend", "encounter", id, "", Outcome::failure, "validation_failed"});
-        return validation(std::move(issues));
+        return access::validation_failed(std::move(issues));
     }
     auto now = clock_.now();
     Amendment a;
@@ -317,7 +301,7 @@ Result<Amendment> EncounterService::amend(const Caller& caller, const std::strin
         return {};
     });
     if (!r) {
-        audit_.record(caller, {"encounter.amend", "encounter", id, a.patient_id, outcome_of(r.error()), r.error().code});
+        audit_.record(caller, {"encounter.amend", "encounter", id, a.patient_id, access::outcome_of(r.error()), r.error().code});
         return r.error();
     }
     audit_.record(caller, {"encounter.amend", "encounter", id, a.patient_id, Outcome::success, "amendment=" + a.id});
@@ -406,7 +390,7 @@ Result<Prescription> EncounterService::set_prescription_status(const Caller& cal
         return {};
     });
     if (!r) {
-        audit_.record(caller, {"prescription.status", "prescription", id, out.patient_id, outcome_of(r.error()), r.error().code});
+        audit_.record(caller, {"prescription.status", "prescription", id, out.patient_id, access::outcome_of(r.error()), r.error().code});
         return r.error();
     }
     audit_.record(caller, {"prescription.status", "prescription", id, out.patient_id, Outcome::success,
@@ -472,9 +456,11 @@ Result<Encounter> EncounterService::import_signed(const Caller& caller, Encounte
     if (e.id.empty()) e.id = new_uuid_v7(e.occurred_at);
     e.reason = trim(e.reason);
     normalise(e.diagnoses, codes_);
+    auto statuses = e.prescriptions;
     e.prescriptions = prescriptions_from(e.prescriptions, e);
+    for (std::size_t i = 0; i < statuses.size(); ++i) e.prescriptions[i].status = statuses[i].status;
     e.amendments.clear();
-    if (auto issues = validate(e, now); !issues.empty()) return validation(std::move(issues));
+    if (auto issues = validate(e, now); !issues.empty()) return access::validation_failed(std::move(issues));
     if (*e.signed_at > now) return invalid_field("/signed_at", "in_future", "cannot be in the future");
     e.created_at = e.occurred_at;
     e.updated_at = *e.signed_at;

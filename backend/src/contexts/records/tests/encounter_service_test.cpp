@@ -4,6 +4,7 @@
 // prescriptions' status, reading rights per role, and the audit trail.
 #include <boost/json.hpp>
 
+#include "contexts/records/app/records_export.hpp"
 #include "records_fixture.hpp"
 
 using namespace medisecure;
@@ -375,4 +376,40 @@ TEST_F(Encounters, HistoricalRecordsAreImportedByOperatorsOnly) {
     EXPECT_EQ(read->encounter.signed_at, e.signed_at);
     EXPECT_EQ(read->encounter.diagnoses.at(0).label, "Hypertension essentielle (primitive)");
     EXPECT_EQ(read->encounter.prescriptions.at(0).prescribed_at, e.signed_at);
+}
+
+TEST_F(Encounters, ExportHoldsTheSignedRecordAndItsPrescriptionPdfs) {
+    auto e = signed_encounter();
+    encounters.amend(colleague, e.id, {"Précision", {}}).value();
+    encounters.create(doctor, input()).value();  // a draft: not part of the record yet
+    auto in = input();
+    in.prescriptions.clear();
+    auto bare = encounters.create(doctor, in)->encounter;
+    encounters.sign(doctor, bare.id, 1).value();
+    VitalSigns v;
+    v.patient_id = kPatient;
+    v.weight_kg = 70;
+    v.height_cm = 175;
+    chart.record_vitals(nurse, v, std::nullopt).value();
+    signed_encounter(kOther);
+
+    RecordsExport source(store, encounters, directory());
+    EXPECT_EQ(source.section(), "records");
+    auto j = source.export_json(kPatient);
+    const auto& exported = j.at("encounters").as_array();
+    ASSERT_EQ(exported.size(), 2u);
+    for (const auto& x : exported) {
+        EXPECT_EQ(x.at("status").as_string(), "signed");
+        EXPECT_EQ(x.at("signature_valid").as_bool(), true);
+        EXPECT_TRUE(x.at("notes").as_object().contains("assessment"));  // the patient's whole record
+    }
+    EXPECT_EQ(exported[1].at("amendments").at(0).at("text").as_string(), "Précision");
+    EXPECT_EQ(j.at("prescriptions").as_array().size(), 1u);
+    EXPECT_EQ(j.at("vitals").at(0).at("bmi").as_double(), 22.9);
+    EXPECT_TRUE(j.at("allergies").as_array().empty());
+
+    auto files = source.export_files(kPatient);
+    ASSERT_EQ(files.size(), 1u);  // one signed encounter prescribes something
+    EXPECT_EQ(files[0].path, "records/ordonnance-2026-11-24-" + e.id.substr(e.id.size() - 8) + ".pdf");
+    EXPECT_EQ(files[0].content.substr(0, 5), "%PDF-");
 }
