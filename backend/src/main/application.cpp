@@ -272,8 +272,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     identity::CookiePolicy cookies{c.production() || c.public_url.rfind("https://", 0) == 0};
     identity::add_routes(p.router, *p.auth, *p.users, *p.tokens, cookies);
     patients::add_routes(p.router, *p.patients);
-    records::add_routes(p.router, *p.encounters, *p.chart, *p.codes,
-                        [users = p.users.get()](const std::set<std::string>& ids) { return users->display_names(ids); });
+    records::add_routes(p.router, *p.encounters, *p.chart, *p.codes, directory.user_names);
     audit::add_routes(p.router, *p.audit_queries, [users = p.users.get()](const std::set<std::string>& ids) {
         return users->display_names(ids);
     });

@@ -134,20 +134,26 @@ Result<EncounterRecord> EncounterService::create(const Caller& caller, Encounter
     return visible(caller, std::move(e));
 }
 
-Result<EncounterRecord> EncounterService::get(const Caller& caller, const std::string& id) {
+Result<Encounter> EncounterService::reachable(const Caller& caller, const std::string& id, const char* action) {
     if (!access::reads_clinical(caller)) {
-        audit_.record(caller, {"encounter.read", "encounter", id, "", Outcome::denied, ""});
+        audit_.record(caller, {action, "encounter", id, "", Outcome::denied, ""});
         return access::refusal(caller, access::encounter_not_found());
     }
     auto e = store_.find_encounter(id);
     if (!e) {
-        audit_.record(caller, {"encounter.read", "encounter", id, "", Outcome::not_found, ""});
+        audit_.record(caller, {action, "encounter", id, "", Outcome::not_found, ""});
         return access::encounter_not_found();
     }
     if (!access::reaches(caller, e->patient_id) || (!e->is_signed() && !access::sees_drafts(caller))) {
-        audit_.record(caller, {"encounter.read", "encounter", id, e->patient_id, Outcome::denied, ""});
+        audit_.record(caller, {action, "encounter", id, e->patient_id, Outcome::denied, ""});
         return access::encounter_not_found();
     }
+    return std::move(*e);
+}
+
+Result<EncounterRecord> EncounterService::get(const Caller& caller, const std::string& id) {
+    auto e = reachable(caller, id, "encounter.read");
+    if (!e) return e.error();
     auto rec = visible(caller, std::move(*e));
     audit_.record(caller, {"encounter.read", "encounter", id, rec.encounter.patient_id, Outcome::success,
                            rec.view == access::View::care ? "view=care" : ""});
@@ -400,19 +406,8 @@ Result<Prescription> EncounterService::set_prescription_status(const Caller& cal
 
 Result<PrescriptionPdf> EncounterService::prescription_pdf(const Caller& caller, const std::string& encounter_id) {
     const char* action = "prescription.pdf";
-    if (!access::reads_clinical(caller)) {
-        audit_.record(caller, {action, "encounter", encounter_id, "", Outcome::denied, ""});
-        return access::refusal(caller, access::encounter_not_found());
-    }
-    auto e = store_.find_encounter(encounter_id);
-    if (!e) {
-        audit_.record(caller, {action, "encounter", encounter_id, "", Outcome::not_found, ""});
-        return access::encounter_not_found();
-    }
-    if (!access::reaches(caller, e->patient_id) || (!e->is_signed() && !access::sees_drafts(caller))) {
-        audit_.record(caller, {action, "encounter", encounter_id, e->patient_id, Outcome::denied, ""});
-        return access::encounter_not_found();
-    }
+    auto e = reachable(caller, encounter_id, action);
+    if (!e) return e.error();
     if (!e->is_signed()) {
         audit_.record(caller, {action, "encounter", encounter_id, e->patient_id, Outcome::failure, "not_signed"});
         return conflict("encounter.not_signed", "Sign the encounter first: only signed prescriptions are printed.");

@@ -110,6 +110,8 @@ public:
 
 private:
     std::string seal(const std::string& content) const;
+    /// The encounter when the caller may see it; refusals are audited under `action`.
+    Result<Encounter> reachable(const Caller& caller, const std::string& id, const char* action);
     std::vector<Prescription> prescriptions_from(const std::vector<Prescription>& input, const Encounter& e);
     EncounterRecord visible(const Caller& caller, Encounter e) const;
     Result<EncounterPage> page(EncounterQuery q, int limit);
