@@ -3,6 +3,7 @@
 // embedded default) and PostgreSQL (production), including the schema's immutability triggers.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "contexts/records/adapters/sql/sql_code_store.hpp"
@@ -150,6 +151,28 @@ TEST_P(RecordsContract, DraftsChangeAtTheirVersionAndSigningFreezesThem) {
     ASSERT_TRUE(run(s, [&](RecordsUnit& u) { ok = u.delete_draft("enc-2", 1); }));
     EXPECT_TRUE(ok);
     EXPECT_FALSE(s.find_encounter("enc-2"));
+}
+
+TEST_P(RecordsContract, ConcurrentSignaturesLetOnlyOneWin) {
+    SqlRecordsStore s(*db);
+    auto e = draft("enc-1", at(0));
+    ASSERT_TRUE(run(s, [&](RecordsUnit& u) { u.insert_encounter(e); }));
+    std::atomic<int> won{0}, lost{0};
+    std::vector<std::thread> doctors;
+    for (int i = 0; i < 4; ++i)
+        doctors.emplace_back([&, i] {
+            auto mine = e;
+            mine.version = 2;
+            mine.signed_at = at(10 + i);
+            mine.signature = std::string(64, static_cast<char>('a' + i));
+            bool ok = false;
+            if (!run(s, [&](RecordsUnit& u) { ok = u.sign(mine); })) return;
+            (ok ? won : lost)++;
+        });
+    for (auto& t : doctors) t.join();
+    EXPECT_EQ(won.load(), 1);
+    EXPECT_EQ(lost.load(), 3);
+    EXPECT_TRUE(s.find_encounter("enc-1")->is_signed());
 }
 
 TEST_P(RecordsContract, TheSchemaKeepsSignedContentImmutable) {
