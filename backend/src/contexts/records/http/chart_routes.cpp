@@ -21,10 +21,6 @@ using schema::Schema;
 
 namespace {
 
-http::Param id_param(const char* what) { return {"id", ParamIn::path, schemas::uuid(), true, what}; }
-http::Param if_match() {
-    return {"If-Match", ParamIn::header, Schema::string(), true, "The ETag of the version being changed"};
-}
 
 template <class T>
 Response one(int status, const T& item, const NameLookup& names,
@@ -97,7 +93,7 @@ void add_chart_routes(http::Router& router, ChartService& service, CodeCatalog& 
                        "field otherwise); blood pressure needs both values; BMI is derived.",
         .tag = "records",
         .access = io::care_staff(),
-        .params = {id_param("Patient id")},
+        .params = {io::id_param("Patient id")},
         .body = http::BodyDoc{schemas::vitals_input()},
         .responses = {{201, "Recorded", schemas::vitals()}},
         .handler = [&service, names](Request& r) {
@@ -132,7 +128,7 @@ void add_chart_routes(http::Router& router, ChartService& service, CodeCatalog& 
         .description = "Oldest first: the most recent `limit` records taken between `from` and `to`.",
         .tag = "records",
         .access = io::clinical_readers(),
-        .params = {id_param("Patient id"),
+        .params = {io::id_param("Patient id"),
                    {"from", ParamIn::query, Schema::string().format("date-time"), false, "Taken at or after"},
                    {"to", ParamIn::query, Schema::string().format("date-time"), false, "Taken at or before"},
                    {"limit", ParamIn::query, Schema::integer().minimum(1), false, "Default 500, at most 1000"}},
@@ -157,7 +153,7 @@ void add_chart_routes(http::Router& router, ChartService& service, CodeCatalog& 
         .summary = "Record an allergy",
         .tag = "records",
         .access = io::care_staff(),
-        .params = {id_param("Patient id")},
+        .params = {io::id_param("Patient id")},
         .body = http::BodyDoc{schemas::allergy_input()},
         .responses = {{201, "Recorded", schemas::allergy(), "application/json", {"ETag"}}},
         .handler = [&service, names](Request& r) {
@@ -181,7 +177,7 @@ void add_chart_routes(http::Router& router, ChartService& service, CodeCatalog& 
         .summary = "A patient's allergies, active ones first",
         .tag = "records",
         .access = io::clinical_readers(),
-        .params = {id_param("Patient id")},
+        .params = {io::id_param("Patient id")},
         .responses = {{200, "Allergies", schemas::allergy_list()}},
         .handler = [&service, names](Request& r) {
             auto list = service.allergies(r.caller(), std::string(r.path_param("id")));
@@ -197,7 +193,7 @@ void add_chart_routes(http::Router& router, ChartService& service, CodeCatalog& 
         .description = "E.g. `{\"status\":\"resolved\"}`; `noted_on: null` clears the date.",
         .tag = "records",
         .access = io::care_staff(),
-        .params = {id_param("Allergy id"), if_match()},
+        .params = {io::id_param("Allergy id"), io::if_match_param()},
         .body = http::BodyDoc{schemas::allergy_patch()},
         .responses = {{200, "Changed", schemas::allergy(), "application/json", {"ETag"}}},
         .errors = {412, 428},
@@ -225,7 +221,7 @@ void add_chart_routes(http::Router& router, ChartService& service, CodeCatalog& 
         .description = "Doctors only. The label defaults to the code table's.",
         .tag = "records",
         .access = io::doctors(),
-        .params = {id_param("Patient id")},
+        .params = {io::id_param("Patient id")},
         .body = http::BodyDoc{schemas::condition_input()},
         .responses = {{201, "Added", schemas::condition(), "application/json", {"ETag"}}},
         .handler = [&service, names](Request& r) {
@@ -250,7 +246,7 @@ void add_chart_routes(http::Router& router, ChartService& service, CodeCatalog& 
         .summary = "A patient's problem list, active conditions first",
         .tag = "records",
         .access = io::clinical_readers(),
-        .params = {id_param("Patient id")},
+        .params = {io::id_param("Patient id")},
         .responses = {{200, "Conditions", schemas::condition_list()}},
         .handler = [&service, names](Request& r) {
             auto list = service.conditions(r.caller(), std::string(r.path_param("id")));
@@ -266,7 +262,7 @@ void add_chart_routes(http::Router& router, ChartService& service, CodeCatalog& 
         .description = "E.g. `{\"status\":\"resolved\"}`. A new code without a label takes the code table's.",
         .tag = "records",
         .access = io::doctors(),
-        .params = {id_param("Condition id"), if_match()},
+        .params = {io::id_param("Condition id"), io::if_match_param()},
         .body = http::BodyDoc{schemas::condition_patch()},
         .responses = {{200, "Changed", schemas::condition(), "application/json", {"ETag"}}},
         .errors = {412, 428},
@@ -295,7 +291,7 @@ void add_chart_routes(http::Router& router, ChartService& service, CodeCatalog& 
                        "active prescriptions and the last encounters the caller may see.",
         .tag = "records",
         .access = io::clinical_readers(),
-        .params = {id_param("Patient id")},
+        .params = {io::id_param("Patient id")},
         .responses = {{200, "The summary", schemas::summary()}},
         .handler = [&service, names](Request& r) {
             auto s = service.summary(r.caller(), std::string(r.path_param("id")));

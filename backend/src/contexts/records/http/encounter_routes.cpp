@@ -21,10 +21,6 @@ using schema::Schema;
 
 namespace {
 
-http::Param id_param(const char* what) { return {"id", ParamIn::path, schemas::uuid(), true, what}; }
-http::Param if_match() {
-    return {"If-Match", ParamIn::header, Schema::string(), true, "The ETag of the version being changed"};
-}
 std::vector<http::Param> page_params_doc() {
     return {{"cursor", ParamIn::query, Schema::string().max_length(200), false, "`next_cursor` of the previous page"},
             {"limit", ParamIn::query, Schema::integer().minimum(1), false, "Page size (default 20, at most 100)"}};
@@ -142,7 +138,7 @@ void add_encounter_routes(http::Router& router, EncounterService& service, const
                        "else answers 404.",
         .tag = "records",
         .access = io::clinical_readers(),
-        .params = {id_param("Encounter id")},
+        .params = {io::id_param("Encounter id")},
         .responses = {{200, "The encounter", schemas::encounter(), "application/json", {"ETag"}}},
         .handler = [&service, names](Request& r) {
             auto rec = service.get(r.caller(), std::string(r.path_param("id")));
@@ -159,7 +155,7 @@ void add_encounter_routes(http::Router& router, EncounterService& service, const
                        "replace the lists. A signed encounter answers 409: correct it with an amendment.",
         .tag = "records",
         .access = io::doctors(),
-        .params = {id_param("Encounter id"), if_match()},
+        .params = {io::id_param("Encounter id"), io::if_match_param()},
         .body = http::BodyDoc{schemas::encounter_patch()},
         .responses = {{200, "The draft", schemas::encounter(), "application/json", {"ETag"}}},
         .errors = {409, 412, 428},
@@ -179,7 +175,7 @@ void add_encounter_routes(http::Router& router, EncounterService& service, const
         .description = "Only the author discards a draft; a signed encounter is never deleted (409).",
         .tag = "records",
         .access = io::doctors(),
-        .params = {id_param("Encounter id"), if_match()},
+        .params = {io::id_param("Encounter id"), io::if_match_param()},
         .responses = {{204, "Discarded", std::nullopt, ""}},
         .errors = {409, 412, 428},
         .handler = [&service](Request& r) {
@@ -199,7 +195,7 @@ void add_encounter_routes(http::Router& router, EncounterService& service, const
                        "and the patient's portal is notified.",
         .tag = "records",
         .access = io::doctors(),
-        .params = {id_param("Encounter id"), if_match()},
+        .params = {io::id_param("Encounter id"), io::if_match_param()},
         .responses = {{200, "The signed encounter", schemas::encounter(), "application/json", {"ETag"}}},
         .errors = {409, 412, 428},
         .handler = [&service, names](Request& r) {
@@ -219,7 +215,7 @@ void add_encounter_routes(http::Router& router, EncounterService& service, const
                        "A draft answers 409: edit it instead.",
         .tag = "records",
         .access = io::doctors(),
-        .params = {id_param("Encounter id")},
+        .params = {io::id_param("Encounter id")},
         .body = http::BodyDoc{schemas::amendment_input()},
         .responses = {{201, "The amendment", schemas::amendment(), "application/json", {"Location"}}},
         .errors = {409},
@@ -243,7 +239,7 @@ void add_encounter_routes(http::Router& router, EncounterService& service, const
                        "when the encounter prescribes nothing.",
         .tag = "records",
         .access = io::clinical_readers(),
-        .params = {id_param("Encounter id")},
+        .params = {io::id_param("Encounter id")},
         .responses = {{200, "The PDF", std::nullopt, "application/pdf", {"Content-Disposition"}}},
         .errors = {409},
         .handler = [&service](Request& r) {
@@ -264,7 +260,7 @@ void add_encounter_routes(http::Router& router, EncounterService& service, const
         .access = io::clinical_readers(),
         .params = [] {
             auto p = page_params_doc();
-            p.insert(p.begin(), id_param("Patient id"));
+            p.insert(p.begin(), io::id_param("Patient id"));
             return p;
         }(),
         .responses = {{200, "A page of encounters", schemas::encounter_page()}},
@@ -283,7 +279,7 @@ void add_encounter_routes(http::Router& router, EncounterService& service, const
         .summary = "A patient's signed prescriptions, newest first",
         .tag = "records",
         .access = io::clinical_readers(),
-        .params = {id_param("Patient id"),
+        .params = {io::id_param("Patient id"),
                    {"status", ParamIn::query, Schema::string().enumeration({"active", "stopped", "completed"}), false,
                     "Only this status"}},
         .responses = {{200, "Prescriptions", schemas::prescription_list()}},
@@ -309,7 +305,7 @@ void add_encounter_routes(http::Router& router, EncounterService& service, const
                        "stopped or completed it, when and why. A prescription in a draft is edited with the draft.",
         .tag = "records",
         .access = io::doctors(),
-        .params = {id_param("Prescription id"), if_match()},
+        .params = {io::id_param("Prescription id"), io::if_match_param()},
         .body = http::BodyDoc{schemas::prescription_status_input()},
         .responses = {{200, "The prescription", schemas::prescription(), "application/json", {"ETag"}}},
         .errors = {409, 412, 428},

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "contexts/records/http/io.hpp"
 
+#include "contexts/records/http/schemas.hpp"
+
 #include <boost/json.hpp>
 
 #include "platform/crypto/digest.hpp"
@@ -14,6 +16,11 @@ namespace json = boost::json;
 http::Access clinical_readers() { return http::Access::roles_of({Role::doctor, Role::nurse, Role::patient}); }
 http::Access doctors() { return http::Access::roles_of({Role::doctor}); }
 http::Access care_staff() { return http::Access::roles_of({Role::doctor, Role::nurse}); }
+
+http::Param id_param(const char* what) { return {"id", http::ParamIn::path, schemas::uuid(), true, what}; }
+http::Param if_match_param() {
+    return {"If-Match", http::ParamIn::header, schema::Schema::string(), true, "The ETag of the version being changed"};
+}
 
 Result<std::int64_t> required_version(const http::Request& r) {
     auto v = http::if_match_version(r, true);

@@ -19,6 +19,10 @@ http::Access clinical_readers();
 http::Access doctors();
 http::Access care_staff();
 
+/// A path parameter `id` holding a UUID, and the If-Match header of conditional changes.
+http::Param id_param(const char* what);
+http::Param if_match_param();
+
 /// The version named by a required If-Match (428 without one, or with "*").
 Result<std::int64_t> required_version(const http::Request& r);
 

@@ -12,12 +12,6 @@ namespace {
 
 using Chart = RecordsTest;
 
-std::set<std::string> fields_of(const Error& e) {
-    std::set<std::string> out;
-    for (const auto& f : e.fields) out.insert(f.field);
-    return out;
-}
-
 VitalSigns measures(std::optional<double> weight, std::optional<double> height, int systolic = 128) {
     VitalSigns v;
     v.patient_id = kPatient;

@@ -16,12 +16,6 @@ namespace {
 
 using Encounters = RecordsTest;
 
-std::set<std::string> fields_of(const Error& e) {
-    std::set<std::string> out;
-    for (const auto& f : e.fields) out.insert(f.field);
-    return out;
-}
-
 }  // namespace
 
 TEST_F(Encounters, DraftTakesLabelsFromTheCodeTableAndIsAudited) {

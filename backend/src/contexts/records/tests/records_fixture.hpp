@@ -14,6 +14,13 @@
 
 namespace medisecure::records::testing {
 
+/// The fields a validation error names.
+inline std::set<std::string> fields_of(const Error& e) {
+    std::set<std::string> out;
+    for (const auto& f : e.fields) out.insert(f.field);
+    return out;
+}
+
 inline const std::string kPatient = "01900000-0000-7000-8000-0000000000a1";
 inline const std::string kOther = "01900000-0000-7000-8000-0000000000b2";
 inline const std::string kUnknown = "01900000-0000-7000-8000-0000000000ff";
