@@ -30,8 +30,16 @@
 #include "contexts/patients/app/patient_export_source.hpp"
 #include "contexts/patients/app/patient_service.hpp"
 #include "contexts/patients/http/routes.hpp"
+#include "contexts/records/adapters/sql/sql_code_store.hpp"
+#include "contexts/records/adapters/sql/sql_records_store.hpp"
+#include "contexts/records/app/chart_service.hpp"
+#include "contexts/records/app/code_catalog.hpp"
+#include "contexts/records/app/encounter_service.hpp"
+#include "contexts/records/app/records_export.hpp"
+#include "contexts/records/http/routes.hpp"
 #include "core/timezone.hpp"
 #include "platform/cache/memory_cache.hpp"
+#include "platform/crypto/digest.hpp"
 #include "platform/db/migrator.hpp"
 #include "platform/http/openapi.hpp"
 #include "platform/http/pipeline.hpp"
@@ -156,6 +164,12 @@ struct Application::Parts {
 
     std::unique_ptr<patients::SqlPatientStore> patient_store;
     std::unique_ptr<patients::PatientService> patients;
+
+    std::unique_ptr<records::SqlRecordsStore> records_store;
+    std::unique_ptr<records::SqlCodeStore> code_store;
+    std::unique_ptr<records::CodeCatalog> codes;
+    std::unique_ptr<records::EncounterService> encounters;
+    std::unique_ptr<records::ChartService> chart;
 
     // Shared by the clinical contexts: the practice's time zone, outgoing mail, the job
     // handlers by type, the databases whose outboxes feed the job queue, and the sections
@@ -300,6 +314,24 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     p.export_sources.push_back(std::make_shared<documents::DocumentExportSource>(*p.documents));
     p.outbox_databases.emplace_back("documents", p.dbs["documents"].get());
 
+    // records (the patients and identity contexts say who patients and practitioners are)
+    records::Directory directory;
+    directory.patient_exists = [patients = p.patients.get()](const std::string& id) { return patients->exists(id); };
+    directory.patient_briefs = [patients = p.patients.get()](const std::set<std::string>& ids) { return patients->briefs(ids); };
+    directory.user_names = [users = p.users.get()](const std::set<std::string>& ids) { return users->display_names(ids); };
+    p.records_store = std::make_unique<records::SqlRecordsStore>(*p.dbs["records"]);
+    p.code_store = std::make_unique<records::SqlCodeStore>(*p.dbs["records"]);
+    p.codes = std::make_unique<records::CodeCatalog>(*p.code_store, *p.audit_log, p.clock);
+    if (auto added = p.codes->ensure_starter()) log::info("records.icd10_starter_loaded", {{"codes", added}});
+    p.encounters = std::make_unique<records::EncounterService>(
+        *p.records_store, *p.codes, *p.audit_log, p.clock, directory, crypto::derive_key(c.master_key, "records.signature"),
+        records::Practice{c.practice_name, c.practice_address, c.practice_phone, c.practice_email, c.practice_finess},
+        *p.timezone);
+    p.chart = std::make_unique<records::ChartService>(*p.records_store, *p.codes, *p.audit_log, p.clock, directory,
+                                                      *p.timezone);
+    p.outbox_databases.emplace_back("records", p.dbs["records"].get());
+    p.export_sources.push_back(std::make_shared<records::RecordsExport>(*p.records_store, *p.encounters, directory));
+
     if (opts.bootstrap_admin && p.identity_store->count_users() == 0) {
         identity::NewUser admin;
         admin.email = "admin@medisecure.local";
@@ -314,6 +346,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     identity::CookiePolicy cookies{c.production() || c.public_url.rfind("https://", 0) == 0};
     identity::add_routes(p.router, *p.auth, *p.users, *p.tokens, cookies);
     patients::add_routes(p.router, *p.patients);
+    records::add_routes(p.router, *p.encounters, *p.chart, *p.codes, directory.user_names);
     audit::add_routes(p.router, *p.audit_queries, [users = p.users.get()](const std::set<std::string>& ids) {
         return users->display_names(ids);
     });
@@ -418,6 +451,9 @@ Application::Parts& Application::parts() { return *p_; }
 identity::UserAdmin& Application::users() { return *p_->users; }
 patients::PatientService& Application::patients() { return *p_->patients; }
 audit::AuditQueries& Application::audit_queries() { return *p_->audit_queries; }
+records::CodeCatalog& Application::codes() { return *p_->codes; }
+records::EncounterService& Application::encounters() { return *p_->encounters; }
+records::ChartService& Application::chart() { return *p_->chart; }
 
 std::string Application::openapi_json() const {
     http::ApiInfo info;

@@ -20,6 +20,11 @@ class PatientService;
 namespace audit {
 class AuditQueries;
 }
+namespace records {
+class CodeCatalog;
+class EncounterService;
+class ChartService;
+}
 
 struct AppOptions {
     bool migrate = false;          // apply pending migrations (fresh databases are always created)
@@ -62,6 +67,9 @@ public:
     identity::UserAdmin& users();
     patients::PatientService& patients();
     audit::AuditQueries& audit_queries();
+    records::CodeCatalog& codes();
+    records::EncounterService& encounters();
+    records::ChartService& chart();
 
     struct Parts;
     Parts& parts();

@@ -27,4 +27,7 @@ std::string seed_demo(Application& app);
 // Each clinical context adds its demo data in src/main/demo_<context>.cpp, called by
 // seed_demo() after the staff and patients exist.
 
+/// Medical records for a dozen patients; returns a line for the credentials text.
+std::string seed_records_demo(Application& app, const DemoPractice& practice);
+
 }  // namespace medisecure

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The `medisecure` command: serve, migrate, user create, audit verify, demo seed, openapi,
-// config docs. Configuration and start-up errors are listed in full and exit non-zero.
+// The `medisecure` command: serve, migrate, user create, audit verify, demo seed, codes import,
+// openapi, config docs. Configuration and start-up errors are listed in full and exit non-zero.
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -12,6 +13,7 @@
 
 #include "contexts/audit/app/audit_queries.hpp"
 #include "contexts/identity/app/user_admin.hpp"
+#include "contexts/records/app/code_catalog.hpp"
 #include "main/application.hpp"
 #include "main/demo.hpp"
 #include "platform/log/log.hpp"
@@ -35,6 +37,11 @@ Commands:
                                        temporary password is generated and printed)
   audit verify                         check the audit trail's hash chain
   demo seed                            load the demo practice (prints the accounts)
+  codes import icd10 FILE              import the official ICD-10 (CIM-10) list into the code
+                                       table: one code and its label a line, separated by ';',
+                                       a tab, '|' or ','; a header line naming the columns
+                                       (code;label) is optional; UTF-8 or Latin-1/Windows-1252.
+                                       New codes are added and known ones relabelled.
   openapi [--output FILE]              write the OpenAPI document
   config docs                          print the settings reference (Markdown)
   version
@@ -239,6 +246,52 @@ int demo_seed(const Args& a) {
     return 0;
 }
 
+int codes_import(const Args& a) {
+    if (a.positional.size() != 4 || a.positional[2] != "icd10") {
+        std::cerr << "usage: medisecure codes import icd10 FILE\n";
+        return 2;
+    }
+    const std::string& path = a.positional[3];
+    constexpr std::uintmax_t kMaxBytes = 64u << 20;  // the full CIM-10 FR is a few megabytes
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        std::cerr << "medisecure codes import: cannot read " << path << ": " << ec.message() << "\n";
+        return 1;
+    }
+    if (size > kMaxBytes) {
+        std::cerr << "medisecure codes import: " << path << " is larger than 64 MiB; is it a code list?\n";
+        return 1;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        std::cerr << "medisecure codes import: cannot open " << path << "\n";
+        return 1;
+    }
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    AppOptions opts;
+    opts.handle_signals = false;
+    opts.bootstrap_admin = false;
+    Application app(*cfg, opts);
+    auto report = app.codes().import(Caller::system("cli"), bytes, std::filesystem::path(path).filename().string());
+    if (!report) {
+        std::cerr << "medisecure codes import: " << report.error().detail << "\n";
+        return 1;
+    }
+    std::cout << "read " << report->read << " codes (" << report->encoding << "): " << report->counts.added << " added, "
+              << report->counts.updated << " relabelled, " << report->counts.unchanged << " unchanged\n";
+    if (report->skipped) {
+        std::cout << report->skipped << " line(s) skipped";
+        if (!report->problems.empty()) std::cout << ", for example:";
+        std::cout << "\n";
+        for (const auto& p : report->problems) std::cout << "  " << p << "\n";
+    }
+    std::cout << "the ICD-10 table now holds " << report->table_size << " codes\n";
+    return 0;
+}
+
 int openapi(const Args& a) {
     auto cfg = load_config(a);
     if (!cfg) return 2;
@@ -269,6 +322,7 @@ int main(int argc, char** argv) {
         if (cmd(0) == "user" && cmd(1) == "create") return user_create(a);
         if (cmd(0) == "audit" && cmd(1) == "verify") return audit_verify(a);
         if (cmd(0) == "demo" && cmd(1) == "seed") return demo_seed(a);
+        if (cmd(0) == "codes" && cmd(1) == "import") return codes_import(a);
         if (cmd(0) == "openapi") return openapi(a);
         if (cmd(0) == "config" && cmd(1) == "docs") {
             std::cout << config::markdown();
