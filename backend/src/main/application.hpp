@@ -20,6 +20,10 @@ class PatientService;
 namespace audit {
 class AuditQueries;
 }
+namespace appointments {
+class ScheduleService;
+class AppointmentService;
+}
 
 struct AppOptions {
     bool migrate = false;          // apply pending migrations (fresh databases are always created)
@@ -59,6 +63,8 @@ public:
     identity::UserAdmin& users();
     patients::PatientService& patients();
     audit::AuditQueries& audit_queries();
+    appointments::ScheduleService& schedules();
+    appointments::AppointmentService& appointments();
 
     struct Parts;
     Parts& parts();

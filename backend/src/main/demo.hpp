@@ -27,4 +27,7 @@ std::string seed_demo(Application& app);
 // Each clinical context adds its demo data in src/main/demo_<context>.cpp, called by
 // seed_demo() after the staff and patients exist.
 
+/// Schedules and a week of appointments around today; returns how many were booked.
+int seed_demo_appointments(Application& app, const DemoPractice& practice);
+
 }  // namespace medisecure
