@@ -56,74 +56,61 @@ std::string format_local_when(Timestamp t, const TimeZone& tz, const std::string
     return std::string(kJoursFr[wd]) + " " + d + " " + kMoisFr[m] + " " + y + " à " + clock;
 }
 
+namespace {
+
+/// The words of one language: per EmailKind (booked, rescheduled, reminder, cancelled) a
+/// subject that the local date and time end, and an opening sentence.
+struct Wording {
+    const char* subject[4];
+    const char* intro[4];
+    const char *hello, *when, *with, *to_change, *to_rebook, *automatic;
+};
+
+const Wording kFrench = {
+    {"Confirmation de votre rendez-vous du ", "Votre rendez-vous a été déplacé au ",
+     "Rappel : rendez-vous du ", "Annulation de votre rendez-vous du "},
+    {"Votre rendez-vous est confirmé.", "Votre rendez-vous a été déplacé. Voici le nouvel horaire.",
+     "Nous vous rappelons votre rendez-vous.", "Votre rendez-vous a été annulé."},
+    "Bonjour ",
+    "Date : ",
+    "Praticien : ",
+    "Pour annuler ou modifier ce rendez-vous, utilisez votre espace patient ou appelez le cabinet.",
+    "Pour prendre un autre rendez-vous, utilisez votre espace patient ou appelez le cabinet.",
+    "Ce message est envoyé automatiquement, merci de ne pas y répondre.",
+};
+
+const Wording kEnglish = {
+    {"Appointment confirmed: ", "Appointment moved: ", "Reminder: appointment on ",
+     "Appointment cancelled: "},
+    {"Your appointment is confirmed.", "Your appointment has been moved. The new time is below.",
+     "This is a reminder of your appointment.", "Your appointment has been cancelled."},
+    "Hello ",
+    "When: ",
+    "With: ",
+    "To cancel or change this appointment, use your patient portal or call the practice.",
+    "To book another appointment, use your patient portal or call the practice.",
+    "This message was sent automatically; please do not reply to it.",
+};
+
+}  // namespace
+
 mail::EmailMessage compose_email(EmailKind kind, const Appointment& a, const PatientInfo& patient,
                                  const std::string& practitioner_name, const PracticeInfo& practice,
                                  const TimeZone& tz) {
     const bool en = english(patient.preferred_language);
+    const Wording& w = en ? kEnglish : kFrench;
+    const auto k = static_cast<std::size_t>(kind);
     const std::string when = format_local_when(a.start, tz, patient.preferred_language);
     const std::string who = patient.first_name + " " + patient.last_name;
     mail::EmailMessage m;
     m.to = patient.email;
     m.to_name = who;
     m.language = en ? "en" : "fr";
-    std::string intro, closing;
-    if (en) {
-        switch (kind) {
-        case EmailKind::booked:
-            m.subject = "Appointment confirmed: " + when;
-            intro = "Your appointment is confirmed.";
-            break;
-        case EmailKind::rescheduled:
-            m.subject = "Appointment moved: " + when;
-            intro = "Your appointment has been moved. The new time is below.";
-            break;
-        case EmailKind::reminder:
-            m.subject = "Reminder: appointment on " + when;
-            intro = "This is a reminder of your appointment.";
-            break;
-        case EmailKind::cancelled:
-            m.subject = "Appointment cancelled: " + when;
-            intro = "Your appointment has been cancelled.";
-            break;
-        }
-        closing =
-            kind == EmailKind::cancelled
-                ? "To book another appointment, use your patient portal or call the practice.\n"
-                : "To cancel or change this appointment, use your patient portal or call the "
-                  "practice.\n";
-        m.text = "Hello " + who + ",\n\n" + intro + "\n\n  When: " + when +
-                 "\n  With: " + practitioner_name + "\n\n" + closing + "\n" +
-                 practice_block(practice, true) +
-                 "\nThis message was sent automatically; please do not reply to it.\n";
-    } else {
-        switch (kind) {
-        case EmailKind::booked:
-            m.subject = "Confirmation de votre rendez-vous du " + when;
-            intro = "Votre rendez-vous est confirmé.";
-            break;
-        case EmailKind::rescheduled:
-            m.subject = "Votre rendez-vous a été déplacé au " + when;
-            intro = "Votre rendez-vous a été déplacé. Voici le nouvel horaire.";
-            break;
-        case EmailKind::reminder:
-            m.subject = "Rappel : rendez-vous du " + when;
-            intro = "Nous vous rappelons votre rendez-vous.";
-            break;
-        case EmailKind::cancelled:
-            m.subject = "Annulation de votre rendez-vous du " + when;
-            intro = "Votre rendez-vous a été annulé.";
-            break;
-        }
-        closing = kind == EmailKind::cancelled
-                      ? "Pour prendre un autre rendez-vous, utilisez votre espace patient ou "
-                        "appelez le cabinet.\n"
-                      : "Pour annuler ou modifier ce rendez-vous, utilisez votre espace patient ou "
-                        "appelez le cabinet.\n";
-        m.text = "Bonjour " + who + ",\n\n" + intro + "\n\n  Date : " + when +
-                 "\n  Praticien : " + practitioner_name + "\n\n" + closing + "\n" +
-                 practice_block(practice, false) +
-                 "\nCe message est envoyé automatiquement, merci de ne pas y répondre.\n";
-    }
+    m.subject = w.subject[k] + when;
+    m.text = std::string(w.hello) + who + ",\n\n" + w.intro[k] + "\n\n  " + w.when + when + "\n  " +
+             w.with + practitioner_name + "\n\n" +
+             (kind == EmailKind::cancelled ? w.to_rebook : w.to_change) + "\n\n" +
+             practice_block(practice, en) + "\n" + w.automatic + "\n";
     return m;
 }
 

@@ -21,7 +21,7 @@ inline constexpr const char* kConfirmationEmail = "appointments.confirmation_ema
 inline constexpr const char* kReminderEmail = "appointments.reminder_email";
 inline constexpr const char* kCancellationEmail = "appointments.cancellation_email";
 
-enum class EmailKind { booked, rescheduled, reminder, cancelled };
+enum class EmailKind { booked = 0, rescheduled = 1, reminder = 2, cancelled = 3 };
 
 /// The message for `a` in the patient's preferred language ("en": English; otherwise French).
 mail::EmailMessage compose_email(EmailKind kind, const Appointment& a, const PatientInfo& patient,
