@@ -9,6 +9,12 @@
 #include <filesystem>
 #include <map>
 
+#include "contexts/appointments/adapters/sql/sql_appointment_store.hpp"
+#include "contexts/appointments/app/appointment_export.hpp"
+#include "contexts/appointments/app/appointment_jobs.hpp"
+#include "contexts/appointments/app/appointment_service.hpp"
+#include "contexts/appointments/app/schedule_service.hpp"
+#include "contexts/appointments/http/routes.hpp"
 #include "contexts/audit/adapters/sql/sql_audit_repository.hpp"
 #include "contexts/audit/app/audit_log.hpp"
 #include "contexts/audit/app/audit_queries.hpp"
@@ -37,6 +43,7 @@
 #include "contexts/records/app/encounter_service.hpp"
 #include "contexts/records/app/records_export.hpp"
 #include "contexts/records/http/routes.hpp"
+#include "core/text.hpp"
 #include "core/timezone.hpp"
 #include "platform/cache/memory_cache.hpp"
 #include "platform/crypto/digest.hpp"
@@ -141,6 +148,63 @@ The OpenAPI document is at <a href="/openapi.json">/openapi.json</a>.</p></body>
 )";
 }
 
+/// Practitioners are active users with the doctor role (identity context).
+class IdentityPractitioners final : public appointments::PractitionerDirectory {
+public:
+    explicit IdentityPractitioners(identity::IdentityStore& store) : store_(store) {}
+
+    std::vector<appointments::Practitioner> active() override {
+        std::vector<appointments::Practitioner> out;
+        identity::UserFilter f;
+        f.role = Role::doctor;
+        f.active = true;
+        f.limit = 200;
+        for (;;) {
+            auto page = store_.list_users(f);
+            for (const auto& u : page) out.push_back({u.id, u.display_name});
+            if (static_cast<int>(page.size()) < f.limit) break;
+            f.after_email = page.back().email;
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+            return std::pair(fold(a.display_name), a.id) < std::pair(fold(b.display_name), b.id);
+        });
+        return out;
+    }
+    std::optional<appointments::Practitioner> find_active(const std::string& id) override {
+        auto u = store_.find_user(id);
+        if (!u || !u->active || u->role != Role::doctor) return std::nullopt;
+        return appointments::Practitioner{u->id, u->display_name};
+    }
+    std::map<std::string, std::string> display_names(const std::set<std::string>& ids) override {
+        return store_.display_names(ids);
+    }
+
+private:
+    identity::IdentityStore& store_;
+};
+
+/// Patients as the appointments context sees them (patients context).
+class RegistryPatients final : public appointments::PatientDirectory {
+public:
+    explicit RegistryPatients(patients::PatientStore& store) : store_(store) {}
+
+    std::optional<appointments::PatientInfo> find(const std::string& id) override {
+        auto p = store_.find(id);
+        if (!p) return std::nullopt;
+        return appointments::PatientInfo{p->id,    p->mrn,   p->first_name,         p->last_name,
+                                         p->birth_date, p->email, p->preferred_language, p->archived};
+    }
+    std::map<std::string, appointments::PatientInfo> find_many(const std::set<std::string>& ids) override {
+        std::map<std::string, appointments::PatientInfo> out;
+        for (const auto& id : ids)
+            if (auto p = find(id)) out.emplace(id, std::move(*p));
+        return out;
+    }
+
+private:
+    patients::PatientStore& store_;
+};
+
 }  // namespace
 
 struct Application::Parts {
@@ -170,6 +234,11 @@ struct Application::Parts {
     std::unique_ptr<records::CodeCatalog> codes;
     std::unique_ptr<records::EncounterService> encounters;
     std::unique_ptr<records::ChartService> chart;
+    std::unique_ptr<appointments::SqlAppointmentStore> appointment_store;
+    std::unique_ptr<IdentityPractitioners> practitioner_directory;
+    std::unique_ptr<RegistryPatients> patient_directory;
+    std::unique_ptr<appointments::ScheduleService> schedule_service;
+    std::unique_ptr<appointments::AppointmentService> appointment_service;
 
     // Shared by the clinical contexts: the practice's time zone, outgoing mail, the job
     // handlers by type, the databases whose outboxes feed the job queue, and the sections
@@ -331,6 +400,27 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
                                                       *p.timezone);
     p.outbox_databases.emplace_back("records", p.dbs["records"].get());
     p.export_sources.push_back(std::make_shared<records::RecordsExport>(*p.records_store, *p.encounters, directory));
+    // appointments
+    appointments::AppointmentRules rules;
+    rules.portal_min_notice_hours = c.portal_min_notice_hours;
+    rules.portal_cancel_notice_hours = c.portal_cancel_notice_hours;
+    rules.portal_max_days_ahead = c.portal_max_days_ahead;
+    rules.reminder_hours_before = c.reminder_hours_before;
+    p.appointment_store = std::make_unique<appointments::SqlAppointmentStore>(*p.dbs["appointments"]);
+    p.practitioner_directory = std::make_unique<IdentityPractitioners>(*p.identity_store);
+    p.patient_directory = std::make_unique<RegistryPatients>(*p.patient_store);
+    p.schedule_service = std::make_unique<appointments::ScheduleService>(*p.appointment_store, *p.practitioner_directory,
+                                                                  *p.audit_log, p.clock, *p.timezone, rules);
+    p.appointment_service = std::make_unique<appointments::AppointmentService>(
+        *p.appointment_store, *p.practitioner_directory, *p.patient_directory, *p.audit_log, p.clock, *p.timezone, rules);
+    auto mails = std::make_shared<appointments::AppointmentEmailJob>(
+        *p.appointment_store, *p.patient_directory, *p.practitioner_directory, *p.mailer, p.clock, *p.timezone,
+        appointments::PracticeInfo{c.practice_name, c.practice_address, c.practice_phone, c.practice_email});
+    for (const char* type : {appointments::kConfirmationEmail, appointments::kReminderEmail, appointments::kCancellationEmail})
+        p.job_handlers.add(type, mails);
+    p.outbox_databases.emplace_back("appointments", p.dbs["appointments"].get());
+    p.export_sources.push_back(
+        std::make_shared<appointments::AppointmentExport>(*p.appointment_store, *p.practitioner_directory, *p.timezone));
 
     if (opts.bootstrap_admin && p.identity_store->count_users() == 0) {
         identity::NewUser admin;
@@ -347,6 +437,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     identity::add_routes(p.router, *p.auth, *p.users, *p.tokens, cookies);
     patients::add_routes(p.router, *p.patients);
     records::add_routes(p.router, *p.encounters, *p.chart, *p.codes, directory.user_names);
+    appointments::add_routes(p.router, *p.schedule_service, *p.appointment_service, *p.timezone, {c.public_url});
     audit::add_routes(p.router, *p.audit_queries, [users = p.users.get()](const std::set<std::string>& ids) {
         return users->display_names(ids);
     });
@@ -454,6 +545,8 @@ audit::AuditQueries& Application::audit_queries() { return *p_->audit_queries; }
 records::CodeCatalog& Application::codes() { return *p_->codes; }
 records::EncounterService& Application::encounters() { return *p_->encounters; }
 records::ChartService& Application::chart() { return *p_->chart; }
+appointments::ScheduleService& Application::schedules() { return *p_->schedule_service; }
+appointments::AppointmentService& Application::appointments() { return *p_->appointment_service; }
 
 std::string Application::openapi_json() const {
     http::ApiInfo info;

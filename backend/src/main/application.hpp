@@ -24,6 +24,10 @@ namespace records {
 class CodeCatalog;
 class EncounterService;
 class ChartService;
+}  // namespace records
+namespace appointments {
+class ScheduleService;
+class AppointmentService;
 }
 
 struct AppOptions {
@@ -70,6 +74,8 @@ public:
     records::CodeCatalog& codes();
     records::EncounterService& encounters();
     records::ChartService& chart();
+    appointments::ScheduleService& schedules();
+    appointments::AppointmentService& appointments();
 
     struct Parts;
     Parts& parts();

@@ -169,6 +169,7 @@ std::string seed_demo(Application& app) {
     }
     practice.patients = created_patients;
     creds << "\n" << n << " patients registered.\n";
+    creds << seed_demo_appointments(app, practice) << " appointments booked.\n";
     creds << seed_records_demo(app, practice);
 
     std::string text = creds.str();

@@ -29,5 +29,7 @@ std::string seed_demo(Application& app);
 
 /// Medical records for a dozen patients; returns a line for the credentials text.
 std::string seed_records_demo(Application& app, const DemoPractice& practice);
+/// Schedules and a week of appointments around today; returns how many were booked.
+int seed_demo_appointments(Application& app, const DemoPractice& practice);
 
 }  // namespace medisecure
