@@ -12,6 +12,11 @@
 #include "contexts/audit/app/audit_log.hpp"
 #include "contexts/audit/app/audit_queries.hpp"
 #include "contexts/audit/http/routes.hpp"
+#include "contexts/billing/adapters/sql/sql_billing_store.hpp"
+#include "contexts/billing/app/act_catalogue.hpp"
+#include "contexts/billing/app/billing_export.hpp"
+#include "contexts/billing/app/invoice_service.hpp"
+#include "contexts/billing/http/routes.hpp"
 #include "contexts/identity/adapters/sql/sql_identity_store.hpp"
 #include "contexts/identity/app/auth_service.hpp"
 #include "contexts/identity/app/user_admin.hpp"
@@ -155,6 +160,12 @@ struct Application::Parts {
     std::vector<std::pair<std::string, db::Database*>> outbox_databases;
     std::vector<std::shared_ptr<jobs::PatientDataSource>> export_sources;
 
+    std::unique_ptr<billing::SqlBillingStore> billing_store;
+    std::unique_ptr<billing::ActCatalogue> acts;
+    std::unique_ptr<billing::InvoiceService> invoices;
+    billing::Directory billing_directory;
+    billing::PracticeInfo billing_practice;
+
     http::Router router;
     http::StaticFiles static_files;
     std::unique_ptr<http::Pipeline> pipeline;
@@ -226,6 +237,25 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     p.audit_queries = std::make_unique<audit::AuditQueries>(*p.audit_repo, *p.audit_log,
                                                             [patient_store](const std::string& id) { return patient_store->exists(id); });
 
+    // billing
+    p.billing_store = std::make_unique<billing::SqlBillingStore>(*p.dbs["billing"]);
+    p.billing_directory = billing::Directory{
+        [patient_store](const std::string& id) { return patient_store->exists(id); },
+        [patients = p.patients.get()](const std::set<std::string>& ids) { return patients->briefs(ids); },
+        [store](const std::string& id) {
+            auto u = store->find_user(id);
+            return u && u->active && u->role == Role::doctor;
+        },
+        [users = p.users.get()](const std::set<std::string>& ids) { return users->display_names(ids); }};
+    p.billing_practice = {c.practice_name, c.practice_address, c.practice_phone, c.practice_email,
+                          c.practice_finess, c.practice_siret, c.invoice_prefix};
+    p.acts = std::make_unique<billing::ActCatalogue>(*p.billing_store, *p.audit_log, p.clock);
+    p.invoices = std::make_unique<billing::InvoiceService>(*p.billing_store, *p.audit_log, p.clock, *p.timezone,
+                                                           p.billing_directory, p.billing_practice);
+    if (int n = p.acts->seed_if_empty(billing::starter_acts_csv()))
+        log::info("billing.catalogue_seeded", {{"codes", n}});
+    p.export_sources.push_back(std::make_shared<billing::BillingExportSource>(*p.invoices));
+
     if (opts.bootstrap_admin && p.identity_store->count_users() == 0) {
         identity::NewUser admin;
         admin.email = "admin@medisecure.local";
@@ -240,6 +270,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     identity::CookiePolicy cookies{c.production() || c.public_url.rfind("https://", 0) == 0};
     identity::add_routes(p.router, *p.auth, *p.users, *p.tokens, cookies);
     patients::add_routes(p.router, *p.patients);
+    billing::add_routes(p.router, *p.acts, *p.invoices);
     audit::add_routes(p.router, *p.audit_queries, [users = p.users.get()](const std::set<std::string>& ids) {
         return users->display_names(ids);
     });
@@ -310,6 +341,13 @@ Application::Parts& Application::parts() { return *p_; }
 identity::UserAdmin& Application::users() { return *p_->users; }
 patients::PatientService& Application::patients() { return *p_->patients; }
 audit::AuditQueries& Application::audit_queries() { return *p_->audit_queries; }
+billing::ActCatalogue& Application::acts() { return *p_->acts; }
+billing::InvoiceService& Application::invoices() { return *p_->invoices; }
+std::unique_ptr<billing::InvoiceService> Application::invoices_at(const Clock& clock) {
+    auto& p = *p_;
+    return std::make_unique<billing::InvoiceService>(*p.billing_store, *p.audit_log, clock, *p.timezone,
+                                                     p.billing_directory, p.billing_practice);
+}
 
 std::string Application::openapi_json() const {
     http::ApiInfo info;

@@ -20,6 +20,11 @@ class PatientService;
 namespace audit {
 class AuditQueries;
 }
+namespace billing {
+class ActCatalogue;
+class InvoiceService;
+}
+class Clock;
 
 struct AppOptions {
     bool migrate = false;          // apply pending migrations (fresh databases are always created)
@@ -59,6 +64,10 @@ public:
     identity::UserAdmin& users();
     patients::PatientService& patients();
     audit::AuditQueries& audit_queries();
+    billing::ActCatalogue& acts();
+    billing::InvoiceService& invoices();
+    /// The same invoice use cases over another clock: demo data dated in the past.
+    std::unique_ptr<billing::InvoiceService> invoices_at(const Clock& clock);
 
     struct Parts;
     Parts& parts();

@@ -169,6 +169,7 @@ std::string seed_demo(Application& app) {
     }
     practice.patients = created_patients;
     creds << "\n" << n << " patients registered.\n";
+    creds << seed_billing_demo(app, practice);
 
     std::string text = creds.str();
     {

@@ -27,4 +27,8 @@ std::string seed_demo(Application& app);
 // Each clinical context adds its demo data in src/main/demo_<context>.cpp, called by
 // seed_demo() after the staff and patients exist.
 
+/// Invoices, payments and a credit note for the last months' consultations; returns a line
+/// for the credentials summary.
+std::string seed_billing_demo(Application& app, const DemoPractice& practice);
+
 }  // namespace medisecure

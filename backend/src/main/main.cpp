@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The `medisecure` command: serve, migrate, user create, audit verify, demo seed, openapi,
-// config docs. Configuration and start-up errors are listed in full and exit non-zero.
+// The `medisecure` command: serve, migrate, user create, audit verify, demo seed, codes
+// import, openapi, config docs. Configuration and start-up errors are listed in full and exit non-zero.
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "contexts/audit/app/audit_queries.hpp"
+#include "contexts/billing/app/act_catalogue.hpp"
 #include "contexts/identity/app/user_admin.hpp"
 #include "main/application.hpp"
 #include "main/demo.hpp"
@@ -34,6 +36,10 @@ Commands:
                                        temporary password is generated and printed)
   audit verify                         check the audit trail's hash chain
   demo seed                            load the demo practice (prints the accounts)
+  codes import ccam|ngap|other FILE [--dry-run]
+                                       load a CSV list of acts into the billing catalogue:
+                                       new codes are added, known ones get the file's label
+                                       and price, none is deleted (format: docs/billing.md)
   openapi [--output FILE]              write the OpenAPI document
   config docs                          print the settings reference (Markdown)
   version
@@ -55,7 +61,7 @@ struct Args {
 };
 
 Args parse(int argc, char** argv) {
-    static const std::vector<std::string> kSwitches = {"--migrate", "--print-config", "--password-stdin", "--help"};
+    static const std::vector<std::string> kSwitches = {"--migrate", "--print-config", "--password-stdin", "--help", "--dry-run"};
     static const std::vector<std::string> kConfigFlags = {"--listen", "--data-dir", "--env", "--log-level"};
     Args a;
     for (int i = 1; i < argc; ++i) {
@@ -226,6 +232,59 @@ int demo_seed(const Args& a) {
     return 0;
 }
 
+int codes_import(const Args& a) {
+    const std::string kind = a.positional.size() > 2 ? a.positional[2] : "";
+    const std::string file = a.positional.size() > 3 ? a.positional[3] : "";
+    std::optional<billing::ActSystem> system;
+    if (kind == "ccam") system = billing::ActSystem::ccam;
+    else if (kind == "ngap") system = billing::ActSystem::ngap;
+    else if (kind == "other") system = billing::ActSystem::other;
+    if (!system || file.empty() || a.positional.size() > 4) {
+        std::cerr << "usage: medisecure codes import ccam|ngap|other FILE [--dry-run]\n"
+                     "  (rows without a `system` column belong to the nomenclature named; see docs/billing.md)\n";
+        return 2;
+    }
+    constexpr std::uintmax_t kMaxBytes = 64u << 20;
+    std::error_code ec;
+    auto size = std::filesystem::file_size(file, ec);
+    if (ec) {
+        std::cerr << "medisecure codes import: cannot read " << file << "\n";
+        return 1;
+    }
+    if (size > kMaxBytes) {
+        std::cerr << "medisecure codes import: " << file << " is larger than 64 MiB\n";
+        return 1;
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in && !in.eof()) {
+        std::cerr << "medisecure codes import: cannot read " << file << "\n";
+        return 1;
+    }
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    AppOptions opts;
+    opts.handle_signals = false;
+    opts.bootstrap_admin = false;
+    Application app(*cfg, opts);
+    bool dry_run = a.options.count("--dry-run") > 0;
+    auto r = app.acts().import_csv(Caller::system("cli"), content, *system, dry_run);
+    if (!r) {
+        std::cerr << "medisecure codes import: " << r.error().detail << "\n";
+        return 1;
+    }
+    std::cout << (dry_run ? "dry run (nothing written): " : "imported ") << file << " ("
+              << std::string(billing::to_string(*system)) << "): " << r->inserted << " added, " << r->updated
+              << " updated, " << r->unchanged << " unchanged, " << r->skipped.size() << " skipped\n";
+    constexpr std::size_t kShown = 30;
+    for (std::size_t i = 0; i < r->skipped.size() && i < kShown; ++i) {
+        const auto& s = r->skipped[i];
+        std::cout << "  line " << s.line << (s.code.empty() ? "" : " " + s.code) << ": " << s.reason << "\n";
+    }
+    if (r->skipped.size() > kShown) std::cout << "  ... and " << r->skipped.size() - kShown << " more\n";
+    return 0;
+}
+
 int openapi(const Args& a) {
     auto cfg = load_config(a);
     if (!cfg) return 2;
@@ -258,6 +317,7 @@ int main(int argc, char** argv) {
         if (cmd(0) == "user" && cmd(1) == "create") return user_create(a);
         if (cmd(0) == "audit" && cmd(1) == "verify") return audit_verify(a);
         if (cmd(0) == "demo" && cmd(1) == "seed") return demo_seed(a);
+        if (cmd(0) == "codes" && cmd(1) == "import") return codes_import(a);
         if (cmd(0) == "openapi") return openapi(a);
         if (cmd(0) == "config" && cmd(1) == "docs") {
             std::cout << config::markdown();
