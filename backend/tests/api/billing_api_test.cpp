@@ -4,8 +4,6 @@
 // parallel issuing; the demo practice's invoices; the act import command.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
 #include <boost/json.hpp>
 #include <fstream>
 #include <mutex>
@@ -512,4 +510,41 @@ TEST(BillingDemo, DemoPracticeHasPaidPartialAndCancelledInvoices) {
             if (m.at("collected_cents").as_int64() > 0) methods.insert(std::string(m.at("method").as_string()));
     }
     for (const char* m : {"card", "cheque", "amo"}) EXPECT_TRUE(methods.count(m)) << m;
+}
+
+// ----- the import command -----
+
+
+TEST(BillingCli, CodesImportLoadsACcamList) {
+    TempDir dir;
+    std::string csv = dir.file("ccam.csv");
+    {
+        std::ofstream f(csv);
+        f << "Code;Texte;Activité;Tarif secteur 1 / OPTAM\n"
+             "DEQP003;Électrocardiographie sur au moins 12 dérivations;1;14,26\n"
+             "YYYY490;Supplément pour électrocardiographie réalisée au domicile du patient;1;9,60\n"
+             "QZJA002;Évacuation de collection superficielle de la peau;1;Non pris en charge\n";
+    }
+    std::string data = dir.file("data");
+    auto dry = run_cli("codes import ccam " + csv + " --dry-run", data);
+    ASSERT_EQ(dry.status, 0) << dry.out;
+    EXPECT_NE(dry.out.find("dry run (nothing written)"), std::string::npos) << dry.out;
+    EXPECT_NE(dry.out.find("1 added, 0 updated, 1 unchanged, 1 skipped"), std::string::npos) << dry.out;
+    auto r = run_cli("codes import ccam " + csv, data);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("1 added"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("line 4 QZJA002: no price"), std::string::npos) << r.out;
+    auto again = run_cli("codes import ccam " + csv, data);
+    EXPECT_NE(again.out.find("0 added, 0 updated, 2 unchanged"), std::string::npos) << again.out;
+
+    EXPECT_EQ(run_cli("codes import loinc " + csv, data).status, 2);
+    EXPECT_EQ(run_cli("codes import ccam", data).status, 2);
+    EXPECT_EQ(run_cli("codes import ccam " + dir.file("missing.csv"), data).status, 1);
+    {
+        std::ofstream f(dir.file("bad.csv"));
+        f << "nom;valeur\nx;1\n";
+    }
+    auto bad = run_cli("codes import ccam " + dir.file("bad.csv"), data);
+    EXPECT_EQ(bad.status, 1);
+    EXPECT_NE(bad.out.find("no code, label, price column"), std::string::npos) << bad.out;
 }
