@@ -229,11 +229,11 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
         p.tokens->deny_session(sid);
 
     auto* store = p.identity_store.get();
-    p.patients = std::make_unique<patients::PatientService>(
-        *p.patient_store, *p.audit_log, p.clock, [store](const std::string& id) {
-            auto u = store->find_user(id);
-            return u && u->active && u->role == Role::doctor;
-        });
+    auto active_doctor = [store](const std::string& id) {
+        auto u = store->find_user(id);
+        return u && u->active && u->role == Role::doctor;
+    };
+    p.patients = std::make_unique<patients::PatientService>(*p.patient_store, *p.audit_log, p.clock, active_doctor);
     p.audit_queries = std::make_unique<audit::AuditQueries>(*p.audit_repo, *p.audit_log,
                                                             [patient_store](const std::string& id) { return patient_store->exists(id); });
 
@@ -242,10 +242,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     p.billing_directory = billing::Directory{
         [patient_store](const std::string& id) { return patient_store->exists(id); },
         [patients = p.patients.get()](const std::set<std::string>& ids) { return patients->briefs(ids); },
-        [store](const std::string& id) {
-            auto u = store->find_user(id);
-            return u && u->active && u->role == Role::doctor;
-        },
+        active_doctor,
         [users = p.users.get()](const std::set<std::string>& ids) { return users->display_names(ids); }};
     p.billing_practice = {c.practice_name, c.practice_address, c.practice_phone, c.practice_email,
                           c.practice_finess, c.practice_siret, c.invoice_prefix};

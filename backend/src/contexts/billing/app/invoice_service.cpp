@@ -38,10 +38,7 @@ Result<std::string> reason_text(const std::string& raw) {
 
 }  // namespace
 
-std::string InvoiceView::patient_name() const {
-    std::string n = trim(patient.first_name + " " + patient.last_name);
-    return n;
-}
+std::string InvoiceView::patient_name() const { return trim(patient.first_name + " " + patient.last_name); }
 
 InvoiceService::InvoiceService(BillingStore& store, audit::AuditTrail& audit, const Clock& clock, const TimeZone& tz,
                                Directory directory, PracticeInfo practice)
@@ -288,6 +285,24 @@ Result<void> InvoiceService::discard_draft(const Caller& caller, const std::stri
     return r;
 }
 
+Result<void> InvoiceService::allocate_number(BillingUnit& unit, Invoice& doc, const Caller& caller) {
+    auto seq = unit.lock_sequence();
+    auto now = clock_.now();  // after the lock: numbers and issue instants grow together
+    Date local = tz_.local_date(now);
+    int year = static_cast<int>(local.year());
+    auto next = next_in_sequence(seq, year);
+    if (!next) return next.error();
+    unit.store_sequence({year, *next});
+    doc.number_year = year;
+    doc.number_seq = *next;
+    doc.number = format_invoice_number(practice_.invoice_prefix, year, *next);
+    doc.status = InvoiceStatus::issued;
+    doc.issue_date = local;
+    doc.issued_at = now;
+    doc.issued_by = caller.user_id;
+    return {};
+}
+
 Result<InvoiceView> InvoiceService::issue(const Caller& caller, const std::string& id) {
     if (!manages(caller) && !caller.is(Role::doctor)) {
         record(caller, "invoice.issue", id, "", forbidden("role_not_allowed", ""));
@@ -302,21 +317,8 @@ Result<InvoiceView> InvoiceService::issue(const Caller& caller, const std::strin
         if (!v->is_draft()) return conflict("invoice.not_draft", "This invoice is already issued.");
         if (v->lines.empty() || v->total_cents <= 0)
             return conflict("invoice.empty", "An invoice needs at least one line and a positive total to be issued.");
-        auto seq = unit.lock_sequence();
-        auto now = clock_.now();  // after the lock: numbers and issue instants grow together
-        Date local = tz_.local_date(now);
-        int year = static_cast<int>(local.year());
-        auto next = next_in_sequence(seq, year);
-        if (!next) return next.error();
-        unit.store_sequence({year, *next});
-        v->number_year = year;
-        v->number_seq = *next;
-        v->number = format_invoice_number(practice_.invoice_prefix, year, *next);
-        v->status = InvoiceStatus::issued;
-        v->issue_date = local;
-        v->issued_at = now;
-        v->issued_by = caller.user_id;
-        v->updated_at = now;
+        if (auto numbered = allocate_number(unit, *v, caller); !numbered) return numbered.error();
+        v->updated_at = *v->issued_at;
         v->version += 1;
         if (!unit.update_invoice(*v, false)) return concurrent();
         issued = std::move(*v);
@@ -346,28 +348,15 @@ Result<CancelResult> InvoiceService::cancel(const Caller& caller, const std::str
         if (v->paid_cents > 0)
             return conflict("invoice.has_payments",
                             "Payments were recorded on this invoice: refund and void them before cancelling it.");
-        auto seq = unit.lock_sequence();
-        auto now = clock_.now();
-        Date local = tz_.local_date(now);
-        int year = static_cast<int>(local.year());
-        auto next = next_in_sequence(seq, year);
-        if (!next) return next.error();
-        unit.store_sequence({year, *next});
-
         Invoice cn;
-        cn.id = new_uuid_v7(now);
         cn.kind = InvoiceKind::credit_note;
-        cn.number_year = year;
-        cn.number_seq = *next;
-        cn.number = format_invoice_number(practice_.invoice_prefix, year, *next);
-        cn.status = InvoiceStatus::issued;
+        if (auto numbered = allocate_number(unit, cn, caller); !numbered) return numbered.error();
+        auto now = *cn.issued_at;
+        cn.id = new_uuid_v7(now);
         cn.patient_id = v->patient_id;
         cn.practitioner_id = v->practitioner_id;
         cn.encounter_id = v->encounter_id;
         cn.service_date = v->service_date;
-        cn.issue_date = local;
-        cn.issued_at = now;
-        cn.issued_by = caller.user_id;
         cn.lines = credit_lines(v->lines);
         cn.set_totals(totals_of(cn.lines));
         cn.credited_invoice_id = v->id;

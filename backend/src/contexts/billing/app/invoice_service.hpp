@@ -169,6 +169,9 @@ private:
     bool may_see(const Caller& c, const Invoice& v) const;
     bool may_edit(const Caller& c, const Invoice& v) const;
     Date today() const;
+    /// Gives `doc` the next number of the series and issues it now (call inside the unit that
+    /// stores it: the sequence stays locked until that unit commits).
+    Result<void> allocate_number(BillingUnit& unit, Invoice& doc, const Caller& caller);
     Result<std::vector<InvoiceLine>> resolve_lines(BillingUnit& unit, const std::vector<LineInput>& input);
     Result<Invoice> load_for(const Caller& caller, const std::string& id, const std::string& action);
     std::vector<InvoiceView> views(std::vector<Invoice> invoices);
