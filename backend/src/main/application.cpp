@@ -24,6 +24,11 @@
 #include "contexts/documents/adapters/sql/sql_document_store.hpp"
 #include "contexts/documents/app/document_service.hpp"
 #include "contexts/documents/http/routes.hpp"
+#include "contexts/billing/adapters/sql/sql_billing_store.hpp"
+#include "contexts/billing/app/act_catalogue.hpp"
+#include "contexts/billing/app/billing_export.hpp"
+#include "contexts/billing/app/invoice_service.hpp"
+#include "contexts/billing/http/routes.hpp"
 #include "contexts/identity/adapters/sql/sql_identity_store.hpp"
 #include "contexts/identity/app/auth_service.hpp"
 #include "contexts/identity/app/user_admin.hpp"
@@ -261,6 +266,11 @@ struct Application::Parts {
     std::unique_ptr<notifications::JobsService> jobs;
     std::unique_ptr<notifications::ExportService> exports;
     std::unique_ptr<notifications::JobRunner> runner;
+    std::unique_ptr<billing::SqlBillingStore> billing_store;
+    std::unique_ptr<billing::ActCatalogue> acts;
+    std::unique_ptr<billing::InvoiceService> invoices;
+    billing::Directory billing_directory;
+    billing::PracticeInfo billing_practice;
 
     http::Router router;
     http::StaticFiles static_files;
@@ -325,11 +335,11 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
         p.tokens->deny_session(sid);
 
     auto* store = p.identity_store.get();
-    p.patients = std::make_unique<patients::PatientService>(
-        *p.patient_store, *p.audit_log, p.clock, [store](const std::string& id) {
-            auto u = store->find_user(id);
-            return u && u->active && u->role == Role::doctor;
-        });
+    auto active_doctor = [store](const std::string& id) {
+        auto u = store->find_user(id);
+        return u && u->active && u->role == Role::doctor;
+    };
+    p.patients = std::make_unique<patients::PatientService>(*p.patient_store, *p.audit_log, p.clock, active_doctor);
     p.audit_queries = std::make_unique<audit::AuditQueries>(*p.audit_repo, *p.audit_log,
                                                             [patient_store](const std::string& id) { return patient_store->exists(id); });
 
@@ -421,6 +431,21 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     p.outbox_databases.emplace_back("appointments", p.dbs["appointments"].get());
     p.export_sources.push_back(
         std::make_shared<appointments::AppointmentExport>(*p.appointment_store, *p.practitioner_directory, *p.timezone));
+    // billing
+    p.billing_store = std::make_unique<billing::SqlBillingStore>(*p.dbs["billing"]);
+    p.billing_directory = billing::Directory{
+        [patient_store](const std::string& id) { return patient_store->exists(id); },
+        [patients = p.patients.get()](const std::set<std::string>& ids) { return patients->briefs(ids); },
+        active_doctor,
+        [users = p.users.get()](const std::set<std::string>& ids) { return users->display_names(ids); }};
+    p.billing_practice = {c.practice_name, c.practice_address, c.practice_phone, c.practice_email,
+                          c.practice_finess, c.practice_siret, c.invoice_prefix};
+    p.acts = std::make_unique<billing::ActCatalogue>(*p.billing_store, *p.audit_log, p.clock);
+    p.invoices = std::make_unique<billing::InvoiceService>(*p.billing_store, *p.audit_log, p.clock, *p.timezone,
+                                                           p.billing_directory, p.billing_practice);
+    if (int n = p.acts->seed_if_empty(billing::starter_acts_csv()))
+        log::info("billing.catalogue_seeded", {{"codes", n}});
+    p.export_sources.push_back(std::make_shared<billing::BillingExportSource>(*p.invoices));
 
     if (opts.bootstrap_admin && p.identity_store->count_users() == 0) {
         identity::NewUser admin;
@@ -438,6 +463,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     patients::add_routes(p.router, *p.patients);
     records::add_routes(p.router, *p.encounters, *p.chart, *p.codes, directory.user_names);
     appointments::add_routes(p.router, *p.schedule_service, *p.appointment_service, *p.timezone, {c.public_url});
+    billing::add_routes(p.router, *p.acts, *p.invoices);
     audit::add_routes(p.router, *p.audit_queries, [users = p.users.get()](const std::set<std::string>& ids) {
         return users->display_names(ids);
     });
@@ -547,6 +573,13 @@ records::EncounterService& Application::encounters() { return *p_->encounters; }
 records::ChartService& Application::chart() { return *p_->chart; }
 appointments::ScheduleService& Application::schedules() { return *p_->schedule_service; }
 appointments::AppointmentService& Application::appointments() { return *p_->appointment_service; }
+billing::ActCatalogue& Application::acts() { return *p_->acts; }
+billing::InvoiceService& Application::invoices() { return *p_->invoices; }
+std::unique_ptr<billing::InvoiceService> Application::invoices_at(const Clock& clock) {
+    auto& p = *p_;
+    return std::make_unique<billing::InvoiceService>(*p.billing_store, *p.audit_log, clock, *p.timezone,
+                                                     p.billing_directory, p.billing_practice);
+}
 
 std::string Application::openapi_json() const {
     http::ApiInfo info;

@@ -29,6 +29,11 @@ namespace appointments {
 class ScheduleService;
 class AppointmentService;
 }
+namespace billing {
+class ActCatalogue;
+class InvoiceService;
+}
+class Clock;
 
 struct AppOptions {
     bool migrate = false;          // apply pending migrations (fresh databases are always created)
@@ -76,6 +81,10 @@ public:
     records::ChartService& chart();
     appointments::ScheduleService& schedules();
     appointments::AppointmentService& appointments();
+    billing::ActCatalogue& acts();
+    billing::InvoiceService& invoices();
+    /// The same invoice use cases over another clock: demo data dated in the past.
+    std::unique_ptr<billing::InvoiceService> invoices_at(const Clock& clock);
 
     struct Parts;
     Parts& parts();

@@ -31,5 +31,8 @@ std::string seed_demo(Application& app);
 std::string seed_records_demo(Application& app, const DemoPractice& practice);
 /// Schedules and a week of appointments around today; returns how many were booked.
 int seed_demo_appointments(Application& app, const DemoPractice& practice);
+/// Invoices, payments and a credit note for the last months' consultations; returns a line
+/// for the credentials summary.
+std::string seed_billing_demo(Application& app, const DemoPractice& practice);
 
 }  // namespace medisecure

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "contexts/audit/app/audit_queries.hpp"
+#include "contexts/billing/app/act_catalogue.hpp"
 #include "contexts/identity/app/user_admin.hpp"
 #include "contexts/records/app/code_catalog.hpp"
 #include "main/application.hpp"
@@ -42,6 +43,10 @@ Commands:
                                        a tab, '|' or ','; a header line naming the columns
                                        (code;label) is optional; UTF-8 or Latin-1/Windows-1252.
                                        New codes are added and known ones relabelled.
+  codes import ccam|ngap|other FILE [--dry-run]
+                                       load a CSV list of acts into the billing catalogue:
+                                       new codes are added, known ones get the file's label
+                                       and price, none is deleted (format: docs/billing.md)
   openapi [--output FILE]              write the OpenAPI document
   config docs                          print the settings reference (Markdown)
   version
@@ -63,7 +68,7 @@ struct Args {
 };
 
 Args parse(int argc, char** argv) {
-    static const std::vector<std::string> kSwitches = {"--migrate", "--print-config", "--password-stdin", "--help"};
+    static const std::vector<std::string> kSwitches = {"--migrate", "--print-config", "--password-stdin", "--help", "--dry-run"};
     static const std::vector<std::string> kConfigFlags = {"--listen", "--data-dir", "--env", "--log-level"};
     Args a;
     for (int i = 1; i < argc; ++i) {
@@ -246,35 +251,29 @@ int demo_seed(const Args& a) {
     return 0;
 }
 
-int codes_import(const Args& a) {
-    if (a.positional.size() != 4 || a.positional[2] != "icd10") {
-        std::cerr << "usage: medisecure codes import icd10 FILE\n";
-        return 2;
-    }
-    const std::string& path = a.positional[3];
-    constexpr std::uintmax_t kMaxBytes = 64u << 20;  // the full CIM-10 FR is a few megabytes
+/// Reads a code list, refusing what cannot be one (over 64 MiB).
+std::optional<std::string> read_code_file(const std::string& path) {
+    constexpr std::uintmax_t kMaxBytes = 64u << 20;  // the full CCAM or CIM-10 is a few megabytes
     std::error_code ec;
     auto size = std::filesystem::file_size(path, ec);
     if (ec) {
         std::cerr << "medisecure codes import: cannot read " << path << ": " << ec.message() << "\n";
-        return 1;
+        return std::nullopt;
     }
     if (size > kMaxBytes) {
         std::cerr << "medisecure codes import: " << path << " is larger than 64 MiB; is it a code list?\n";
-        return 1;
+        return std::nullopt;
     }
     std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        std::cerr << "medisecure codes import: cannot open " << path << "\n";
-        return 1;
-    }
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto cfg = load_config(a);
-    if (!cfg) return 2;
-    AppOptions opts;
-    opts.handle_signals = false;
-    opts.bootstrap_admin = false;
-    Application app(*cfg, opts);
+    if (!in && !in.eof()) {
+        std::cerr << "medisecure codes import: cannot read " << path << "\n";
+        return std::nullopt;
+    }
+    return bytes;
+}
+
+int import_icd10(Application& app, const std::string& path, const std::string& bytes) {
     auto report = app.codes().import(Caller::system("cli"), bytes, std::filesystem::path(path).filename().string());
     if (!report) {
         std::cerr << "medisecure codes import: " << report.error().detail << "\n";
@@ -290,6 +289,45 @@ int codes_import(const Args& a) {
     }
     std::cout << "the ICD-10 table now holds " << report->table_size << " codes\n";
     return 0;
+}
+
+int import_acts(Application& app, const std::string& path, const std::string& bytes, billing::ActSystem system,
+                bool dry_run) {
+    auto r = app.acts().import_csv(Caller::system("cli"), bytes, system, dry_run);
+    if (!r) {
+        std::cerr << "medisecure codes import: " << r.error().detail << "\n";
+        return 1;
+    }
+    std::cout << (dry_run ? "dry run (nothing written): " : "imported ") << path << " ("
+              << std::string(billing::to_string(system)) << "): " << r->inserted << " added, " << r->updated
+              << " updated, " << r->unchanged << " unchanged, " << r->skipped.size() << " skipped\n";
+    constexpr std::size_t kShown = 30;
+    for (std::size_t i = 0; i < r->skipped.size() && i < kShown; ++i) {
+        const auto& s = r->skipped[i];
+        std::cout << "  line " << s.line << (s.code.empty() ? "" : " " + s.code) << ": " << s.reason << "\n";
+    }
+    if (r->skipped.size() > kShown) std::cout << "  ... and " << r->skipped.size() - kShown << " more\n";
+    return 0;
+}
+
+int codes_import(const Args& a) {
+    const std::string kind = a.positional.size() > 2 ? a.positional[2] : "";
+    const std::string path = a.positional.size() > 3 ? a.positional[3] : "";
+    std::optional<billing::ActSystem> acts;
+    if (kind == "ccam") acts = billing::ActSystem::ccam;
+    else if (kind == "ngap") acts = billing::ActSystem::ngap;
+    else if (kind == "other") acts = billing::ActSystem::other;
+    if ((kind != "icd10" && !acts) || path.empty() || a.positional.size() > 4) {
+        std::cerr << "usage: medisecure codes import icd10|ccam|ngap|other FILE [--dry-run]\n";
+        return 2;
+    }
+    auto bytes = read_code_file(path);
+    if (!bytes) return 1;
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    Application app(*cfg, command_options());
+    if (acts) return import_acts(app, path, *bytes, *acts, a.options.count("--dry-run") > 0);
+    return import_icd10(app, path, *bytes);
 }
 
 int openapi(const Args& a) {

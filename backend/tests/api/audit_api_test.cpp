@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <cstdio>
-#include <sys/wait.h>
 
 #include "test_app.hpp"
 
@@ -13,27 +11,6 @@ using namespace medisecure;
 using namespace medisecure::testkit;
 namespace json = boost::json;
 
-namespace {
-
-struct Run {
-    int status = -1;
-    std::string out;
-};
-
-/// Runs the medisecure binary with `args` (and `input` on stdin) against `data_dir`.
-Run run_cli(const std::string& args, const std::string& data_dir, const std::string& input = "") {
-    std::string cmd = std::string(MEDISECURE_BIN) + " " + args + " --data-dir " + data_dir + " --log-level error 2>&1";
-    if (!input.empty()) cmd = "printf '%s\\n' '" + input + "' | " + cmd;
-    Run r;
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    while (p && fgets(buf, sizeof buf, p)) r.out += buf;
-    int st = p ? pclose(p) : -1;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
-
-}  // namespace
 
 class AuditApi : public ::testing::Test {
 protected:

@@ -531,26 +531,6 @@ TEST_F(RecordsApi, EveryReadAndChangeIsAuditedWithoutClinicalContent) {
     EXPECT_TRUE(seen);
 }
 
-namespace {
-
-struct Run {
-    int status = -1;
-    std::string out;
-};
-
-Run run_cli(const std::string& args, const std::string& data_dir) {
-    std::string cmd = std::string(MEDISECURE_BIN) + " " + args + " --data-dir " + data_dir + " --log-level error 2>&1";
-    Run r;
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    while (p && fgets(buf, sizeof buf, p)) r.out += buf;
-    int st = p ? pclose(p) : -1;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
-
-}  // namespace
-
 TEST(CodesCli, ImportsTheOfficialListInLatin1) {
     TempDir dir;
     const auto data = dir.file("data");

@@ -1,12 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "test_app.hpp"
 
+#include <sys/wait.h>
+
 #include <boost/json.hpp>
+#include <cstdio>
 
 #include "platform/log/log.hpp"
 
 namespace medisecure::testkit {
 namespace json = boost::json;
+
+CliRun run_cli(const std::string& args, const std::string& data_dir, const std::string& input) {
+    std::string cmd = std::string(MEDISECURE_BIN) + " " + args + " --data-dir " + data_dir + " --log-level error 2>&1";
+    if (!input.empty()) cmd = "printf '%s\\n' '" + input + "' | " + cmd;
+    CliRun r;
+    FILE* p = popen(cmd.c_str(), "r");
+    char buf[4096];
+    while (p && fgets(buf, sizeof buf, p)) r.out += buf;
+    int st = p ? pclose(p) : -1;
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
 
 config::Config TestApp::test_config(const TempDir& dir) {
     auto r = config::load(std::nullopt, {}, [](const std::string&) { return std::nullopt; });

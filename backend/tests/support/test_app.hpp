@@ -23,6 +23,14 @@ struct Account {
     std::string patient_id;
 };
 
+struct CliRun {
+    int status = -1;  // the exit status, -1 when the process did not exit normally
+    std::string out;  // stdout and stderr together
+};
+/// Runs the medisecure binary with `args` (and `input` on stdin) against `data_dir`, as an
+/// operator would.
+CliRun run_cli(const std::string& args, const std::string& data_dir, const std::string& input = "");
+
 class TestApp {
 public:
     /// `tweak` adjusts the configuration before the application starts.

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: Apache-2.0
+// The billing store's contract, run against every SQL engine: SQLite (embedded default) and
+// PostgreSQL (started on loopback by scripts/test.sh), including numbers allocated by
+// concurrent issuing transactions.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "contexts/billing/adapters/sql/sql_billing_store.hpp"
+#include "contexts/billing/app/invoice_service.hpp"
+#include "core/random.hpp"
+#include "core/text.hpp"
+#include "test_support.hpp"
+
+using namespace medisecure;
+using namespace medisecure::billing;
+using medisecure::testkit::caller_of;
+
+namespace {
+
+class BillingContract : public ::testing::TestWithParam<std::string> {
+protected:
+    testkit::TempDir dir;
+    std::unique_ptr<db::Database> open(std::size_t pool = 4) {
+        if (GetParam() == "sqlite") return testkit::sqlite_database(dir, "billing", pool);
+        return testkit::postgres_database("billing", pool);
+    }
+    void SetUp() override {
+        if (GetParam() == "postgresql") MS_REQUIRE_POSTGRES();
+    }
+};
+
+std::string engine_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+
+Timestamp t0() { return *parse_instant("2026-11-24T08:00:00Z"); }
+
+Act act(const std::string& code, ActSystem system, const std::string& label, Cents price) {
+    Act a;
+    a.code = code;
+    a.system = system;
+    a.label = label;
+    a.price_cents = price;
+    a.created_at = a.updated_at = t0();
+    return a;
+}
+
+Invoice invoice(const std::string& patient, const std::string& practitioner, std::int64_t offset_ms = 0) {
+    Invoice v;
+    v.id = new_uuid_v7(t0() + std::chrono::milliseconds(offset_ms));
+    v.patient_id = patient;
+    v.practitioner_id = practitioner;
+    v.service_date = *parse_date("2026-11-24");
+    InvoiceLine g;
+    g.code = "G";
+    g.label = "Consultation";
+    g.quantity = 1;
+    g.unit_price_cents = 3000;
+    InvoiceLine ik;
+    ik.code = "IK";
+    ik.label = "Indemnité kilométrique";
+    ik.quantity = 4;
+    ik.unit_price_cents = 61;
+    v.lines = {g, ik};
+    v.set_totals(compute_totals(v.lines));
+    v.created_by = "acc";
+    v.created_at = v.updated_at = t0();
+    return v;
+}
+
+Result<void> ok() { return {}; }
+
+}  // namespace
+
+TEST_P(BillingContract, ActsAreStoredSearchedAndVersioned) {
+    auto db = open();
+    SqlBillingStore s(*db);
+    ASSERT_TRUE(s.write([&](BillingUnit& u) {
+        u.insert_act(act("G", ActSystem::ngap, "Consultation au cabinet du médecin généraliste", 3000));
+        u.insert_act(act("GS", ActSystem::ngap, "Consultation du spécialiste en médecine générale", 3000));
+        u.insert_act(act("DEQP003", ActSystem::ccam, "Électrocardiographie sur au moins 12 dérivations", 1426));
+        auto old = act("ZZZZ999", ActSystem::ccam, "Acte retiré de la nomenclature", 100);
+        old.active = false;
+        u.insert_act(old);
+        return ok();
+    }));
+    EXPECT_EQ(s.count_acts(), 4);
+    auto g = s.find_act("G");
+    ASSERT_TRUE(g);
+    EXPECT_EQ(g->label, "Consultation au cabinet du médecin généraliste");
+    EXPECT_EQ(g->system, ActSystem::ngap);
+    EXPECT_EQ(g->created_at, t0());
+    EXPECT_TRUE(g->active);
+
+    auto codes = [&](ActQuery q) {
+        std::vector<std::string> out;
+        for (const auto& a : s.search_acts(q)) out.push_back(a.code);
+        return out;
+    };
+    ActQuery q;
+    q.terms = query_terms("electrocardiographie");
+    EXPECT_EQ(codes(q), std::vector<std::string>{"DEQP003"});
+    q.terms = query_terms("G");
+    EXPECT_EQ(codes(q), (std::vector<std::string>{"G", "GS", "DEQP003"}));  // exact, prefix, then label ("generaliste"...)
+    q.terms = query_terms("médecine générale");
+    EXPECT_EQ(codes(q), std::vector<std::string>{"GS"});
+    q = {};
+    EXPECT_EQ(codes(q), (std::vector<std::string>{"DEQP003", "G", "GS"}));
+    q.include_inactive = true;
+    q.limit = 2;
+    EXPECT_EQ(codes(q), (std::vector<std::string>{"DEQP003", "G"}));
+    q.after_code = "G";
+    EXPECT_EQ(codes(q), (std::vector<std::string>{"GS", "ZZZZ999"}));
+    q = {};
+    q.system = ActSystem::ccam;
+    EXPECT_EQ(codes(q), std::vector<std::string>{"DEQP003"});
+
+    // Optimistic versions; deletion only of codes no invoice line carries.
+    ASSERT_TRUE(s.write([&](BillingUnit& u) -> Result<void> {
+        auto a = *u.find_act("G");
+        a.price_cents = 3100;
+        a.version = 2;
+        EXPECT_TRUE(u.update_act(a));
+        EXPECT_FALSE(u.update_act(a));  // the stored version is 2 already
+        u.insert_invoice(invoice("p1", "d1"));
+        EXPECT_TRUE(u.act_invoiced("G"));
+        EXPECT_FALSE(u.act_invoiced("GS"));
+        u.delete_act("GS");
+        return {};
+    }));
+    EXPECT_EQ(s.find_act("G")->price_cents, 3100);
+    EXPECT_FALSE(s.find_act("GS"));
+}
+
+TEST_P(BillingContract, InvoicesKeepTheirLinesPaymentsAndVersions) {
+    auto db = open();
+    SqlBillingStore s(*db);
+    auto v = invoice("p1", "d1");
+    ASSERT_TRUE(s.write([&](BillingUnit& u) {
+        u.insert_invoice(v);
+        return ok();
+    }));
+    auto found = s.find_invoice(v.id);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->status, InvoiceStatus::draft);
+    EXPECT_TRUE(found->number.empty());
+    EXPECT_FALSE(found->issue_date);
+    EXPECT_FALSE(found->issued_at);
+    ASSERT_EQ(found->lines.size(), 2u);
+    EXPECT_EQ(found->lines[1].label, "Indemnité kilométrique");
+    EXPECT_EQ(found->lines[1].amount_cents, 244);
+    EXPECT_EQ(found->total_cents, 3244);
+    EXPECT_EQ(found->created_at, t0());
+
+    // Issue, pay, void: the header and payments round-trip every field.
+    Payment p;
+    ASSERT_TRUE(s.write([&](BillingUnit& u) -> Result<void> {
+        auto w = *u.lock_invoice(v.id);
+        w.lines.pop_back();
+        w.set_totals(compute_totals(w.lines));
+        w.status = InvoiceStatus::issued;
+        w.number = "F-2026-000001";
+        w.number_year = 2026;
+        w.number_seq = 1;
+        w.issue_date = *parse_date("2026-11-24");
+        w.issued_at = t0();
+        w.issued_by = "acc";
+        w.version = 2;
+        EXPECT_TRUE(u.update_invoice(w, true));
+        p.id = new_uuid_v7(t0());
+        p.invoice_id = v.id;
+        p.patient_id = "p1";
+        p.practitioner_id = "d1";
+        p.method = PaymentMethod::cheque;
+        p.amount_cents = 1000;
+        p.paid_on = *parse_date("2026-11-23");
+        p.reference = "Chèque 123";
+        p.recorded_by = "acc";
+        p.recorded_at = t0();
+        u.insert_payment(p);
+        return {};
+    }));
+    found = s.find_invoice(v.id);
+    EXPECT_EQ(found->number, "F-2026-000001");
+    EXPECT_EQ(found->issue_date, *parse_date("2026-11-24"));
+    EXPECT_EQ(found->issued_at, t0());
+    EXPECT_EQ(found->lines.size(), 1u);
+    EXPECT_EQ(found->total_cents, 3000);
+    ASSERT_EQ(found->payments.size(), 1u);
+    EXPECT_EQ(found->payments[0].reference, "Chèque 123");
+    EXPECT_EQ(found->payments[0].paid_on, *parse_date("2026-11-23"));
+    EXPECT_EQ(found->payments[0].method, PaymentMethod::cheque);
+    EXPECT_FALSE(found->payments[0].voided());
+
+    ASSERT_TRUE(s.write([&](BillingUnit& u) -> Result<void> {
+        p.voided_at = t0() + std::chrono::hours(1);
+        p.voided_by = "adm";
+        p.void_reason = "Erreur";
+        EXPECT_TRUE(u.void_payment(p));
+        EXPECT_FALSE(u.void_payment(p));  // once only
+        auto stale = *u.lock_invoice(v.id);
+        stale.version = 2;  // the stored version is 2: 1 would be the expected predecessor
+        EXPECT_FALSE(u.update_invoice(stale, false));
+        return {};
+    }));
+    EXPECT_EQ(s.find_invoice(v.id)->payments[0].voided_at, t0() + std::chrono::hours(1));
+
+    // A failed unit leaves nothing behind.
+    auto other = invoice("p2", "d1", 5);
+    auto r = s.write([&](BillingUnit& u) -> Result<void> {
+        u.insert_invoice(other);
+        return conflict("test", "roll back");
+    });
+    EXPECT_FALSE(r);
+    EXPECT_FALSE(s.find_invoice(other.id));
+
+    // Drafts are deleted with their lines; numbers are unique.
+    ASSERT_TRUE(s.write([&](BillingUnit& u) {
+        u.insert_invoice(other);
+        u.delete_draft(other.id);
+        return ok();
+    }));
+    EXPECT_FALSE(s.find_invoice(other.id));
+    auto dup = invoice("p3", "d1", 9);
+    dup.number = "F-2026-000001";
+    dup.status = InvoiceStatus::issued;
+    EXPECT_THROW(s.write([&](BillingUnit& u) {
+        u.insert_invoice(dup);
+        return ok();
+    }),
+                 std::exception);
+}
+
+TEST_P(BillingContract, ListsFilterAndPageNewestFirst) {
+    auto db = open();
+    SqlBillingStore s(*db);
+    std::vector<Invoice> all;
+    for (int i = 0; i < 6; ++i) {
+        auto v = invoice(i % 2 ? "p1" : "p2", i < 3 ? "d1" : "d2", i * 10);
+        if (i >= 2) {
+            v.status = i == 5 ? InvoiceStatus::paid : InvoiceStatus::issued;
+            v.number = format_invoice_number("F", 2026, i);
+            v.issue_date = *parse_date(i < 4 ? "2026-10-15" : "2026-11-02");
+            v.issued_at = t0();
+        }
+        if (i == 4) v.kind = InvoiceKind::credit_note;
+        all.push_back(v);
+    }
+    ASSERT_TRUE(s.write([&](BillingUnit& u) {
+        for (const auto& v : all) u.insert_invoice(v);
+        return ok();
+    }));
+    auto ids = [&](InvoiceQuery q) {
+        std::vector<std::string> out;
+        for (const auto& v : s.list_invoices(q)) out.push_back(v.id);
+        return out;
+    };
+    InvoiceQuery q;
+    EXPECT_EQ(ids(q), (std::vector<std::string>{all[5].id, all[4].id, all[3].id, all[2].id, all[1].id, all[0].id}));
+    EXPECT_TRUE(s.list_invoices(q).front().lines.empty());  // headers only
+    q.patient_id = "p1";
+    EXPECT_EQ(ids(q), (std::vector<std::string>{all[5].id, all[3].id, all[1].id}));
+    q = {};
+    q.practitioner_id = "d2";
+    q.statuses = {InvoiceStatus::issued};
+    EXPECT_EQ(ids(q), (std::vector<std::string>{all[4].id, all[3].id}));
+    q.kind = InvoiceKind::invoice;
+    EXPECT_EQ(ids(q), std::vector<std::string>{all[3].id});
+    q = {};
+    q.issued_from = *parse_date("2026-11-01");
+    EXPECT_EQ(ids(q), (std::vector<std::string>{all[5].id, all[4].id}));
+    q = {};
+    q.issued_to = *parse_date("2026-10-31");
+    EXPECT_EQ(ids(q), (std::vector<std::string>{all[3].id, all[2].id}));  // drafts have no issue date
+    q = {};
+    q.limit = 2;
+    q.before_id = all[4].id;
+    EXPECT_EQ(ids(q), (std::vector<std::string>{all[3].id, all[2].id}));
+}
+
+TEST_P(BillingContract, StatisticsGroupByPractitionerMonthAndMethod) {
+    auto db = open();
+    SqlBillingStore s(*db);
+    auto a = invoice("p1", "d1", 1), b = invoice("p1", "d2", 2), c = invoice("p2", "d1", 3), draft = invoice("p2", "d1", 4);
+    a.status = InvoiceStatus::partially_paid;
+    a.paid_cents = 1000;
+    a.issue_date = *parse_date("2026-11-03");
+    b.status = InvoiceStatus::paid;
+    b.paid_cents = b.total_cents;
+    b.issue_date = *parse_date("2026-11-30");
+    c.status = InvoiceStatus::issued;
+    c.issue_date = *parse_date("2026-12-01");
+    for (auto* v : {&a, &b, &c}) v->number = "F-" + v->id;
+    auto pay = [&](const Invoice& v, PaymentMethod m, Cents amount, const char* on, bool voided = false) {
+        Payment p;
+        p.id = new_uuid_v7(t0());
+        p.invoice_id = v.id;
+        p.patient_id = v.patient_id;
+        p.practitioner_id = v.practitioner_id;
+        p.method = m;
+        p.amount_cents = amount;
+        p.paid_on = *parse_date(on);
+        p.recorded_at = t0();
+        if (voided) p.voided_at = t0();
+        return p;
+    };
+    ASSERT_TRUE(s.write([&](BillingUnit& u) {
+        for (const auto* v : {&a, &b, &c, &draft}) u.insert_invoice(*v);
+        u.insert_payment(pay(a, PaymentMethod::card, 1000, "2026-11-03"));
+        u.insert_payment(pay(a, PaymentMethod::card, 500, "2026-11-04", true));
+        u.insert_payment(pay(b, PaymentMethod::amo, 2000, "2026-11-30"));
+        u.insert_payment(pay(b, PaymentMethod::amc, 1244, "2026-12-02"));
+        return ok();
+    }));
+    auto rows = s.stats(*parse_date("2026-11-01"), *parse_date("2026-11-30"));
+    std::map<std::string, IssuedGroup> issued;
+    for (const auto& g : rows.issued) issued[g.practitioner_id + " " + g.month] = g;
+    ASSERT_EQ(issued.size(), 2u);
+    EXPECT_EQ(issued["d1 2026-11"].count, 1);
+    EXPECT_EQ(issued["d1 2026-11"].total_cents, 3244);
+    EXPECT_EQ(issued["d1 2026-11"].outstanding_cents, 2244);
+    EXPECT_EQ(issued["d2 2026-11"].outstanding_cents, 0);
+    std::map<std::string, CollectedGroup> collected;
+    for (const auto& g : rows.collected) collected[g.practitioner_id + " " + std::string(to_string(g.method))] = g;
+    ASSERT_EQ(collected.size(), 2u);
+    EXPECT_EQ(collected["d1 card"].amount_cents, 1000);  // the voided payment does not count
+    EXPECT_EQ(collected["d1 card"].count, 1);
+    EXPECT_EQ(collected["d2 amo"].amount_cents, 2000);
+    EXPECT_EQ(collected["d2 amo"].month, "2026-11");
+}
+
+// Many transactions issue at once: every number of the year is used exactly once.
+TEST_P(BillingContract, ConcurrentIssuingLeavesNoGapAndNoDuplicate) {
+    auto db = open(8);
+    SqlBillingStore s(*db);
+    SystemClock clock;
+    testkit::RecordingAuditTrail audit;
+    auto tz = *TimeZone::from_posix("CET-1CEST,M3.5.0,M10.5.0/3", "Europe/Paris");
+    Directory dir;
+    dir.patient_exists = [](const std::string&) { return true; };
+    dir.is_practitioner = [](const std::string&) { return true; };
+    InvoiceService service(s, audit, clock, tz, dir, PracticeInfo{});
+    ASSERT_TRUE(s.write([&](BillingUnit& u) {
+        u.insert_act(act("G", ActSystem::ngap, "Consultation", 3000));
+        return ok();
+    }));
+    constexpr int kThreads = 8, kEach = 12;
+    auto accountant = caller_of(Role::accountant, "acc");
+    std::vector<std::string> drafts;
+    for (int i = 0; i < kThreads * kEach; ++i) {
+        NewInvoice in;
+        in.patient_id = "01900000-0000-7000-8000-0000000000a1";
+        in.practitioner_id = "01900000-0000-7000-8000-00000000d0c1";
+        in.lines = {LineInput{"G"}};
+        auto d = service.create(accountant, in);
+        ASSERT_TRUE(d);
+        drafts.push_back(d->invoice.id);
+    }
+    std::mutex mu;
+    std::vector<std::string> numbers;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kEach; ++i) {
+                try {
+                    auto v = service.issue(accountant, drafts[static_cast<std::size_t>(t * kEach + i)]);
+                    if (!v) {
+                        ++failures;
+                        continue;
+                    }
+                    std::lock_guard lock(mu);
+                    numbers.push_back(v->invoice.number);
+                } catch (const std::exception&) {
+                    ++failures;  // e.g. the UNIQUE constraint catching a duplicate number
+                }
+            }
+        });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0);
+    ASSERT_EQ(numbers.size(), static_cast<std::size_t>(kThreads * kEach));
+    int year = static_cast<int>(tz.local_date(clock.now()).year());
+    std::set<std::string> unique(numbers.begin(), numbers.end());
+    EXPECT_EQ(unique.size(), numbers.size());
+    for (int n = 1; n <= kThreads * kEach; ++n) EXPECT_TRUE(unique.count(format_invoice_number("F", year, n))) << n;
+    // Numbers follow issue instants: sorted by number, the instants never go back.
+    InvoiceQuery q;
+    q.limit = 1000;
+    auto all = s.list_invoices(q);
+    std::sort(all.begin(), all.end(), [](const Invoice& a, const Invoice& b) { return a.number_seq < b.number_seq; });
+    for (std::size_t i = 1; i < all.size(); ++i) EXPECT_LE(*all[i - 1].issued_at, *all[i].issued_at);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, BillingContract, ::testing::Values("sqlite", "postgresql"), engine_name);
