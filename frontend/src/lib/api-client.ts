@@ -129,9 +129,7 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
 }
 
 /** Like unwrap, but also returns the response (for ETag and Location). */
-export async function unwrapWithResponse<T>(
-  call: Promise<FetchResult<T>>,
-): Promise<{ data: T; response: Response }> {
+export async function unwrapWithResponse<T>(call: Promise<FetchResult<T>>): Promise<{ data: T; response: Response }> {
   let result: FetchResult<T>;
   try {
     result = await call;

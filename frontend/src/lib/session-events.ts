@@ -2,9 +2,7 @@
 // Tells the other tabs of this browser that the session was refreshed, signed in or signed out,
 // so that they stay consistent without storing anything: the messages carry no patient data.
 export type SessionEvent =
-  | { type: 'refreshed'; at: number }
-  | { type: 'signed-in'; userId: string }
-  | { type: 'signed-out' };
+  { type: 'refreshed'; at: number } | { type: 'signed-in'; userId: string } | { type: 'signed-out' };
 
 const channelName = 'medisecure-session';
 const channel: BroadcastChannel | null =

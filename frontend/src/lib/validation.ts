@@ -67,4 +67,7 @@ export function emptyToNull(v: string): string | null {
   return s === '' ? null : s;
 }
 
-export const totpCode = z.string().trim().regex(/^\d{6}$/, msg('validation.totp'));
+export const totpCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, msg('validation.totp'));

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// The screen a role gets when it opens another role's page.
+// Whole-screen refusals: another role's page (forbidden) and unknown addresses (not found).
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { PageHeader } from '../layout/page-header';
 import { Alert } from '../ui/alert';
 
-export function Forbidden() {
+function ErrorPage({ title, body }: { title: string; body: string }) {
   const { t } = useTranslation();
   return (
     <>
-      <PageHeader title={t('errors.forbiddenTitle')} />
+      <PageHeader title={title} />
       <Alert
         tone="error"
         actions={
@@ -18,27 +18,18 @@ export function Forbidden() {
           </Link>
         }
       >
-        {t('errors.forbiddenBody')}
+        {body}
       </Alert>
     </>
   );
 }
 
+export function Forbidden() {
+  const { t } = useTranslation();
+  return <ErrorPage title={t('errors.forbiddenTitle')} body={t('errors.forbiddenBody')} />;
+}
+
 export function NotFound() {
   const { t } = useTranslation();
-  return (
-    <>
-      <PageHeader title={t('errors.notFoundTitle')} />
-      <Alert
-        tone="error"
-        actions={
-          <Link className="button button--secondary" to="/">
-            {t('errors.goHome')}
-          </Link>
-        }
-      >
-        {t('errors.notFoundBody')}
-      </Alert>
-    </>
-  );
+  return <ErrorPage title={t('errors.notFoundTitle')} body={t('errors.notFoundBody')} />;
 }

@@ -151,7 +151,8 @@ export const en: Messages<typeof fr> = {
     totpOn: 'On',
     totpOff: 'Off',
     totpStart: 'Turn on two-factor authentication',
-    totpScan: 'Scan this QR code with your authenticator app (FreeOTP, Aegis, Google Authenticator…), then enter the code it shows.',
+    totpScan:
+      'Scan this QR code with your authenticator app (FreeOTP, Aegis, Google Authenticator…), then enter the code it shows.',
     totpQrLabel: 'QR code to set up two-factor authentication',
     totpSecret: 'Or type this key by hand:',
     totpConfirm: 'Turn on',
@@ -326,8 +327,7 @@ export const en: Messages<typeof fr> = {
     saved: 'Account updated.',
     accountActive: 'Account active',
     resetPassword: 'Reset password',
-    resetPasswordConfirm:
-      'A new temporary password will be generated and the user’s sessions ended. Continue?',
+    resetPasswordConfirm: 'A new temporary password will be generated and the user’s sessions ended. Continue?',
     resetTotp: 'Reset two-factor authentication',
     resetTotpConfirm: 'The user will have to set up their authenticator app again. Continue?',
     totpWasReset: 'Two-factor authentication reset.',

@@ -128,8 +128,7 @@ export const fr = {
     lockedNoDelay: 'Trop de tentatives. Réessayez plus tard.',
     signedOut: 'Vous êtes déconnecté.',
     expiredTitle: 'Session expirée',
-    expiredBody:
-      'Votre session a pris fin. Reconnectez-vous pour continuer : votre saisie en cours est conservée.',
+    expiredBody: 'Votre session a pris fin. Reconnectez-vous pour continuer : votre saisie en cours est conservée.',
     expiredOtherUser: 'Un autre compte s’est connecté : l’écran a été réinitialisé.',
     signInAgain: 'Se reconnecter',
     signOutInstead: 'Se déconnecter',
@@ -148,7 +147,8 @@ export const fr = {
     totpOn: 'Activée',
     totpOff: 'Désactivée',
     totpStart: 'Activer la double authentification',
-    totpScan: 'Scannez ce QR code avec votre application d’authentification (FreeOTP, Aegis, Google Authenticator…), puis saisissez le code qu’elle affiche.',
+    totpScan:
+      'Scannez ce QR code avec votre application d’authentification (FreeOTP, Aegis, Google Authenticator…), puis saisissez le code qu’elle affiche.',
     totpQrLabel: 'QR code de configuration de la double authentification',
     totpSecret: 'Ou saisissez cette clé manuellement :',
     totpConfirm: 'Activer',
@@ -157,13 +157,13 @@ export const fr = {
     totpDisablePassword: 'Mot de passe (confirmation)',
     totpDisabled: 'Double authentification désactivée.',
     forcedTitle: 'Sécurisez votre compte',
-    forcedIntro:
-      'Votre rôle exige la double authentification. Configurez-la pour accéder à l’application.',
+    forcedIntro: 'Votre rôle exige la double authentification. Configurez-la pour accéder à l’application.',
   },
   patients: {
     searchTitle: 'Rechercher un patient',
     searchLabel: 'Nom, prénom ou numéro de dossier',
-    searchHint: 'Les accents et majuscules sont ignorés : « helene dup » trouve Hélène Dupont. Flèches pour parcourir, Entrée pour ouvrir.',
+    searchHint:
+      'Les accents et majuscules sont ignorés : « helene dup » trouve Hélène Dupont. Flèches pour parcourir, Entrée pour ouvrir.',
     birthDateFilter: 'Date de naissance',
     emptyPrompt: 'Commencez à taper pour rechercher.',
     noResults: 'Aucun patient ne correspond.',
@@ -318,8 +318,7 @@ export const fr = {
     create: 'Créer l’utilisateur',
     created: 'Utilisateur créé.',
     tempPasswordTitle: 'Mot de passe temporaire',
-    tempPasswordBody:
-      'Transmettez ce mot de passe à l’utilisateur par un canal sûr. Il ne sera plus affiché.',
+    tempPasswordBody: 'Transmettez ce mot de passe à l’utilisateur par un canal sûr. Il ne sera plus affiché.',
     tempPasswordAck: 'J’ai noté le mot de passe',
     editTitle: 'Compte de {{name}}',
     saved: 'Compte mis à jour.',
@@ -328,8 +327,7 @@ export const fr = {
     resetPasswordConfirm:
       'Un nouveau mot de passe temporaire sera généré et les sessions de l’utilisateur seront fermées. Continuer ?',
     resetTotp: 'Réinitialiser la double authentification',
-    resetTotpConfirm:
-      'L’utilisateur devra configurer à nouveau son application d’authentification. Continuer ?',
+    resetTotpConfirm: 'L’utilisateur devra configurer à nouveau son application d’authentification. Continuer ?',
     totpWasReset: 'Double authentification réinitialisée.',
     confirm: 'Confirmer',
     linkedPatient: 'Patient lié',
