@@ -72,7 +72,11 @@ export function PortalContactRoute() {
           </Link>
         }
       />
-      {patientId ? <EditPatient patientId={patientId} scope="contact" savedMessage={t('portal.saved')} /> : <NoLinkedRecord />}
+      {patientId ? (
+        <EditPatient patientId={patientId} scope="contact" savedMessage={t('portal.saved')} />
+      ) : (
+        <NoLinkedRecord />
+      )}
     </>
   );
 }

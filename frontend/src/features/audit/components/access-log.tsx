@@ -2,9 +2,7 @@
 // Who accessed a patient's record: for the patient themself (and admins).
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ErrorState } from '@/components/errors/error-state';
-import { EmptyState } from '@/components/ui/empty-state';
-import { Spinner } from '@/components/ui/spinner';
+import { AsyncContent, LoadMore } from '@/components/async-content';
 import { formatDateTime } from '@/utils/format';
 import { accessLogQuery } from '../api/audit';
 import { actionLabel, outcomeLabel } from './labels';
@@ -12,51 +10,39 @@ import { actionLabel, outcomeLabel } from './labels';
 export function AccessLog({ patientId }: { patientId: string }) {
   const { t, i18n } = useTranslation();
   const query = useInfiniteQuery(accessLogQuery(patientId));
-  if (query.isPending) return <Spinner />;
-  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
-  const entries = query.data.pages.flatMap((p) => p.items);
-  if (entries.length === 0) return <EmptyState>{t('accessLog.empty')}</EmptyState>;
+  const entries = query.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <div className="stack">
-      <div className="table-wrap">
-        <table className="table">
-          <caption className="visually-hidden">{t('accessLog.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('accessLog.when')}</th>
-              <th scope="col">{t('accessLog.who')}</th>
-              <th scope="col">{t('accessLog.role')}</th>
-              <th scope="col">{t('accessLog.action')}</th>
-              <th scope="col">{t('accessLog.outcome')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e, i) => (
-              <tr key={`${e.at}-${i}`}>
-                <td>
-                  <time dateTime={e.at}>{formatDateTime(e.at, i18n.language)}</time>
-                </td>
-                <td>{e.actor_name ?? t('accessLog.unknownActor')}</td>
-                <td>{t(`roles.${e.actor_role}` as 'roles.admin', { defaultValue: e.actor_role })}</td>
-                <td>{actionLabel(t, e.action)}</td>
-                <td>{outcomeLabel(t, e.outcome)}</td>
+    <AsyncContent query={query} isEmpty={entries.length === 0} empty={t('accessLog.empty')}>
+      <div className="stack">
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="visually-hidden">{t('accessLog.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('accessLog.when')}</th>
+                <th scope="col">{t('accessLog.who')}</th>
+                <th scope="col">{t('accessLog.role')}</th>
+                <th scope="col">{t('accessLog.action')}</th>
+                <th scope="col">{t('accessLog.outcome')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {query.hasNextPage && (
-        <div>
-          <button
-            type="button"
-            className="button button--secondary"
-            disabled={query.isFetchingNextPage}
-            onClick={() => void query.fetchNextPage()}
-          >
-            {t('accessLog.loadOlder')}
-          </button>
+            </thead>
+            <tbody>
+              {entries.map((e, i) => (
+                <tr key={`${e.at}-${i}`}>
+                  <td>
+                    <time dateTime={e.at}>{formatDateTime(e.at, i18n.language)}</time>
+                  </td>
+                  <td>{e.actor_name ?? t('accessLog.unknownActor')}</td>
+                  <td>{t(`roles.${e.actor_role}` as 'roles.admin', { defaultValue: e.actor_role })}</td>
+                  <td>{actionLabel(t, e.action)}</td>
+                  <td>{outcomeLabel(t, e.outcome)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
-      )}
-    </div>
+        <LoadMore query={query} label={t('accessLog.loadOlder')} />
+      </div>
+    </AsyncContent>
   );
 }

@@ -5,9 +5,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { ErrorState } from '@/components/errors/error-state';
-import { EmptyState } from '@/components/ui/empty-state';
-import { Spinner } from '@/components/ui/spinner';
+import { AsyncContent, LoadMore } from '@/components/async-content';
 import { formatDateTime, localDateTimeToIso } from '@/utils/format';
 import { auditQuery, type AuditFilter } from '../api/audit';
 import { knownActions } from '../types';
@@ -89,13 +87,7 @@ export function AuditTrail() {
         </div>
       </form>
 
-      {query.isPending ? (
-        <Spinner />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : records.length === 0 ? (
-        <EmptyState>{t('audit.empty')}</EmptyState>
-      ) : (
+      <AsyncContent query={query} isEmpty={records.length === 0} empty={t('audit.empty')}>
         <div className="table-wrap">
           <table className="table table--dense">
             <caption className="visually-hidden">{t('audit.title')}</caption>
@@ -118,7 +110,10 @@ export function AuditTrail() {
                   </td>
                   <td>
                     {r.actor_name ?? <code>{r.actor_id || t('common.none')}</code>}
-                    <span className="muted small"> · {t(`roles.${r.actor_role}` as 'roles.admin', { defaultValue: r.actor_role })}</span>
+                    <span className="muted small">
+                      {' '}
+                      · {t(`roles.${r.actor_role}` as 'roles.admin', { defaultValue: r.actor_role })}
+                    </span>
                   </td>
                   <td>{actionLabel(t, r.action)}</td>
                   <td>
@@ -146,19 +141,8 @@ export function AuditTrail() {
             </tbody>
           </table>
         </div>
-      )}
-      {query.hasNextPage && (
-        <div>
-          <button
-            type="button"
-            className="button button--secondary"
-            disabled={query.isFetchingNextPage}
-            onClick={() => void query.fetchNextPage()}
-          >
-            {t('audit.loadOlder')}
-          </button>
-        </div>
-      )}
+      </AsyncContent>
+      <LoadMore query={query} label={t('audit.loadOlder')} />
     </div>
   );
 }

@@ -52,8 +52,17 @@ export function ChangePasswordForm() {
   return (
     <form className="form" noValidate onSubmit={form.handleSubmit(onSubmit)}>
       <input type="hidden" autoComplete="username" />
-      <Field label={t('account.currentPassword')} error={validationMessage(t, errors.current_password?.message)} required>
-        <input {...form.register('current_password')} type="password" autoComplete="current-password" className="input" />
+      <Field
+        label={t('account.currentPassword')}
+        error={validationMessage(t, errors.current_password?.message)}
+        required
+      >
+        <input
+          {...form.register('current_password')}
+          type="password"
+          autoComplete="current-password"
+          className="input"
+        />
       </Field>
       <Field
         label={t('account.newPassword')}

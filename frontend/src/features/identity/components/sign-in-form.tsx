@@ -13,6 +13,7 @@ import { errorMessage } from '@/lib/error-message';
 import { msg, requiredText, totpCode, validationMessage } from '@/lib/validation';
 import { useLogin, type Credentials } from '../api/auth';
 import type { SignIn } from '../types';
+import { TotpCodeField } from './totp-code-field';
 
 const credentialsSchema = z.object({
   email: requiredText(254),
@@ -67,25 +68,16 @@ export function SignInForm({
       <form
         className="form"
         noValidate
-        onSubmit={totp.handleSubmit(({ code }) =>
-          pending ? attempt({ ...pending, totp_code: code }) : undefined,
-        )}
+        onSubmit={totp.handleSubmit(({ code }) => (pending ? attempt({ ...pending, totp_code: code }) : undefined))}
       >
         <h2 className="form__title">{t('auth.totpTitle')}</h2>
         <p>{t('auth.totpIntro')}</p>
         {failureText && <Alert tone="error">{failureText}</Alert>}
-        <Field label={t('auth.totpCode')} error={validationMessage(t, totp.formState.errors.code?.message)} required>
-          <input
-            {...totp.register('code')}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-            // The step replaced the form the user was in: focus must land in its only field.
-            // eslint-disable-next-line jsx-a11y/no-autofocus
-            autoFocus
-            className="input input--code"
-          />
-        </Field>
+        <TotpCodeField
+          registration={totp.register('code')}
+          error={validationMessage(t, totp.formState.errors.code?.message)}
+          autoFocus
+        />
         <div className="form__actions">
           <button type="submit" className="button" disabled={login.isPending}>
             {login.isPending ? t('auth.signingIn') : t('auth.verify')}

@@ -34,7 +34,11 @@ export function TotpDisableForm() {
 
   return (
     <form className="form form--inline" noValidate onSubmit={form.handleSubmit(onSubmit)}>
-      <Field label={t('account.totpDisablePassword')} error={validationMessage(t, form.formState.errors.password?.message)} required>
+      <Field
+        label={t('account.totpDisablePassword')}
+        error={validationMessage(t, form.formState.errors.password?.message)}
+        required
+      >
         <input {...form.register('password')} type="password" autoComplete="current-password" className="input" />
       </Field>
       <div className="form__actions">

@@ -8,11 +8,11 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { Alert } from '@/components/ui/alert';
 import { CopyButton } from '@/components/ui/copy-button';
-import { Field } from '@/components/ui/field';
 import { isApiError } from '@/lib/api-error';
 import { errorMessage } from '@/lib/error-message';
 import { totpCode, validationMessage } from '@/lib/validation';
 import { useTotpConfirm, useTotpEnroll } from '../api/auth';
+import { TotpCodeField } from './totp-code-field';
 
 const schema = z.object({ code: totpCode });
 
@@ -54,19 +54,13 @@ export function TotpSetup({ onEnabled }: { onEnabled: () => void }) {
       </div>
       <p>{t('account.totpSecret')}</p>
       <p className="totp-setup__secret">
-        <code data-testid="totp-secret">{secret.replace(/(.{4})/g, '$1 ').trim()}</code>{' '}
-        <CopyButton value={secret} />
+        <code data-testid="totp-secret">{secret.replace(/(.{4})/g, '$1 ').trim()}</code> <CopyButton value={secret} />
       </p>
       <form className="form" noValidate onSubmit={form.handleSubmit(onSubmit)}>
-        <Field label={t('auth.totpCode')} error={validationMessage(t, form.formState.errors.code?.message)} required>
-          <input
-            {...form.register('code')}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-            className="input input--code"
-          />
-        </Field>
+        <TotpCodeField
+          registration={form.register('code')}
+          error={validationMessage(t, form.formState.errors.code?.message)}
+        />
         <div className="form__actions">
           <button type="submit" className="button" disabled={confirm.isPending}>
             {t('account.totpConfirm')}

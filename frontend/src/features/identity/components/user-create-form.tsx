@@ -16,6 +16,7 @@ import { applyFieldErrors, errorMessage, fieldErrorMessage } from '@/lib/error-m
 import { emailText, msg, requiredText, validationMessage } from '@/lib/validation';
 import { useCreateUser } from '../api/users';
 import { roles, type Role } from '../types';
+import { RoleSelect } from './role-select';
 import { TemporaryPasswordDialog } from './temporary-password-dialog';
 
 const schema = z
@@ -91,15 +92,7 @@ export function UserCreateForm({ patientPicker }: { patientPicker: PatientPicker
         <Field label={t('users.displayName')} error={validationMessage(t, errors.display_name?.message)} required>
           <input {...form.register('display_name')} autoComplete="off" className="input" />
         </Field>
-        <Field label={t('users.role')} error={validationMessage(t, errors.role?.message)} required>
-          <select {...form.register('role')} className="input">
-            {roles.map((r) => (
-              <option key={r} value={r}>
-                {t(`roles.${r}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <RoleSelect registration={form.register('role')} error={validationMessage(t, errors.role?.message)} />
         {role === 'patient' && (
           <Controller
             control={form.control}

@@ -8,9 +8,9 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { z } from 'zod';
+import { ConflictAlert } from '@/components/conflict-alert';
 import { ErrorState } from '@/components/errors/error-state';
 import { PageHeader } from '@/components/layout/page-header';
-import { Alert } from '@/components/ui/alert';
 import { Dialog } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { Spinner } from '@/components/ui/spinner';
@@ -20,6 +20,7 @@ import { requiredText, validationMessage } from '@/lib/validation';
 import { formatDateTime } from '@/utils/format';
 import { userQuery, useUpdateUser } from '../api/users';
 import { roles, type Role, type User, type UserChanges } from '../types';
+import { RoleSelect } from './role-select';
 import { TemporaryPasswordDialog } from './temporary-password-dialog';
 
 const schema = z.object({
@@ -98,7 +99,10 @@ function UserEditLoaded({
       toast.success(t('users.saved'));
     } catch (e) {
       if (!isApiError(e) || e.status === 412) return;
-      if (applyFieldErrors(t, e, form.setError, ['display_name', 'role', 'active']).length > 0 || e.fieldErrors.length === 0) {
+      if (
+        applyFieldErrors(t, e, form.setError, ['display_name', 'role', 'active']).length > 0 ||
+        e.fieldErrors.length === 0
+      ) {
         toastError(t, e);
       }
     }
@@ -119,37 +123,18 @@ function UserEditLoaded({
     <>
       <PageHeader title={title}>
         <p className="muted">
-          {user.email} · {t(`roles.${user.role}`)} · {t('patients.updatedAt', { date: formatDateTime(user.updated_at, i18n.language) })}
+          {user.email} · {t(`roles.${user.role}`)} ·{' '}
+          {t('patients.updatedAt', { date: formatDateTime(user.updated_at, i18n.language) })}
         </p>
       </PageHeader>
-      {conflict && (
-        <Alert
-          tone="warning"
-          title={t('patients.conflictTitle')}
-          actions={
-            <button type="button" className="button" onClick={onReload}>
-              {t('patients.reload')}
-            </button>
-          }
-        >
-          {t('patients.conflictBody')}
-        </Alert>
-      )}
+      {conflict && <ConflictAlert onReload={onReload} />}
       <section className="card" aria-labelledby="user-profile">
         <h2 id="user-profile">{t('account.profile')}</h2>
         <form className="form" noValidate onSubmit={form.handleSubmit(onSubmit)}>
           <Field label={t('users.displayName')} error={validationMessage(t, errors.display_name?.message)} required>
             <input {...form.register('display_name')} className="input" autoComplete="off" />
           </Field>
-          <Field label={t('users.role')} error={validationMessage(t, errors.role?.message)} required>
-            <select {...form.register('role')} className="input">
-              {roles.map((r) => (
-                <option key={r} value={r}>
-                  {t(`roles.${r}`)}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <RoleSelect registration={form.register('role')} error={validationMessage(t, errors.role?.message)} />
           <div className="field field--checkbox">
             <input id="user-active" type="checkbox" {...form.register('active')} />
             <label htmlFor="user-active">{t('users.accountActive')}</label>
@@ -172,7 +157,12 @@ function UserEditLoaded({
           {t('users.totp')} : {user.totp_enabled ? t('account.totpOn') : t('account.totpOff')}
         </p>
         <div className="button-row">
-          <button type="button" className="button button--secondary" disabled={conflict} onClick={() => setConfirming('password')}>
+          <button
+            type="button"
+            className="button button--secondary"
+            disabled={conflict}
+            onClick={() => setConfirming('password')}
+          >
             {t('users.resetPassword')}
           </button>
           <button

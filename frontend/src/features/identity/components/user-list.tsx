@@ -4,9 +4,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ErrorState } from '@/components/errors/error-state';
-import { EmptyState } from '@/components/ui/empty-state';
-import { Spinner } from '@/components/ui/spinner';
+import { AsyncContent, LoadMore } from '@/components/async-content';
 import { useDebouncedValue } from '@/lib/use-debounced-value';
 import { usersListQuery, type UserFilter } from '../api/users';
 import { roles, type Role } from '../types';
@@ -65,13 +63,7 @@ export function UserList() {
         </div>
       </div>
 
-      {query.isPending ? (
-        <Spinner />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : users.length === 0 ? (
-        <EmptyState>{t('users.empty')}</EmptyState>
-      ) : (
+      <AsyncContent query={query} isEmpty={users.length === 0} empty={t('users.empty')}>
         <div className="table-wrap">
           <table className="table">
             <caption className="visually-hidden">{t('users.title')}</caption>
@@ -103,19 +95,8 @@ export function UserList() {
             </tbody>
           </table>
         </div>
-      )}
-      {query.hasNextPage && (
-        <div>
-          <button
-            type="button"
-            className="button button--secondary"
-            disabled={query.isFetchingNextPage}
-            onClick={() => void query.fetchNextPage()}
-          >
-            {t('common.loadMore')}
-          </button>
-        </div>
-      )}
+      </AsyncContent>
+      <LoadMore query={query} label={t('common.loadMore')} />
     </div>
   );
 }

@@ -6,8 +6,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
+import { ConflictAlert } from '@/components/conflict-alert';
 import { ErrorState } from '@/components/errors/error-state';
-import { Alert } from '@/components/ui/alert';
 import { Spinner } from '@/components/ui/spinner';
 import { isApiError } from '@/lib/api-error';
 import { patientQuery, useUpdatePatient, type PatientWithEtag } from '../api/patients';
@@ -60,19 +60,7 @@ function EditPatientLoaded({
 
   return (
     <>
-      {conflict && (
-        <Alert
-          tone="warning"
-          title={t('patients.conflictTitle')}
-          actions={
-            <button type="button" className="button" onClick={onReload}>
-              {t('patients.reload')}
-            </button>
-          }
-        >
-          {t('patients.conflictBody')}
-        </Alert>
-      )}
+      {conflict && <ConflictAlert onReload={onReload} />}
       <PatientForm
         defaultValues={formValuesOf(record.patient)}
         scope={scope}

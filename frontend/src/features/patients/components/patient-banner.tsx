@@ -21,7 +21,8 @@ export function PatientBanner({ patient }: { patient: Patient }) {
         <div>
           <dt className="visually-hidden">{t('patients.fields.birth_date')}</dt>
           <dd>
-            {t('patients.age', { count: patient.age })} · {t('patients.born', { date: formatDate(patient.birth_date, i18n.language) })}
+            {t('patients.age', { count: patient.age })} ·{' '}
+            {t('patients.born', { date: formatDate(patient.birth_date, i18n.language) })}
           </dd>
         </div>
         <div>

@@ -5,6 +5,7 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useId, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadMore } from '@/components/async-content';
 import { ErrorState } from '@/components/errors/error-state';
 import { Spinner } from '@/components/ui/spinner';
 import { useDebouncedValue } from '@/lib/use-debounced-value';
@@ -171,16 +172,7 @@ export function PatientCombobox({
           </li>
         ))}
       </ul>
-      {!compact && query.hasNextPage && (
-        <button
-          type="button"
-          className="button button--secondary"
-          disabled={query.isFetchingNextPage}
-          onClick={() => void query.fetchNextPage()}
-        >
-          {t('common.loadMore')}
-        </button>
-      )}
+      {!compact && <LoadMore query={query} label={t('common.loadMore')} />}
     </div>
   );
 }

@@ -48,9 +48,7 @@ export function PatientDetails({ patient, scope = 'full' }: { patient: Patient; 
             row(t('patients.fields.preferred_language'), languageNames.of(patient.preferred_language))}
           {row(
             t('patients.sections.address'),
-            [a.line1, a.line2, [a.postal_code, a.city].filter(Boolean).join(' '), a.country]
-              .filter(Boolean)
-              .join(', '),
+            [a.line1, a.line2, [a.postal_code, a.city].filter(Boolean).join(' '), a.country].filter(Boolean).join(', '),
           )}
           {e &&
             row(

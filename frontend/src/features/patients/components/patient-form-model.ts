@@ -2,9 +2,27 @@
 // The demographics form's schema and its conversions to the API's PatientInput (register) and
 // PatientPatch (merge patch: only what changed; '' clears an optional field).
 import { z } from 'zod';
-import { countryCode, emailText, emptyToNull, msg, nirText, optionalText, pastDate, phoneText, requiredText } from '@/lib/validation';
+import {
+  countryCode,
+  emailText,
+  emptyToNull,
+  msg,
+  nirText,
+  optionalText,
+  pastDate,
+  phoneText,
+  requiredText,
+} from '@/lib/validation';
 import { normalizeNir } from '@/utils/nir';
-import { identityStatuses, sexes, type IdentityStatus, type Patient, type PatientInput, type PatientPatch, type Sex } from '../types';
+import {
+  identityStatuses,
+  sexes,
+  type IdentityStatus,
+  type Patient,
+  type PatientInput,
+  type PatientPatch,
+  type Sex,
+} from '../types';
 
 export const preferredLanguages = ['fr', 'en', 'de', 'es', 'it', 'pt', 'ar'] as const;
 

@@ -13,12 +13,7 @@ import { applyFieldErrors, errorMessage, fieldErrorMessage } from '@/lib/error-m
 import { validationMessage } from '@/lib/validation';
 import { todayIso } from '@/utils/format';
 import { identityStatuses, sexes } from '../types';
-import {
-  patientFieldPaths,
-  patientFormSchema,
-  preferredLanguages,
-  type PatientFormValues,
-} from './patient-form-model';
+import { patientFieldPaths, patientFormSchema, preferredLanguages, type PatientFormValues } from './patient-form-model';
 
 export type DirtyFields = Partial<Record<keyof PatientFormValues, unknown>>;
 
@@ -92,7 +87,11 @@ export function PatientForm({
                   ))}
                 </select>
               </Field>
-              <Field label={t('patients.fields.birth_date')} error={validationMessage(t, errors.birth_date?.message)} required>
+              <Field
+                label={t('patients.fields.birth_date')}
+                error={validationMessage(t, errors.birth_date?.message)}
+                required
+              >
                 <input {...form.register('birth_date')} type="date" max={todayIso()} className="input" />
               </Field>
               <TextInput {...f} name="birth_place_code" label={t('patients.fields.birth_place_code')} optional />
@@ -141,7 +140,13 @@ export function PatientForm({
         <div className="grid">
           <TextInput {...f} name="emergency_contact.name" label={t('patients.fields.emergency_name')} optional />
           <TextInput {...f} name="emergency_contact.relationship" label={t('patients.fields.relationship')} optional />
-          <TextInput {...f} name="emergency_contact.phone" label={t('patients.fields.emergency_phone')} type="tel" optional />
+          <TextInput
+            {...f}
+            name="emergency_contact.phone"
+            label={t('patients.fields.emergency_phone')}
+            type="tel"
+            optional
+          />
         </div>
       </fieldset>
       {scope === 'full' && (
@@ -179,7 +184,8 @@ type Path =
 
 function errorAt(errors: FieldErrors<PatientFormValues>, path: Path): string | undefined {
   const [head, tail] = path.split('.') as [string, string | undefined];
-  const node = (errors as Record<string, unknown>)[head] as Record<string, { message?: string }> | { message?: string } | undefined;
+  const node = (errors as Record<string, unknown>)[head] as
+    Record<string, { message?: string }> | { message?: string } | undefined;
   if (!node) return undefined;
   if (tail) return (node as Record<string, { message?: string }>)[tail]?.message;
   return (node as { message?: string }).message;
