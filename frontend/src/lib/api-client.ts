@@ -60,8 +60,9 @@ export function refreshSession(): Promise<boolean> {
     } catch {
       return false;
     }
-    // The body repeats the tokens the cookies carry: never read it into JavaScript.
-    await response.body?.cancel();
+    // The body repeats the tokens the cookies carry: never read it into JavaScript. (Not awaited:
+    // some fetch implementations settle the cancellation only once the stream is collected.)
+    response.body?.cancel().catch(() => undefined);
     if (!response.ok) return false;
     lastRefreshAt = Date.now();
     publishSessionEvent({ type: 'refreshed', at: lastRefreshAt });

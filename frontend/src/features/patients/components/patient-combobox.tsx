@@ -43,7 +43,8 @@ export function PatientCombobox({
     ...searchPatientsQuery(search, compact ? 8 : 20),
     placeholderData: keepPreviousData,
   });
-  const empty = isEmptySearch(search);
+  // Cleared text hides the results at once, without waiting for the debounce.
+  const empty = isEmptySearch(search) || (text.trim() === '' && !birthDate);
   const results = empty ? [] : (query.data?.pages.flatMap((p) => p.items) ?? []);
   const open = !empty && results.length > 0;
   const optionId = (i: number) => `${id}-option-${i}`;
