@@ -9,6 +9,26 @@ function renderGuarded(at: string) {
   return renderApp(<RequireAuth />, { path: '/', at });
 }
 
+/** /admin/users behind both guards, as the application's router has it. */
+function renderAdminUsersScreen() {
+  return renderApp(<></>, {
+    path: '/unused',
+    at: '/admin/users',
+    routes: [
+      {
+        path: '/',
+        element: <RequireAuth />,
+        children: [
+          {
+            element: <RequireRole permission="users:manage" />,
+            children: [{ path: 'admin/users', element: <p>users list</p> }],
+          },
+        ],
+      },
+    ],
+  });
+}
+
 describe('route guards', () => {
   it('sends a visitor without a session to sign-in, remembering where they were going', async () => {
     db.me = null;
@@ -23,44 +43,14 @@ describe('route guards', () => {
 
   it("shows 'access denied' when a role opens another role's screen", async () => {
     db.me = makeUser({ role: 'secretary' });
-    renderApp(<></>, {
-      path: '/unused',
-      at: '/admin/users',
-      routes: [
-        {
-          path: '/',
-          element: <RequireAuth />,
-          children: [
-            {
-              element: <RequireRole permission="users:manage" />,
-              children: [{ path: 'admin/users', element: <p>users list</p> }],
-            },
-          ],
-        },
-      ],
-    });
+    renderAdminUsersScreen();
     expect(await screen.findByRole('heading', { name: 'Access denied' })).toBeInTheDocument();
     expect(screen.queryByText('users list')).not.toBeInTheDocument();
   });
 
   it('lets the right role in, inside the shell with its own navigation only', async () => {
     db.me = makeUser({ role: 'admin', display_name: 'Ada Admin' });
-    renderApp(<></>, {
-      path: '/unused',
-      at: '/admin/users',
-      routes: [
-        {
-          path: '/',
-          element: <RequireAuth />,
-          children: [
-            {
-              element: <RequireRole permission="users:manage" />,
-              children: [{ path: 'admin/users', element: <p>users list</p> }],
-            },
-          ],
-        },
-      ],
-    });
+    renderAdminUsersScreen();
     expect(await screen.findByText('users list')).toBeInTheDocument();
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     expect(nav).toHaveTextContent('Users');
