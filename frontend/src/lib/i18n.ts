@@ -3,7 +3,7 @@
 // the user's explicit choice is remembered (a language code only: no personal data).
 import i18n from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
-import { initReactI18next } from 'react-i18next';
+import { initReactI18next, useTranslation } from 'react-i18next';
 import { defaultLanguage, languages, resources, type Language } from '@/config/i18n';
 
 export const LANGUAGE_STORAGE_KEY = 'medisecure.language';
@@ -45,3 +45,18 @@ export function currentLanguage(): Language {
 }
 
 export { i18n };
+
+/**
+ * The locale for dates and numbers: the browser's own variant of the interface language
+ * (en-GB writes "1 January", en-US "January 1"), else the language itself.
+ */
+export function formattingLocale(language: string): string {
+  const preferred = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
+  return preferred.find((l) => l.toLowerCase().startsWith(`${language}-`)) ?? language;
+}
+
+/** formattingLocale() for the current language, re-rendering when it changes. */
+export function useLocale(): string {
+  const { i18n: instance } = useTranslation();
+  return formattingLocale(instance.resolvedLanguage ?? instance.language);
+}

@@ -28,6 +28,7 @@ export function PatientSearchRoute() {
     <>
       <PageHeader
         title={t('patients.searchTitle')}
+        focusTitle={false}
         actions={
           can(user?.role, 'patients:register') && (
             <Link className="button" to="/patients/new">

@@ -4,12 +4,23 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
-export function PageHeader({ title, children, actions }: { title: string; children?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  children,
+  actions,
+  focusTitle = true,
+}: {
+  title: string;
+  children?: ReactNode;
+  actions?: ReactNode;
+  /** False on screens whose first control takes the focus instead (the patient search). */
+  focusTitle?: boolean;
+}) {
   const { t } = useTranslation();
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    ref.current?.focus({ preventScroll: false });
-  }, []);
+    if (focusTitle) ref.current?.focus({ preventScroll: false });
+  }, [focusTitle]);
   useEffect(() => {
     document.title = `${title} · ${t('common.appName')}`;
   }, [title, t]);

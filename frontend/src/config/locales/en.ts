@@ -353,6 +353,8 @@ export const en: Messages<typeof fr> = {
     empty: 'No event matches.',
     loadOlder: 'Show older events',
     anyAction: 'All actions',
+    filterActor: 'Show this actor’s actions',
+    filterPatient: 'this patient',
   },
   billing: {
     title: 'Billing',

@@ -351,6 +351,8 @@ export const fr = {
     empty: 'Aucun événement ne correspond.',
     loadOlder: 'Afficher les événements plus anciens',
     anyAction: 'Toutes les actions',
+    filterActor: 'Voir les actions de cet auteur',
+    filterPatient: 'ce patient',
   },
   billing: {
     title: 'Facturation',

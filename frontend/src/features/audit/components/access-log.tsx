@@ -6,9 +6,11 @@ import { AsyncContent, LoadMore } from '@/components/async-content';
 import { formatDateTime } from '@/utils/format';
 import { accessLogQuery } from '../api/audit';
 import { actionLabel, outcomeLabel } from './labels';
+import { useLocale } from '@/lib/i18n';
 
 export function AccessLog({ patientId }: { patientId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const locale = useLocale();
   const query = useInfiniteQuery(accessLogQuery(patientId));
   const entries = query.data?.pages.flatMap((p) => p.items) ?? [];
   return (
@@ -30,7 +32,7 @@ export function AccessLog({ patientId }: { patientId: string }) {
               {entries.map((e, i) => (
                 <tr key={`${e.at}-${i}`}>
                   <td>
-                    <time dateTime={e.at}>{formatDateTime(e.at, i18n.language)}</time>
+                    <time dateTime={e.at}>{formatDateTime(e.at, locale)}</time>
                   </td>
                   <td>{e.actor_name ?? t('accessLog.unknownActor')}</td>
                   <td>{t(`roles.${e.actor_role}` as 'roles.admin', { defaultValue: e.actor_role })}</td>

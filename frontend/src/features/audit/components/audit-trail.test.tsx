@@ -33,3 +33,12 @@ describe('AccessLog', () => {
     expect(row).toHaveTextContent('Record viewed');
   });
 });
+
+describe('AuditTrail links', () => {
+  it("narrows the trail to a record's patient in one click, and the form follows", async () => {
+    const { user, router } = renderApp(<AuditTrail />, { path: '/admin/audit', at: '/admin/audit' });
+    await user.click(await screen.findByRole('link', { name: 'this patient' }));
+    expect(router.state.location.search).toBe('?patient_id=10000000-0000-4000-8000-000000000001');
+    expect(screen.getByLabelText('Patient id')).toHaveValue('10000000-0000-4000-8000-000000000001');
+  });
+});

@@ -4,19 +4,37 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { AsyncContent, LoadMore } from '@/components/async-content';
 import { formatDateTime, localDateTimeToIso } from '@/utils/format';
 import { auditQuery, type AuditFilter } from '../api/audit';
 import { knownActions } from '../types';
 import { actionLabel, outcomeLabel } from './labels';
+import { useLocale } from '@/lib/i18n';
 
 const filterKeys = ['action', 'actor_id', 'patient_id', 'from', 'to'] as const;
 
+/** Ids are UUIDv7: the leading characters are a timestamp, the trailing ones tell them apart. */
+function shortId(id: string): string {
+  return id.length > 12 ? `…${id.slice(-8)}` : id;
+}
+
+function filterHref(filter: Partial<Record<(typeof filterKeys)[number], string>>): string {
+  return `?${new URLSearchParams(filter).toString()}`;
+}
+
 export function AuditTrail() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const locale = useLocale();
   const [params, setParams] = useSearchParams();
-  const [draft, setDraft] = useState(() => Object.fromEntries(filterKeys.map((k) => [k, params.get(k) ?? ''])));
+  const fromParams = () => Object.fromEntries(filterKeys.map((k) => [k, params.get(k) ?? '']));
+  const [draft, setDraft] = useState(fromParams);
+  // A filter link changed the address: the form shows what is applied.
+  const [draftFor, setDraftFor] = useState(params.toString());
+  if (draftFor !== params.toString()) {
+    setDraftFor(params.toString());
+    setDraft(fromParams());
+  }
 
   const filter: AuditFilter = {};
   for (const k of filterKeys) {
@@ -106,10 +124,16 @@ export function AuditTrail() {
               {records.map((r) => (
                 <tr key={r.seq}>
                   <td>
-                    <time dateTime={r.at}>{formatDateTime(r.at, i18n.language)}</time>
+                    <time dateTime={r.at}>{formatDateTime(r.at, locale)}</time>
                   </td>
                   <td>
-                    {r.actor_name ?? <code>{r.actor_id || t('common.none')}</code>}
+                    {r.actor_id && !r.actor_id.includes(':') ? (
+                      <Link to={filterHref({ actor_id: r.actor_id })} title={t('audit.filterActor')}>
+                        {r.actor_name ?? <code>{shortId(r.actor_id)}</code>}
+                      </Link>
+                    ) : (
+                      (r.actor_name ?? <code>{r.actor_id || t('common.none')}</code>)
+                    )}
                     <span className="muted small">
                       {' '}
                       · {t(`roles.${r.actor_role}` as 'roles.admin', { defaultValue: r.actor_role })}
@@ -122,8 +146,16 @@ export function AuditTrail() {
                       <>
                         {' '}
                         <code className="small" title={r.resource_id}>
-                          {r.resource_id.slice(0, 8)}
+                          {shortId(r.resource_id)}
                         </code>
+                      </>
+                    )}
+                    {r.patient_id && (
+                      <>
+                        {' · '}
+                        <Link className="small" to={filterHref({ patient_id: r.patient_id })}>
+                          {t('audit.filterPatient')}
+                        </Link>
                       </>
                     )}
                   </td>

@@ -17,6 +17,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { isApiError } from '@/lib/api-error';
 import { applyFieldErrors, toastError } from '@/lib/error-message';
 import { requiredText, validationMessage } from '@/lib/validation';
+import { useLocale } from '@/lib/i18n';
 import { formatDateTime } from '@/utils/format';
 import { userQuery, useUpdateUser } from '../api/users';
 import { roles, type Role, type User, type UserChanges } from '../types';
@@ -66,7 +67,8 @@ function UserEditLoaded({
   onTemporaryPassword: (password: string) => void;
   title: string;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const locale = useLocale();
   const update = useUpdateUser(user.id);
   const [conflict, setConflict] = useState(false);
   const [confirming, setConfirming] = useState<'password' | 'totp' | null>(null);
@@ -124,7 +126,7 @@ function UserEditLoaded({
       <PageHeader title={title}>
         <p className="muted">
           {user.email} · {t(`roles.${user.role}`)} ·{' '}
-          {t('patients.updatedAt', { date: formatDateTime(user.updated_at, i18n.language) })}
+          {t('patients.updatedAt', { date: formatDateTime(user.updated_at, locale) })}
         </p>
       </PageHeader>
       {conflict && <ConflictAlert onReload={onReload} />}

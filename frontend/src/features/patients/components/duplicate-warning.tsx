@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { formatDate } from '@/utils/format';
 import { fullName, type DuplicateCandidate } from '../types';
+import { useLocale } from '@/lib/i18n';
 
 export function DuplicateWarning({
   candidates,
@@ -16,7 +17,8 @@ export function DuplicateWarning({
   onRegisterAnyway: () => void;
   busy: boolean;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const locale = useLocale();
   return (
     <Alert
       tone="warning"
@@ -35,7 +37,7 @@ export function DuplicateWarning({
               <strong>{fullName(c)}</strong>
               <span className="muted">
                 {' '}
-                · {t('patients.born', { date: formatDate(c.birth_date, i18n.language) })} · {t('patients.mrn')} {c.mrn}
+                · {t('patients.born', { date: formatDate(c.birth_date, locale) })} · {t('patients.mrn')} {c.mrn}
               </span>
               <span className="badge badge--warning">
                 {t(`patients.duplicateReason.${c.reason}` as 'patients.duplicateReason.same_nir', {

@@ -3,9 +3,11 @@
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '@/utils/format';
 import { fullName, type Patient } from '../types';
+import { useLocale } from '@/lib/i18n';
 
 export function PatientBanner({ patient }: { patient: Patient }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const locale = useLocale();
   return (
     <section className="patient-banner" aria-label={t('patients.chart')}>
       <div className="patient-banner__name">
@@ -22,7 +24,7 @@ export function PatientBanner({ patient }: { patient: Patient }) {
           <dt className="visually-hidden">{t('patients.fields.birth_date')}</dt>
           <dd>
             {t('patients.age', { count: patient.age })} ·{' '}
-            {t('patients.born', { date: formatDate(patient.birth_date, i18n.language) })}
+            {t('patients.born', { date: formatDate(patient.birth_date, locale) })}
           </dd>
         </div>
         <div>

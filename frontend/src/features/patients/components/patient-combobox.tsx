@@ -12,6 +12,7 @@ import { useDebouncedValue } from '@/lib/use-debounced-value';
 import { formatDate } from '@/utils/format';
 import { isEmptySearch, searchFromText, searchPatientsQuery } from '../api/patients';
 import { fullName, type PatientSummary } from '../types';
+import { useLocale } from '@/lib/i18n';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 
@@ -33,7 +34,8 @@ export function PatientCombobox({
   /** A picker inside a form: fewer results, no paging. */
   compact?: boolean;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const locale = useLocale();
   const id = useId();
   const listId = `${id}-list`;
   const [text, setText] = useState('');
@@ -166,8 +168,8 @@ export function PatientCombobox({
           >
             <span className="combobox__name">{fullName(p)}</span>
             <span className="combobox__meta">
-              {t('patients.born', { date: formatDate(p.birth_date, i18n.language) })} ·{' '}
-              {t('patients.age', { count: p.age })} · {t('patients.mrn')} {p.mrn}
+              {t('patients.born', { date: formatDate(p.birth_date, locale) })} · {t('patients.age', { count: p.age })} ·{' '}
+              {t('patients.mrn')} {p.mrn}
             </span>
             {p.archived && <span className="badge badge--muted">{t('patients.archived')}</span>}
           </li>

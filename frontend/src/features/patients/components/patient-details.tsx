@@ -5,15 +5,16 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatDateTime } from '@/utils/format';
 import type { Patient } from '../types';
+import { useLocale } from '@/lib/i18n';
 
 export function PatientDetails({ patient, scope = 'full' }: { patient: Patient; scope?: 'full' | 'contact' }) {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
+  const { t } = useTranslation();
+  const locale = useLocale();
   const none = t('common.none');
   const a = patient.address;
   const e = patient.emergency_contact;
   const ins = patient.insurance;
-  const languageNames = new Intl.DisplayNames([lang], { type: 'language' });
+  const languageNames = new Intl.DisplayNames([locale], { type: 'language' });
   const row = (label: string, value: ReactNode) => (
     <div className="details__row" key={label}>
       <dt>{label}</dt>
@@ -30,7 +31,7 @@ export function PatientDetails({ patient, scope = 'full' }: { patient: Patient; 
             {row(t('patients.fields.first_name'), patient.first_name)}
             {row(t('patients.fields.birth_name'), patient.birth_name)}
             {row(t('patients.fields.sex'), t(`patients.sex.${patient.sex}`))}
-            {row(t('patients.fields.birth_date'), formatDate(patient.birth_date, lang))}
+            {row(t('patients.fields.birth_date'), formatDate(patient.birth_date, locale))}
             {row(t('patients.fields.birth_place_code'), patient.birth_place_code)}
             {row(t('patients.fields.nir'), patient.nir)}
             {patient.identity_status &&
@@ -67,8 +68,8 @@ export function PatientDetails({ patient, scope = 'full' }: { patient: Patient; 
             {row(t('patients.fields.amc_number'), ins.amc_number)}
           </dl>
           <p className="muted small">
-            {t('patients.createdAt', { date: formatDateTime(patient.created_at, lang) })} ·{' '}
-            {t('patients.updatedAt', { date: formatDateTime(patient.updated_at, lang) })}
+            {t('patients.createdAt', { date: formatDateTime(patient.created_at, locale) })} ·{' '}
+            {t('patients.updatedAt', { date: formatDateTime(patient.updated_at, locale) })}
           </p>
         </section>
       )}

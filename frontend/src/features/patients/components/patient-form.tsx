@@ -14,6 +14,7 @@ import { validationMessage } from '@/lib/validation';
 import { todayIso } from '@/utils/format';
 import { identityStatuses, sexes } from '../types';
 import { patientFieldPaths, patientFormSchema, preferredLanguages, type PatientFormValues } from './patient-form-model';
+import { useLocale } from '@/lib/i18n';
 
 export type DirtyFields = Partial<Record<keyof PatientFormValues, unknown>>;
 
@@ -33,8 +34,9 @@ export function PatientForm({
   disabled?: boolean;
   footer?: ReactNode;
 }) {
-  const { t, i18n } = useTranslation();
-  const languageNames = new Intl.DisplayNames([i18n.language], { type: 'language' });
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const languageNames = new Intl.DisplayNames([locale], { type: 'language' });
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<PatientFormValues>({
     resolver: zodResolver(patientFormSchema),
