@@ -62,6 +62,7 @@ e2eDescribe('roles', () => {
     const tabs = await page.getByRole('navigation', { name: 'Sections du dossier' }).textContent();
     expect(tabs).toContain('Constantes');
     expect(tabs).not.toContain('Ordonnances');
+    await page.getByRole('heading', { name: 'Identité' }).waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'chart-tablet');

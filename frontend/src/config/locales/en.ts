@@ -46,6 +46,8 @@ export const en: Messages<typeof fr> = {
     secretary: 'Secretary',
     accountant: 'Accountant',
     patient: 'Patient',
+    system: 'System',
+    anonymous: 'Not signed in',
   },
   nav: {
     main: 'Main navigation',
@@ -270,7 +272,8 @@ export const en: Messages<typeof fr> = {
     outcome: 'Outcome',
     empty: 'No access recorded.',
     loadOlder: 'Show older accesses',
-    unknownActor: 'Deleted account',
+    unknownActor: 'Unknown account',
+    systemActor: 'MediSecure (automatic)',
   },
   actions: {
     patient_read: 'Record viewed',

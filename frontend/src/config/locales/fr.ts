@@ -42,6 +42,8 @@ export const fr = {
     secretary: 'Secrétaire',
     accountant: 'Comptable',
     patient: 'Patient',
+    system: 'Système',
+    anonymous: 'Non connecté',
   },
   nav: {
     main: 'Navigation principale',
@@ -267,7 +269,8 @@ export const fr = {
     outcome: 'Résultat',
     empty: 'Aucun accès enregistré.',
     loadOlder: 'Afficher les accès plus anciens',
-    unknownActor: 'Compte supprimé',
+    unknownActor: 'Compte inconnu',
+    systemActor: 'MediSecure (automatique)',
   },
   actions: {
     patient_read: 'Consultation du dossier',

@@ -34,7 +34,10 @@ export function AccessLog({ patientId }: { patientId: string }) {
                   <td>
                     <time dateTime={e.at}>{formatDateTime(e.at, locale)}</time>
                   </td>
-                  <td>{e.actor_name ?? t('accessLog.unknownActor')}</td>
+                  <td>
+                    {e.actor_name ??
+                      (e.actor_role === 'system' ? t('accessLog.systemActor') : t('accessLog.unknownActor'))}
+                  </td>
                   <td>{t(`roles.${e.actor_role}` as 'roles.admin', { defaultValue: e.actor_role })}</td>
                   <td>{actionLabel(t, e.action)}</td>
                   <td>{outcomeLabel(t, e.outcome)}</td>
