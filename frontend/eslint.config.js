@@ -76,7 +76,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'vite.config.ts', 'vitest.e2e.config.ts'],
+    files: ['eslint.config.js', 'vite.config.ts', 'vitest.e2e.config.ts', 'scripts/**'],
     ...tseslint.configs.disableTypeChecked,
   },
 );
