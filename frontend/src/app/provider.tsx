@@ -44,7 +44,7 @@ export function AppProvider({ children, queryClient }: { children: ReactNode; qu
     <I18nextProvider i18n={i18n}>
       <QueryClientProvider client={client}>
         {children}
-        <Toaster position="top-right" richColors closeButton toastOptions={{ duration: 6000 }} />
+        <Toaster position="bottom-right" richColors closeButton toastOptions={{ duration: 6000 }} />
       </QueryClientProvider>
     </I18nextProvider>
   );
