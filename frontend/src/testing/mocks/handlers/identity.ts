@@ -46,6 +46,19 @@ export const identityHandlers = [
       { status: 201, headers: { ETag: `"${user.version}"` } },
     );
   }),
+  http.patch('*/api/v1/users/:id', async ({ params, request }) => {
+    const user = db.users.find((u) => u.id === params.id);
+    if (!user) return problem(404, 'not_found');
+    const ifMatch = request.headers.get('If-Match');
+    if (ifMatch && ifMatch !== `"${user.version}"`) return problem(412, 'stale_version');
+    const changes = (await request.json()) as components['schemas']['UserChanges'];
+    const { reset_password, reset_totp, ...fields } = changes;
+    Object.assign(user, fields, { version: user.version + 1 }, reset_totp ? { totp_enabled: false } : {});
+    return HttpResponse.json(
+      { user, temporary_password: reset_password ? 'Reset-Pass-5678-wxyz' : null },
+      { headers: { ETag: `"${user.version}"` } },
+    );
+  }),
   http.get('*/api/v1/users/:id', ({ params }) => {
     const user = db.users.find((u) => u.id === params.id);
     return user ? HttpResponse.json(user, { headers: { ETag: `"${user.version}"` } }) : problem(404, 'not_found');
