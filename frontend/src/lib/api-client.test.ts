@@ -103,3 +103,21 @@ describe('api client', () => {
     await expect(refreshSession()).resolves.toBe(false);
   });
 });
+
+describe('api client offline', () => {
+  it('reports an unreachable server during a refresh as a network error, not as a signed-out session', async () => {
+    server.use(
+      http.get('*/api/v1/auth/me', () => problem(401, 'token_expired')),
+      http.post('*/api/v1/auth/refresh', () => HttpResponse.error()),
+    );
+    const onSessionExpired = vi.fn(() => Promise.resolve());
+    setSessionHooks({ onSessionExpired, onEnrolmentRequired: vi.fn() });
+    const error = (await unwrap(api.GET('/api/v1/auth/me')).catch((e: unknown) => e)) as ApiError;
+    expect(error.isNetwork).toBe(true);
+    expect(onSessionExpired).not.toHaveBeenCalled();
+  });
+
+  it('does not mistake a missing ETag for a network failure', () => {
+    expect(new ApiError({ status: 0, code: 'missing_etag', title: 'Missing ETag' }).isNetwork).toBe(false);
+  });
+});

@@ -49,17 +49,13 @@ function exclusive<T>(fn: () => Promise<T>): Promise<T> {
 /**
  * Rotates the session's tokens. Concurrent callers in this tab share one request; tabs take
  * turns through a Web Lock, and a tab that waited skips its own rotation when another tab has
- * just done it. Resolves true when the session is alive.
+ * just done it. Resolves true when the session is alive, false when it has ended; rejects when
+ * the server cannot be reached (the session may well be alive: do not ask for a sign-in).
  */
 export function refreshSession(): Promise<boolean> {
   refreshInFlight ??= exclusive(async () => {
     if (Date.now() - lastRefreshAt < RECENT_REFRESH_MS) return true;
-    let response: Response;
-    try {
-      response = await fetch(REFRESH_PATH, { method: 'POST', credentials: 'same-origin' });
-    } catch {
-      return false;
-    }
+    const response = await fetch(REFRESH_PATH, { method: 'POST', credentials: 'same-origin' });
     // The body repeats the tokens the cookies carry: never read it into JavaScript. (Not awaited:
     // some fetch implementations settle the cancellation only once the stream is collected.)
     response.body?.cancel().catch(() => undefined);

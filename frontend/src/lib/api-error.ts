@@ -49,7 +49,7 @@ export class ApiError extends Error {
     return this.status === 404;
   }
   get isNetwork(): boolean {
-    return this.status === 0;
+    return this.code === 'network_error';
   }
 
   /** Builds the error from a failed response and its body (already parsed, or text). */
