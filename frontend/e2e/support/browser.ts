@@ -20,13 +20,21 @@ export async function openBrowser({
   locale = 'fr-FR',
   baseUrl = inject('baseUrl'),
   viewport = { width: 1280, height: 860 },
-}: { locale?: string; baseUrl?: string; viewport?: { width: number; height: number } } = {}): Promise<BrowserSession> {
+  bypassCSP = false,
+}: {
+  locale?: string;
+  baseUrl?: string;
+  viewport?: { width: number; height: number };
+  /** Only for injecting the accessibility checker; the application itself runs under the CSP. */
+  bypassCSP?: boolean;
+} = {}): Promise<BrowserSession> {
   const profile = mkdtempSync(join(tmpdir(), 'medisecure-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
     locale,
     viewport,
+    bypassCSP,
     timezoneId: 'Europe/Paris',
     args: [
       '--no-sandbox',
