@@ -121,3 +121,19 @@ describe('api client offline', () => {
     expect(new ApiError({ status: 0, code: 'missing_etag', title: 'Missing ETag' }).isNetwork).toBe(false);
   });
 });
+
+describe('api client refresh refused for another reason', () => {
+  it('passes a rate-limited refresh on as that error, without ending the session', async () => {
+    server.use(
+      http.get('*/api/v1/auth/me', () => problem(401, 'token_expired')),
+      http.post('*/api/v1/auth/refresh', () =>
+        problem(429, 'rate_limited', { title: 'Too many requests' }, { 'Retry-After': '2' }),
+      ),
+    );
+    const onSessionExpired = vi.fn(() => Promise.resolve());
+    setSessionHooks({ onSessionExpired, onEnrolmentRequired: vi.fn() });
+    const error = (await unwrap(api.GET('/api/v1/auth/me')).catch((e: unknown) => e)) as ApiError;
+    expect(error).toMatchObject({ status: 429, code: 'rate_limited', retryAfter: 2 });
+    expect(onSessionExpired).not.toHaveBeenCalled();
+  });
+});

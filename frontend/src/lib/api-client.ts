@@ -49,17 +49,21 @@ function exclusive<T>(fn: () => Promise<T>): Promise<T> {
 /**
  * Rotates the session's tokens. Concurrent callers in this tab share one request; tabs take
  * turns through a Web Lock, and a tab that waited skips its own rotation when another tab has
- * just done it. Resolves true when the session is alive, false when it has ended; rejects when
- * the server cannot be reached (the session may well be alive: do not ask for a sign-in).
+ * just done it. Resolves true when the session is alive, false when it has ended (401); rejects
+ * when the server cannot be reached or refuses for another reason, such as a rate limit (the
+ * session may well be alive: do not ask for a sign-in).
  */
 export function refreshSession(): Promise<boolean> {
   refreshInFlight ??= exclusive(async () => {
     if (Date.now() - lastRefreshAt < RECENT_REFRESH_MS) return true;
     const response = await fetch(REFRESH_PATH, { method: 'POST', credentials: 'same-origin' });
+    if (response.status === 401) return false;
+    if (!response.ok) {
+      throw ApiError.fromResponse(response, await response.json().catch(() => null));
+    }
     // The body repeats the tokens the cookies carry: never read it into JavaScript. (Not awaited:
     // some fetch implementations settle the cancellation only once the stream is collected.)
     response.body?.cancel().catch(() => undefined);
-    if (!response.ok) return false;
     lastRefreshAt = Date.now();
     publishSessionEvent({ type: 'refreshed', at: lastRefreshAt });
     return true;
@@ -131,7 +135,7 @@ export async function unwrapWithResponse<T>(call: Promise<FetchResult<T>>): Prom
   try {
     result = await call;
   } catch (e) {
-    throw ApiError.network(e);
+    throw e instanceof ApiError ? e : ApiError.network(e);
   }
   if (!result.response.ok) throw ApiError.fromResponse(result.response, result.error);
   return { data: result.data as T, response: result.response };
