@@ -44,6 +44,9 @@ mkdir -p "$MEDISECURE_TEST_OUTPUT"
 ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -j "${TEST_JOBS:-2}" --timeout 600
 
 if [ -f frontend/package.json ] && grep -q '"test"' frontend/package.json; then
+  # Lint, type check, unit tests, then the browser tests against this build's server
+  # (Debian's Chromium; under CI=true a missing browser or server fails instead of skipping).
+  export MEDISECURE_BIN=${MEDISECURE_BIN:-$root/${BUILD_DIR:-build/release}/src/main/medisecure}
   (cd frontend && npm test --silent)
 fi
 echo "test: all passed"

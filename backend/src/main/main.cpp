@@ -331,21 +331,33 @@ int codes_import(const Args& a) {
 }
 
 int openapi(const Args& a) {
-    auto cfg = load_config(a);
-    if (!cfg) return 2;
-    Application app(*cfg, command_options());
-    auto out = option(a, "--output");
-    if (out.empty()) {
-        std::cout << app.openapi_json() << "\n";
-    } else {
-        std::ofstream f(out, std::ios::trunc);
-        f << app.openapi_json() << "\n";
-        if (!f) {
-            std::cerr << "medisecure openapi: cannot write " << out << "\n";
-            return 1;
+    // The document depends on the code only: build the application on a throw-away embedded
+    // database instead of touching the configured data directory, secrets or servers.
+    auto scratch = std::filesystem::temp_directory_path() / ("medisecure-openapi-" + std::to_string(::getpid()));
+    Args ephemeral = a;
+    ephemeral.config_flags["--data-dir"] = scratch.string();
+    ephemeral.config_flags["--log-level"] = "error";
+    for (const auto& ctx : config::database_contexts()) ephemeral.config_flags["--set:database." + ctx] = "";
+    int status = 0;
+    {
+        auto cfg = load_config(ephemeral);
+        if (!cfg) return 2;
+        Application app(*cfg, command_options());
+        auto out = option(a, "--output");
+        if (out.empty()) {
+            std::cout << app.openapi_json() << "\n";
+        } else {
+            std::ofstream f(out, std::ios::trunc);
+            f << app.openapi_json() << "\n";
+            if (!f) {
+                std::cerr << "medisecure openapi: cannot write " << out << "\n";
+                status = 1;
+            }
         }
     }
-    return 0;
+    std::error_code ec;
+    std::filesystem::remove_all(scratch, ec);
+    return status;
 }
 
 }  // namespace

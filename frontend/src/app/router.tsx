@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+// The route table. Every signed-in screen sits behind RequireAuth; each role's screens behind
+// RequireRole, so a role that opens another role's address gets "access denied" (the server
+// refuses the data anyway). Screens are loaded on demand.
+import type { RouteObject } from 'react-router';
+import { lazyRoute } from './layout/lazy-route';
+import { RequireAuth, RequireRole } from './layout/guards';
+import { HomeRedirect } from './routes/home-redirect';
+import { NotFoundRoute } from './routes/not-found';
+import { SignInRoute } from './routes/sign-in';
+
+const Patients = lazyRoute(() => import('./routes/patients'));
+const Admin = lazyRoute(() => import('./routes/admin'));
+const Portal = lazyRoute(() => import('./routes/portal'));
+const Account = lazyRoute(() => import('./routes/account'));
+const Billing = lazyRoute(() => import('./routes/billing'));
+
+export const routes: RouteObject[] = [
+  { path: '/sign-in', element: <SignInRoute /> },
+  { path: '/enrol', element: <Account.ForcedEnrolment /> },
+  {
+    path: '/',
+    element: <RequireAuth />,
+    children: [
+      { index: true, element: <HomeRedirect /> },
+      {
+        element: <RequireRole permission="patients:search" />,
+        children: [
+          { path: 'patients', element: <Patients.PatientSearchRoute /> },
+          {
+            path: 'patients/:patientId',
+            element: <Patients.PatientChartRoute />,
+            children: [
+              { index: true, element: <Patients.ChartSummary /> },
+              { path: ':tab', element: <Patients.ChartTab /> },
+            ],
+          },
+        ],
+      },
+      {
+        element: <RequireRole permission="patients:register" />,
+        children: [{ path: 'patients/new', element: <Patients.RegisterPatientRoute /> }],
+      },
+      {
+        element: <RequireRole permission="patients:edit" />,
+        children: [{ path: 'patients/:patientId/edit', element: <Patients.EditPatientRoute /> }],
+      },
+      {
+        element: <RequireRole permission="users:manage" />,
+        children: [
+          { path: 'admin/users', element: <Admin.UsersRoute /> },
+          { path: 'admin/users/new', element: <Admin.NewUserRoute /> },
+          { path: 'admin/users/:userId', element: <Admin.UserRoute /> },
+        ],
+      },
+      {
+        element: <RequireRole permission="audit:read" />,
+        children: [{ path: 'admin/audit', element: <Admin.AuditRoute /> }],
+      },
+      {
+        element: <RequireRole permission="portal:use" />,
+        children: [
+          { path: 'portal', element: <Portal.PortalRoute /> },
+          { path: 'portal/contact', element: <Portal.PortalContactRoute /> },
+          { path: 'portal/access-log', element: <Portal.PortalAccessLogRoute /> },
+        ],
+      },
+      {
+        element: <RequireRole permission="billing:use" />,
+        children: [{ path: 'billing', element: <Billing.BillingRoute /> }],
+      },
+      { path: 'account', element: <Account.AccountRoute /> },
+      { path: '*', element: <NotFoundRoute /> },
+    ],
+  },
+];

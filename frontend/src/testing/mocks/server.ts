@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+// The MSW server for unit tests, with every feature's handlers.
+import { setupServer } from 'msw/node';
+import { auditHandlers } from './handlers/audit';
+import { identityHandlers } from './handlers/identity';
+import { patientsHandlers } from './handlers/patients';
+
+export const server = setupServer(...identityHandlers, ...patientsHandlers, ...auditHandlers);
