@@ -25,6 +25,18 @@ protected:
 };
 TestApp* AuditApi::app_ = nullptr;
 
+TEST_F(AuditApi, TheServersOwnWorkIsNamedAsSuch) {
+    auto admin = app_->client();
+    admin.bearer = app_->admin().token;
+    // The first administrator is created by the server itself at its first start.
+    auto page = admin.get("/api/v1/audit?actor_id=system:bootstrap&action=user.create");
+    ASSERT_EQ(page.status, 200) << page.body;
+    const auto& items = page.json().at("items").as_array();
+    ASSERT_FALSE(items.empty());
+    EXPECT_EQ(items[0].at("actor_role"), "system");
+    EXPECT_EQ(items[0].at("actor_name"), "MediSecure (bootstrap)");
+}
+
 TEST_F(AuditApi, SearchWithFiltersAndPages) {
     auto doc = app_->user(Role::doctor);
     auto id = app_->patient("Maëlys", "Hoarau", "2003-03-03");

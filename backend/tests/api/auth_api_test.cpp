@@ -214,7 +214,9 @@ TEST(AuthApiPolicy, AdminsMustEnrolBeforeAnythingElse) {
     auto blocked = c.get("/api/v1/users");
     EXPECT_EQ(blocked.status, 403);
     EXPECT_EQ(blocked.code(), "totp_enrolment_required");
-    EXPECT_EQ(c.get("/api/v1/auth/me").status, 200);
+    auto limited = c.get("/api/v1/auth/me");
+    EXPECT_EQ(limited.status, 200);
+    EXPECT_EQ(limited.json().at("totp_enrolment_required"), true);  // a reloaded page still knows
     auto e = c.post("/api/v1/auth/totp/enroll", "");
     ASSERT_EQ(e.status, 200);
     auto full = c.post("/api/v1/auth/totp/confirm",
@@ -224,5 +226,6 @@ TEST(AuthApiPolicy, AdminsMustEnrolBeforeAnythingElse) {
     auto admin = app.client();
     admin.bearer = std::string(full.json().at("access_token").as_string());
     EXPECT_EQ(admin.get("/api/v1/users").status, 200);
+    EXPECT_EQ(admin.get("/api/v1/auth/me").json().at("totp_enrolment_required"), false);
     EXPECT_EQ(c.get("/api/v1/auth/me").status, 401);  // the limited session is over
 }

@@ -107,6 +107,8 @@ TEST_F(PatientsApi, DuplicatesAreRefusedWithCandidatesUnlessIntended) {
     const auto& cand = dup.json().at("candidates").at(0);
     EXPECT_EQ(cand.at("last_name"), "Crépin");
     EXPECT_EQ(cand.at("reason"), "same_name_and_birth_date");
+    EXPECT_EQ(cand.at("birth_date"), "1977-07-07");
+    EXPECT_FALSE(cand.at("mrn").as_string().empty());
     EXPECT_EQ(c.post("/api/v1/patients?allow_duplicate=true", body).status, 201);
 }
 

@@ -64,7 +64,7 @@ export class ApiError extends Error {
         detail: body.detail,
         instance: body.instance,
         fieldErrors: Array.isArray(body.errors) ? body.errors.filter(isFieldError) : [],
-        candidates: Array.isArray(body.candidates) ? body.candidates : [],
+        candidates: 'candidates' in body && Array.isArray(body.candidates) ? body.candidates : [],
         retryAfter,
       });
     }

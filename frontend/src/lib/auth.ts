@@ -36,7 +36,10 @@ export function acceptSignIn(queryClient: QueryClient, signIn: SignIn): void {
     queryClient.clear();
   }
   session.signedIn(signIn.user.id, signIn.totp_enrolment_required);
-  queryClient.setQueryData(meQuery.queryKey, signIn.user);
+  queryClient.setQueryData(meQuery.queryKey, {
+    ...signIn.user,
+    totp_enrolment_required: signIn.totp_enrolment_required,
+  });
   publishSessionEvent({ type: 'signed-in', userId: signIn.user.id });
 }
 

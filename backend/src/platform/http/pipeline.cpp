@@ -317,9 +317,10 @@ Result<void> Pipeline::parse_body(Request& req, const Route& route) {
 }
 
 void Pipeline::check_response(const Request& req, Response& resp) {
-    if (resp.content_type != "application/json" || !req.route) return;
+    const bool is_problem = resp.content_type == "application/problem+json";
+    if ((resp.content_type != "application/json" && !is_problem) || !req.route) return;
     for (const auto& doc : req.route->responses) {
-        if (doc.status != resp.status) continue;
+        if (doc.status != resp.status || doc.content_type != resp.content_type) continue;
         if (!doc.schema) return;
         boost::system::error_code ec;
         auto v = json::parse(resp.body, ec);
@@ -333,7 +334,7 @@ void Pipeline::check_response(const Request& req, Response& resp) {
         }
         return;
     }
-    if (resp.status < 300) {
+    if (resp.status < 300 && !is_problem) {
         log::error("http.response_undocumented", {{"route", req.route->path}, {"status", resp.status}});
         resp = problem({ErrorKind::internal, "response_undocumented", ""}, req.request_id);
         resp.headers.set("X-Schema-Mismatch", "undocumented status");

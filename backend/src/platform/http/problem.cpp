@@ -60,24 +60,27 @@ Response problem(const Error& e, std::string_view request_id) {
     return r;
 }
 
-const schema::Schema& problem_schema() {
+schema::Schema problem_object(std::vector<schema::Property> extensions) {
     using schema::Schema;
-    static const Schema s = Schema::named(
-        "Problem",
-        Schema::object({
-            schema::req("type", Schema::string().describe("A URN naming the problem type")),
-            schema::req("title", Schema::string()),
-            schema::req("status", Schema::integer()),
-            schema::req("detail", Schema::string().describe("Safe to show; never contains patient data")),
-            schema::req("code", Schema::string().describe("Stable machine-readable code")),
-            schema::req("instance", Schema::string().describe("The request id, as a URN")),
-            schema::opt("errors", Schema::array(Schema::object({
-                                      schema::req("field", Schema::string().describe("JSON pointer, or the query parameter's name")),
-                                      schema::req("code", Schema::string()),
-                                      schema::req("message", Schema::string()),
-                                  }))),
-            schema::opt("candidates", Schema::array(Schema::any()).describe("Possible duplicates (409 on patient registration)")),
-        }).describe("RFC 9457 problem details"));
+    std::vector<schema::Property> props{
+        schema::req("type", Schema::string().describe("A URN naming the problem type")),
+        schema::req("title", Schema::string()),
+        schema::req("status", Schema::integer()),
+        schema::req("detail", Schema::string().describe("Safe to show; never contains patient data")),
+        schema::req("code", Schema::string().describe("Stable machine-readable code")),
+        schema::req("instance", Schema::string().describe("The request id, as a URN")),
+        schema::opt("errors", Schema::array(Schema::named("FieldError", Schema::object({
+                                  schema::req("field", Schema::string().describe("JSON pointer, or the query parameter's name")),
+                                  schema::req("code", Schema::string()),
+                                  schema::req("message", Schema::string()),
+                              })))),
+    };
+    for (auto& e : extensions) props.push_back(std::move(e));
+    return Schema::object(std::move(props)).describe("RFC 9457 problem details");
+}
+
+const schema::Schema& problem_schema() {
+    static const schema::Schema s = schema::Schema::named("Problem", problem_object({}));
     return s;
 }
 

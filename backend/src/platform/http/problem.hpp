@@ -13,5 +13,8 @@ int to_status(ErrorKind kind);
 Response problem(const Error& e, std::string_view request_id);
 /// The documented schema of a problem body (components/schemas/Problem).
 const schema::Schema& problem_schema();
+/// The problem object with extension members, for a route that documents a problem of its own
+/// (e.g. the duplicate candidates of a 409).
+schema::Schema problem_object(std::vector<schema::Property> extensions);
 
 }  // namespace medisecure::http

@@ -6,7 +6,7 @@ import type { Problem } from '@/lib/api-error';
 export function problem(
   status: number,
   code: string,
-  extra: Partial<Problem> = {},
+  extra: Partial<Problem> & Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): HttpResponse<Problem> {
   return HttpResponse.json<Problem>(

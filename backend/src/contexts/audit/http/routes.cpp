@@ -16,6 +16,11 @@ using schema::Schema;
 
 namespace {
 
+const std::vector<std::string>& actor_roles() {
+    static const std::vector<std::string> roles{"admin", "doctor", "nurse", "secretary", "accountant", "patient", "system"};
+    return roles;
+}
+
 const Schema& record_schema() {
     static const Schema s = Schema::named(
         "AuditRecord",
@@ -24,7 +29,8 @@ const Schema& record_schema() {
             schema::req("at", Schema::string().format("date-time")),
             schema::req("actor_id", Schema::string()),
             schema::req("actor_name", Schema::string().nullable()),
-            schema::req("actor_role", Schema::string()),
+            schema::req("actor_role", Schema::string().enumeration(actor_roles()).describe(
+                                          "`system` for the server's own work and for requests made before signing in")),
             schema::req("action", Schema::string().example("patient.read")),
             schema::req("resource_type", Schema::string()),
             schema::req("resource_id", Schema::string()),
@@ -43,7 +49,7 @@ const Schema& access_schema() {
         Schema::object({
             schema::req("at", Schema::string().format("date-time")),
             schema::req("actor_name", Schema::string().nullable().describe("Who accessed the record")),
-            schema::req("actor_role", Schema::string()),
+            schema::req("actor_role", Schema::string().enumeration(actor_roles())),
             schema::req("action", Schema::string().example("patient.read")),
             schema::req("outcome", Schema::string()),
         }));
@@ -73,11 +79,16 @@ std::map<std::string, std::string> resolve(const NameResolver& names, const std:
     return names ? names(ids) : std::map<std::string, std::string>{};
 }
 
+/// A user's display name; a system actor ("system:calendar_feed") is named by what it is, so that a reader
+/// of the log never sees a bare identifier. Unknown or anonymous actors stay null.
 json::value name_or_null(const std::map<std::string, std::string>& names, const std::string& id) {
     auto it = names.find(id);
-    if (it == names.end()) return nullptr;
-    return json::string(it->second);
+    if (it != names.end()) return json::string(it->second);
+    constexpr std::string_view system_prefix = "system:";
+    if (id.starts_with(system_prefix)) return json::string("MediSecure (" + id.substr(system_prefix.size()) + ")");
+    return nullptr;
 }
+
 
 }  // namespace
 

@@ -32,20 +32,32 @@ std::vector<std::string> role_names() {
     return out;
 }
 
+Schema user_object(bool with_session) {
+    std::vector<schema::Property> props{
+        req("id", Schema::string().format("uuid")),
+        req("email", Schema::string().format("email")),
+        req("display_name", Schema::string()),
+        req("role", Schema::string().enumeration(role_names())),
+        req("patient_id", Schema::string().format("uuid").nullable().describe("Patient accounts only")),
+        req("active", Schema::boolean()),
+        req("totp_enabled", Schema::boolean()),
+        req("created_at", Schema::string().format("date-time")),
+        req("updated_at", Schema::string().format("date-time")),
+        req("version", Schema::integer()),
+    };
+    if (with_session)
+        props.push_back(req("totp_enrolment_required",
+                            Schema::boolean().describe("This session may only enrol a second factor until it is confirmed")));
+    return Schema::object(std::move(props));
+}
+
 const Schema& user_schema() {
-    static const Schema s = Schema::named(
-        "User", Schema::object({
-                    req("id", Schema::string().format("uuid")),
-                    req("email", Schema::string().format("email")),
-                    req("display_name", Schema::string()),
-                    req("role", Schema::string().enumeration(role_names())),
-                    req("patient_id", Schema::string().format("uuid").nullable().describe("Patient accounts only")),
-                    req("active", Schema::boolean()),
-                    req("totp_enabled", Schema::boolean()),
-                    req("created_at", Schema::string().format("date-time")),
-                    req("updated_at", Schema::string().format("date-time")),
-                    req("version", Schema::integer()),
-                }));
+    static const Schema s = Schema::named("User", user_object(false));
+    return s;
+}
+
+const Schema& current_user_schema() {
+    static const Schema s = Schema::named("CurrentUser", user_object(true));
     return s;
 }
 
@@ -177,7 +189,9 @@ void add_routes(http::Router& router, AuthService& auth, UserAdmin& users, Token
                               "", "application/json", false},
         .responses = {{200, "New tokens", session_schema()}},
         .errors = {401},
-        .rate = http::RateClass::auth,
+        // Refresh tokens are 256-bit random values: guessing is hopeless, so refreshing shares the ordinary
+        // per-user budget rather than the strict sign-in budget (many tabs refresh at once).
+        .rate = http::RateClass::standard,
         .handler = [&auth, cp](Request& r) {
             std::string token;
             if (r.json.is_object()) token = jsonu::string_or(r.json.as_object(), "refresh_token");
@@ -226,11 +240,13 @@ void add_routes(http::Router& router, AuthService& auth, UserAdmin& users, Token
         .summary = "The signed-in user",
         .tag = "auth",
         .access = Access::signed_in().during_enrolment(),
-        .responses = {{200, "The user", user_schema()}},
+        .responses = {{200, "The user, and whether this session is limited to TOTP enrolment", current_user_schema()}},
         .handler = [&auth](Request& r) {
             auto u = auth.me(r.caller());
             if (!u) return http::problem(u.error(), r.request_id);
-            return user_response(200, *u);
+            json::object body = user_json(*u);
+            body["totp_enrolment_required"] = r.principal && r.principal->enrolment_only;
+            return Response::json(200, body);
         }});
 
     router.add({

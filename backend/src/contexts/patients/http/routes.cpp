@@ -268,6 +268,23 @@ const Schema& id_param() {
     return s;
 }
 
+const Schema& duplicate_problem_s() {
+    static const Schema s = Schema::named(
+        "PossibleDuplicateProblem",
+        http::problem_object({schema::req(
+            "candidates",
+            Schema::array(Schema::named(
+                              "DuplicateCandidate",
+                              Schema::object({req("id", Schema::string().format("uuid")),
+                                              req("mrn", Schema::string()),
+                                              req("first_name", Schema::string()),
+                                              req("last_name", Schema::string()),
+                                              req("birth_date", Schema::string().format("date")),
+                                              req("reason", Schema::string().enumeration({"same_name_and_birth_date", "same_nir"}))})))
+                .describe("Existing patients that look like the same person"))}));
+    return s;
+}
+
 }  // namespace
 
 void add_routes(http::Router& router, PatientService& service) {
@@ -285,8 +302,9 @@ void add_routes(http::Router& router, PatientService& service) {
         .access = staff_write,
         .params = {{"allow_duplicate", ParamIn::query, Schema::boolean(), false, "Register even if it looks like a duplicate"}},
         .body = http::BodyDoc{Schema::named("PatientInput", Schema::object(writable(true)))},
-        .responses = {{201, "Registered", patient_s(), "application/json", {"Location", "ETag"}}},
-        .errors = {409},
+        .responses = {{201, "Registered", patient_s(), "application/json", {"Location", "ETag"}},
+                      {409, "A probable duplicate exists: the candidates are listed", duplicate_problem_s(),
+                       "application/problem+json"}},
         .handler = [&service](Request& r) {
             bool allow = r.query("allow_duplicate").value_or("false") == "true";
             auto p = service.register_patient(r.caller(), patient_from(r.json.as_object()), allow);

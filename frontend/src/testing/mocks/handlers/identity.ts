@@ -20,7 +20,9 @@ export function signInBody(user = db.me ?? makeUser(), enrolment = false): SignI
 }
 
 export const identityHandlers = [
-  http.get('*/api/v1/auth/me', () => (db.me ? HttpResponse.json(db.me) : problem(401, 'authentication_required'))),
+  http.get('*/api/v1/auth/me', () =>
+    db.me ? HttpResponse.json({ ...db.me, totp_enrolment_required: false }) : problem(401, 'authentication_required'),
+  ),
   http.post('*/api/v1/auth/refresh', () => problem(401, 'invalid_refresh_token')),
   http.post('*/api/v1/auth/logout', () => new HttpResponse(null, { status: 204 })),
   http.post('*/api/v1/auth/login', async ({ request }) => {
