@@ -575,6 +575,7 @@ appointments::ScheduleService& Application::schedules() { return *p_->schedule_s
 appointments::AppointmentService& Application::appointments() { return *p_->appointment_service; }
 billing::ActCatalogue& Application::acts() { return *p_->acts; }
 billing::InvoiceService& Application::invoices() { return *p_->invoices; }
+documents::DocumentService& Application::documents() { return *p_->documents; }
 std::unique_ptr<billing::InvoiceService> Application::invoices_at(const Clock& clock) {
     auto& p = *p_;
     return std::make_unique<billing::InvoiceService>(*p.billing_store, *p.audit_log, clock, *p.timezone,

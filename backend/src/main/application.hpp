@@ -33,6 +33,9 @@ namespace billing {
 class ActCatalogue;
 class InvoiceService;
 }
+namespace documents {
+class DocumentService;
+}
 class Clock;
 
 struct AppOptions {
@@ -83,6 +86,7 @@ public:
     appointments::AppointmentService& appointments();
     billing::ActCatalogue& acts();
     billing::InvoiceService& invoices();
+    documents::DocumentService& documents();
     /// The same invoice use cases over another clock: demo data dated in the past.
     std::unique_ptr<billing::InvoiceService> invoices_at(const Clock& clock);
 

@@ -172,6 +172,7 @@ std::string seed_demo(Application& app) {
     creds << seed_demo_appointments(app, practice) << " appointments booked.\n";
     creds << seed_records_demo(app, practice);
     creds << seed_billing_demo(app, practice);
+    creds << seed_documents_demo(app, practice);
 
     std::string text = creds.str();
     {

@@ -34,5 +34,8 @@ int seed_demo_appointments(Application& app, const DemoPractice& practice);
 /// Invoices, payments and a credit note for the last months' consultations; returns a line
 /// for the credentials summary.
 std::string seed_billing_demo(Application& app, const DemoPractice& practice);
+/// Lab reports, letters, consent forms and X-rays for the first patients; returns a line for the
+/// credentials summary.
+std::string seed_documents_demo(Application& app, const DemoPractice& practice);
 
 }  // namespace medisecure
