@@ -42,6 +42,8 @@ e2eDescribe('roles', () => {
       await signIn(page, s.baseUrl, account(c.role));
       await page.waitForURL(c.home);
       const nav = page.getByRole('navigation', { name: 'Navigation principale' });
+      // The shell renders once the signed-in user is known, which may follow the address change.
+      await nav.getByRole('link', { name: 'Mon compte' }).waitFor();
       expect((await nav.getByRole('link').allTextContents()).map((t) => t.trim())).toEqual(c.nav);
       if (c.role === 'accountant') await screenshot(page, 'accountant-billing-tablet');
       for (const path of c.denied) {
@@ -59,10 +61,10 @@ e2eDescribe('roles', () => {
     await page.waitForURL(/\/patients$/);
     await page.getByRole('combobox').pressSequentially('theo', { delay: 20 });
     await page.getByRole('option').first().click();
+    await page.getByRole('heading', { name: 'Identité' }).waitFor();
     const tabs = await page.getByRole('navigation', { name: 'Sections du dossier' }).textContent();
     expect(tabs).toContain('Constantes');
     expect(tabs).not.toContain('Ordonnances');
-    await page.getByRole('heading', { name: 'Identité' }).waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'chart-tablet');
