@@ -37,6 +37,7 @@
 #include "contexts/notifications/adapters/sql/sql_stores.hpp"
 #include "contexts/notifications/app/job_runner.hpp"
 #include "contexts/notifications/http/routes.hpp"
+#include "contexts/patients/adapters/cache/cached_patient_store.hpp"
 #include "contexts/patients/adapters/sql/sql_patient_store.hpp"
 #include "contexts/patients/app/patient_export_source.hpp"
 #include "contexts/patients/app/patient_service.hpp"
@@ -231,7 +232,9 @@ struct Application::Parts {
     std::unique_ptr<identity::UserAdmin> users;
     std::unique_ptr<identity::TokenAuthenticator> authenticator;
 
-    std::unique_ptr<patients::SqlPatientStore> patient_store;
+    std::unique_ptr<patients::SqlPatientStore> patient_sql_store;
+    std::unique_ptr<patients::CachedPatientStore> patient_cache;
+    patients::PatientStore* patient_store = nullptr;
     std::unique_ptr<patients::PatientService> patients;
 
     std::unique_ptr<records::SqlRecordsStore> records_store;
@@ -313,7 +316,15 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     p.audit_log->start();
 
     // patients (identity needs to know patient ids exist)
-    p.patient_store = std::make_unique<patients::SqlPatientStore>(*p.dbs["patients"]);
+    p.patient_sql_store = std::make_unique<patients::SqlPatientStore>(*p.dbs["patients"]);
+    p.patient_store = p.patient_sql_store.get();
+    auto cache_entries = c.patient_cache_entries;
+    if (cache_entries < 0) cache_entries = p.dbs["patients"]->dialect() == db::Dialect::sqlite ? 20000 : 0;
+    if (cache_entries > 0) {
+        p.patient_cache = std::make_unique<patients::CachedPatientStore>(
+            *p.patient_sql_store, static_cast<std::size_t>(cache_entries), p.registry);
+        p.patient_store = p.patient_cache.get();
+    }
 
     // identity
     p.hasher = std::make_unique<crypto::PasswordHasher>(crypto::Argon2Params{c.argon2_memory_kib, c.argon2_iterations, 1});
@@ -326,7 +337,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     policy.admins_need_totp = c.admins_need_totp();
     p.auth = std::make_unique<identity::AuthService>(*p.identity_store, *p.tokens, *p.hasher, c.master_key, *p.audit_log,
                                                      p.clock, policy, p.registry);
-    auto* patient_store = p.patient_store.get();
+    auto* patient_store = p.patient_store;
     p.users = std::make_unique<identity::UserAdmin>(*p.identity_store, *p.tokens, *p.hasher, *p.audit_log, p.clock,
                                                     [patient_store](const std::string& id) { return patient_store->exists(id); });
     p.authenticator = std::make_unique<identity::TokenAuthenticator>(*p.tokens);

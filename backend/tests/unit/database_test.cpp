@@ -63,9 +63,55 @@ TEST(Database, QueryBindsEveryValue) {
     std::vector<std::string> names;
     db::Query q("SELECT name, n FROM t WHERE n = ");
     q.bind(7LL);
-    d.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { names.push_back(db::as_string(r, 0)); }); });
+    d.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { names.push_back(db::as_string(r, 0)); }); });
     ASSERT_EQ(names.size(), 1u);
     EXPECT_EQ(names[0], "Robert'); DROP TABLE t;--");
+}
+
+TEST(Database, PreparedStatementsReadEveryTypeNestAndReportErrors) {
+    testkit::TempDir dir;
+    db::Database d(*db::parse_url("sqlite:" + dir.file("t.db")), 1);
+    d.write([](soci::session& sql) { sql << "CREATE TABLE t (id TEXT PRIMARY KEY, n BIGINT, x REAL, note TEXT)"; });
+    auto insert = [&](std::string id, long long n) {
+        return d.write([&](soci::session& sql) {
+            return db::Query("INSERT INTO t (id, n, x) VALUES (").bind(id).sql(", ").bind(n).sql(", 2.5)").execute(sql);
+        });
+    };
+    EXPECT_EQ(insert("a", 1), 1);
+    EXPECT_EQ(insert("b", 2), 1);
+    // The same statement again, from its cache: a duplicate key is still a unique violation.
+    try {
+        insert("a", 3);
+        ADD_FAILURE() << "a duplicate key was accepted";
+    } catch (...) {
+        EXPECT_TRUE(db::is_unique_violation(std::current_exception()));
+    }
+    // NULL reads as empty/0; numbers read as text and text as numbers.
+    std::vector<std::string> seen;
+    d.read([&](soci::session& sql) {
+        db::Query outer("SELECT id, n, x, note FROM t WHERE n >= ");
+        outer.bind(0LL).sql(" ORDER BY id");
+        outer.for_each(sql, [&](const db::Row& r) {
+            EXPECT_EQ(r.size(), 4u);
+            EXPECT_TRUE(db::is_null(r, 3));
+            EXPECT_EQ(db::as_string(r, 3), "");
+            EXPECT_DOUBLE_EQ(db::as_double(r, 2), 2.5);
+            // The same query nested inside its own rows runs on a statement of its own.
+            long long inner_rows = 0;
+            db::Query inner("SELECT id, n, x, note FROM t WHERE n >= ");
+            inner.bind(db::as_int64(r, 1)).sql(" ORDER BY id");
+            inner.for_each(sql, [&](const db::Row&) { ++inner_rows; });
+            seen.push_back(db::as_string(r, 0) + ":" + db::as_string(r, 1) + ":" + std::to_string(inner_rows));
+        });
+    });
+    EXPECT_EQ(seen, (std::vector<std::string>{"a:1:2", "b:2:1"}));
+    // A failed statement leaves its cached copy usable.
+    EXPECT_EQ(insert("c", 3), 1);
+    long long count = 0;
+    d.read([&](soci::session& sql) {
+        db::Query("SELECT count(*) FROM t").for_each(sql, [&](const db::Row& r) { count = db::as_int64(r, 0); });
+    });
+    EXPECT_EQ(count, 3);
 }
 
 TEST(Migrator, CreatesDetectsAndRefusesModifiedMigrations) {

@@ -211,6 +211,11 @@ std::vector<Setting> build_settings() {
                  rate_setting(&Config::rate_auth_per_s, &Config::rate_auth_burst), rate_show(&Config::rate_auth_per_s, &Config::rate_auth_burst)});
     s.push_back({"database.pool_size", "MEDISECURE_DB_POOL_SIZE", "", "0 (auto: workers + 2)", false,
                  "Connections per context database.", int_setting(&Config::db_pool_size, 0, 512), int_show(&Config::db_pool_size)});
+    s.push_back({"cache.patient_entries", "MEDISECURE_PATIENT_CACHE_ENTRIES", "",
+                 "-1 (auto: 20000 when the patients database is SQLite, 0 on PostgreSQL)", false,
+                 "Patient records kept in memory for reads (0: off). Writes invalidate them at once; the cache is per "
+                 "process, so keep it off when several instances share one database.",
+                 int_setting(&Config::patient_cache_entries, -1, 10'000'000), int_show(&Config::patient_cache_entries)});
     for (const auto& ctx : database_contexts()) {
         std::string upper;
         for (char ch : ctx) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

@@ -28,6 +28,7 @@ struct Config {
     unsigned worker_threads = 0;  // 0: automatic
     std::size_t worker_queue_limit = 4096;
     std::size_t db_pool_size = 0;  // 0: automatic
+    long long patient_cache_entries = -1;  // -1: automatic (on for SQLite, off for PostgreSQL); 0: off
     std::size_t max_body_bytes = 1 << 20;
     std::size_t max_header_bytes = 16 << 10;
     int read_timeout_s = 30, write_timeout_s = 30, idle_timeout_s = 75, drain_timeout_s = 25;

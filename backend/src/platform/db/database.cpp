@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "core/random.hpp"
+#include "platform/db/query.hpp"
+#include "platform/db/statement_cache.hpp"
 
 namespace medisecure::db {
 
@@ -102,13 +104,22 @@ Database::Database(DbUrl url, std::size_t pool_size)
             s << "PRAGMA foreign_keys=ON";
             s << "PRAGMA busy_timeout=10000";
             s << "PRAGMA temp_store=MEMORY";
+            auto* conn = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+            detail::StatementCache::attach(conn, std::make_unique<detail::StatementCache>(conn));
         } else {
             s.open(soci::postgresql, pg_conninfo(url_.target));
         }
     }
 }
 
-Database::~Database() = default;
+Database::~Database() {
+    // Prepared statements go before their connections close.
+    if (url_.dialect != Dialect::sqlite) return;
+    for (std::size_t i = 0; i < size_; ++i) {
+        if (auto* be = static_cast<soci::sqlite3_session_backend*>(pool_->at(i).get_backend()))
+            detail::StatementCache::detach(be->conn_);
+    }
+}
 
 Database::Lease::Lease(Database& db) : db_(db), session_(std::make_unique<soci::session>(*db.pool_)) {
     db_.in_use_.fetch_add(1);
@@ -132,15 +143,19 @@ bool Database::ping() {
 }
 
 void Database::begin_write(soci::session& sql) {
-    if (url_.dialect == Dialect::sqlite) sql << "BEGIN IMMEDIATE";
-    else sql << "BEGIN";
+    static const std::string immediate = "BEGIN IMMEDIATE", begin = "BEGIN";
+    exec(sql, url_.dialect == Dialect::sqlite ? immediate : begin);
 }
 
-void Database::commit(soci::session& sql) { sql << "COMMIT"; }
+void Database::commit(soci::session& sql) {
+    static const std::string commit = "COMMIT";
+    exec(sql, commit);
+}
 
 void Database::rollback(soci::session& sql) noexcept {
+    static const std::string rollback = "ROLLBACK";
     try {
-        sql << "ROLLBACK";
+        exec(sql, rollback);
     } catch (...) {
         // Nothing was open (the BEGIN itself failed), or the connection is gone.
     }

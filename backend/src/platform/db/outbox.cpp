@@ -22,7 +22,7 @@ std::vector<OutboxRow> peek_outbox(soci::session& sql, int limit) {
     Query q("SELECT id, type, payload, run_at, dedupe_key, owner_user_id, patient_id, max_attempts, created_at "
             "FROM outbox ORDER BY created_at, id LIMIT ");
     q.bind(static_cast<long long>(limit));
-    q.for_each(sql, [&](const soci::row& r) {
+    q.for_each(sql, [&](const Row& r) {
         OutboxRow o;
         o.id = as_string(r, 0);
         o.request.type = as_string(r, 1);

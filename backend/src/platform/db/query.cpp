@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/db/query.hpp"
 
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "platform/db/statement_cache.hpp"
+
 namespace medisecure::db {
 
 std::string Query::next_name() { return "p" + std::to_string(order_.size() + 1); }
@@ -35,61 +39,207 @@ Query Query::insert(std::string_view table, const std::vector<std::pair<const ch
 }
 
 namespace {
+
+using namespace sqlite_api;
+
+// ---- SQLite: native statements from the connection's cache ----------------------------------
+
+sqlite3* sqlite_conn(soci::session& sql) {
+    auto* be = sql.get_backend();
+    if (!be || be->get_backend_name() != "sqlite3") return nullptr;  // the name fits in place: no allocation
+    return static_cast<soci::sqlite3_session_backend*>(be)->conn_;
+}
+
+[[noreturn]] void fail(sqlite3* conn, int rc, const char* what) {
+    throw soci::sqlite3_soci_error(std::string(what) + ": " + sqlite3_errmsg(conn), rc);
+}
+
+/// A statement leased from the cache (or prepared for this call) and handed back on scope exit.
+class Leased {
+public:
+    Leased(sqlite3* conn, const std::string& text) : conn_(conn), cache_(detail::StatementCache::of(conn)) {
+        if (cache_) {
+            st_ = cache_->acquire(text, cached_);
+        } else {
+            int rc = sqlite3_prepare_v2(conn, text.c_str(), static_cast<int>(text.size() + 1), &st_, nullptr);
+            if (rc != SQLITE_OK) {
+                sqlite3_finalize(st_);
+                fail(conn, rc, "prepare");
+            }
+        }
+    }
+    ~Leased() {
+        if (cache_ && cached_) cache_->release(st_);
+        else sqlite3_finalize(st_);
+    }
+    Leased(const Leased&) = delete;
+    Leased& operator=(const Leased&) = delete;
+    sqlite3_stmt* get() const { return st_; }
+    sqlite3* conn() const { return conn_; }
+
+private:
+    sqlite3* conn_;
+    detail::StatementCache* cache_;
+    sqlite3_stmt* st_ = nullptr;
+    bool cached_ = false;
+};
+
+void bind_native(const Leased& st, const std::deque<std::string>& strings, const std::deque<long long>& ints,
+                 const std::vector<std::pair<bool, std::size_t>>& order) {
+    // Every placeholder is a distinct :pN in order, so its index is N.
+    if (sqlite3_bind_parameter_count(st.get()) != static_cast<int>(order.size()))
+        throw soci::sqlite3_soci_error("bind: placeholder count does not match", SQLITE_RANGE);
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        int idx = static_cast<int>(k + 1), rc;
+        if (order[k].first) {
+            const std::string& s = strings[order[k].second];
+            rc = sqlite3_bind_text(st.get(), idx, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+        } else {
+            rc = sqlite3_bind_int64(st.get(), idx, ints[order[k].second]);
+        }
+        if (rc != SQLITE_OK) fail(st.conn(), rc, "bind");
+    }
+}
+
+class SqliteRow final : public Row {
+public:
+    explicit SqliteRow(sqlite3_stmt* st) : st_(st), n_(static_cast<std::size_t>(sqlite3_column_count(st))) {}
+    std::size_t size() const override { return n_; }
+    bool null_at(std::size_t i) const override { return type(i) == SQLITE_NULL; }
+    long long int64_at(std::size_t i) const override {
+        switch (type(i)) {
+        case SQLITE_NULL: return 0;
+        case SQLITE_FLOAT: return static_cast<long long>(sqlite3_column_double(st_, col(i)));
+        case SQLITE_TEXT: return std::stoll(text(i));
+        default: return sqlite3_column_int64(st_, col(i));
+        }
+    }
+    double double_at(std::size_t i) const override {
+        switch (type(i)) {
+        case SQLITE_NULL: return 0;
+        case SQLITE_TEXT: return std::stod(text(i));
+        default: return sqlite3_column_double(st_, col(i));
+        }
+    }
+    std::string string_at(std::size_t i) const override {
+        switch (type(i)) {
+        case SQLITE_NULL: return {};
+        case SQLITE_INTEGER: return std::to_string(sqlite3_column_int64(st_, col(i)));
+        case SQLITE_BLOB: {
+            const void* p = sqlite3_column_blob(st_, col(i));
+            return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(st_, col(i))) : std::string();
+        }
+        default: return text(i);
+        }
+    }
+
+private:
+    int col(std::size_t i) const {
+        if (i >= n_) throw soci::soci_error("column index out of range");
+        return static_cast<int>(i);
+    }
+    int type(std::size_t i) const { return sqlite3_column_type(st_, col(i)); }
+    std::string text(std::size_t i) const {
+        const auto* p = sqlite3_column_text(st_, col(i));
+        return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(st_, col(i))) : std::string();
+    }
+    sqlite3_stmt* st_;
+    std::size_t n_;
+};
+
+// ---- Other engines: SOCI ------------------------------------------------------------------------
+
 template <class Prep>
-void bind_all(Prep& pt, std::deque<std::string>& strings, std::deque<long long>& ints,
-              const std::vector<std::pair<bool, std::size_t>>& order) {
+void bind_soci(Prep& pt, std::deque<std::string>& strings, std::deque<long long>& ints,
+               const std::vector<std::pair<bool, std::size_t>>& order) {
     for (std::size_t k = 0; k < order.size(); ++k) {
         auto name = "p" + std::to_string(k + 1);
         if (order[k].first) pt, soci::use(strings[order[k].second], name);
         else pt, soci::use(ints[order[k].second], name);
     }
 }
+
+class SociRow final : public Row {
+public:
+    explicit SociRow(const soci::row& r) : r_(r) {}
+    std::size_t size() const override { return r_.size(); }
+    bool null_at(std::size_t i) const override { return r_.get_indicator(i) == soci::i_null; }
+    long long int64_at(std::size_t i) const override {
+        if (null_at(i)) return 0;
+        switch (r_.get_properties(i).get_data_type()) {
+        case soci::dt_integer: return r_.get<int>(i);
+        case soci::dt_long_long: return r_.get<long long>(i);
+        case soci::dt_unsigned_long_long: return static_cast<long long>(r_.get<unsigned long long>(i));
+        case soci::dt_double: return static_cast<long long>(r_.get<double>(i));
+        case soci::dt_string: return std::stoll(r_.get<std::string>(i));
+        default: return 0;
+        }
+    }
+    double double_at(std::size_t i) const override {
+        if (null_at(i)) return 0;
+        if (r_.get_properties(i).get_data_type() == soci::dt_double) return r_.get<double>(i);
+        if (r_.get_properties(i).get_data_type() == soci::dt_string) return std::stod(r_.get<std::string>(i));
+        return static_cast<double>(int64_at(i));
+    }
+    std::string string_at(std::size_t i) const override {
+        if (null_at(i)) return {};
+        switch (r_.get_properties(i).get_data_type()) {
+        case soci::dt_string: return r_.get<std::string>(i);
+        case soci::dt_integer: return std::to_string(r_.get<int>(i));
+        case soci::dt_long_long: return std::to_string(r_.get<long long>(i));
+        default: return r_.get<std::string>(i);
+        }
+    }
+
+private:
+    const soci::row& r_;
+};
+
 }  // namespace
 
-void Query::for_each(soci::session& sql, const std::function<void(const soci::row&)>& fn) {
+void Query::for_each(soci::session& sql, const std::function<void(const Row&)>& fn) {
+    if (sqlite3* conn = sqlite_conn(sql)) {
+        Leased st(conn, text_);
+        bind_native(st, strings_, ints_, order_);
+        SqliteRow row(st.get());
+        int rc;
+        while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) fn(row);
+        if (rc != SQLITE_DONE) fail(conn, rc, "step");
+        return;
+    }
     soci::details::prepare_temp_type pt = (sql.prepare << text_);
-    bind_all(pt, strings_, ints_, order_);
+    bind_soci(pt, strings_, ints_, order_);
     soci::rowset<soci::row> rows(pt);
-    for (const auto& r : rows) fn(r);
+    for (const auto& r : rows) fn(SociRow(r));
 }
 
 long long Query::execute(soci::session& sql) {
+    if (sqlite3* conn = sqlite_conn(sql)) {
+        Leased st(conn, text_);
+        bind_native(st, strings_, ints_, order_);
+        int rc;
+        while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+        }
+        if (rc != SQLITE_DONE) fail(conn, rc, "step");
+        return sqlite3_changes(conn);
+    }
     soci::details::prepare_temp_type pt = (sql.prepare << text_);
-    bind_all(pt, strings_, ints_, order_);
+    bind_soci(pt, strings_, ints_, order_);
     soci::statement st(pt);
     st.execute(true);
     return st.get_affected_rows();
 }
 
-bool is_null(const soci::row& r, std::size_t i) { return r.get_indicator(i) == soci::i_null; }
-
-long long as_int64(const soci::row& r, std::size_t i) {
-    if (is_null(r, i)) return 0;
-    switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_integer: return r.get<int>(i);
-    case soci::dt_long_long: return r.get<long long>(i);
-    case soci::dt_unsigned_long_long: return static_cast<long long>(r.get<unsigned long long>(i));
-    case soci::dt_double: return static_cast<long long>(r.get<double>(i));
-    case soci::dt_string: return std::stoll(r.get<std::string>(i));
-    default: return 0;
+void exec(soci::session& sql, const std::string& statement) {
+    if (sqlite3* conn = sqlite_conn(sql)) {
+        Leased st(conn, statement);
+        int rc;
+        while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+        }
+        if (rc != SQLITE_DONE) fail(conn, rc, "step");
+        return;
     }
-}
-
-double as_double(const soci::row& r, std::size_t i) {
-    if (is_null(r, i)) return 0;
-    if (r.get_properties(i).get_data_type() == soci::dt_double) return r.get<double>(i);
-    if (r.get_properties(i).get_data_type() == soci::dt_string) return std::stod(r.get<std::string>(i));
-    return static_cast<double>(as_int64(r, i));
-}
-
-std::string as_string(const soci::row& r, std::size_t i) {
-    if (is_null(r, i)) return {};
-    switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_string: return r.get<std::string>(i);
-    case soci::dt_integer: return std::to_string(r.get<int>(i));
-    case soci::dt_long_long: return std::to_string(r.get<long long>(i));
-    default: return r.get<std::string>(i);
-    }
+    sql << statement;
 }
 
 }  // namespace medisecure::db

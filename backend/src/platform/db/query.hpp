@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Queries assembled at run time (optional filters) with every value bound, never spliced into
-// the SQL text; and tolerant readers for soci::row columns (SQLite and PostgreSQL report
-// integer widths differently).
+// the SQL text. On SQLite they run as prepared statements kept per connection (parsed once,
+// rows read straight from the statement); on PostgreSQL through SOCI. Rows are read with the
+// tolerant readers of row.hpp.
 #pragma once
 
 #include <soci/soci.h>
@@ -12,6 +13,8 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include "platform/db/row.hpp"
 
 namespace medisecure::db {
 
@@ -32,8 +35,8 @@ public:
     /// "INSERT INTO <table> (c1, c2…) VALUES (:p1, :p2…)" from a column list.
     static Query insert(std::string_view table, const std::vector<std::pair<const char*, Value>>& columns);
     const std::string& text() const { return text_; }
-    /// Runs the query and calls `fn` for each row.
-    void for_each(soci::session& sql, const std::function<void(const soci::row&)>& fn);
+    /// Runs the query and calls `fn` for each row (the row is valid during the call only).
+    void for_each(soci::session& sql, const std::function<void(const Row&)>& fn);
     /// Runs a statement that returns no rows; returns the affected row count.
     long long execute(soci::session& sql);
 
@@ -45,9 +48,8 @@ private:
     std::vector<std::pair<bool, std::size_t>> order_;  // (is_string, index) per placeholder
 };
 
-long long as_int64(const soci::row& r, std::size_t i);
-std::string as_string(const soci::row& r, std::size_t i);  // NULL reads as ""
-double as_double(const soci::row& r, std::size_t i);
-bool is_null(const soci::row& r, std::size_t i);
+/// Runs one fixed statement without parameters or rows (BEGIN, COMMIT…), prepared once per
+/// connection on SQLite.
+void exec(soci::session& sql, const std::string& statement);
 
 }  // namespace medisecure::db

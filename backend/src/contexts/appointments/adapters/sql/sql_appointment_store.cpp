@@ -37,7 +37,7 @@ std::optional<Timestamp> optional_time(long long v) {
     return from_micros(v);
 }
 
-Appointment appointment_from(const soci::row& r) {
+Appointment appointment_from(const db::Row& r) {
     Appointment a;
     std::size_t i = 0;
     auto s = [&] { return as_string(r, i++); };
@@ -94,7 +94,7 @@ void bind_value(db::Query& q, const Value& v) {
     std::visit([&](const auto& x) { q.bind(x); }, v);
 }
 
-AppointmentType type_from(const soci::row& r) {
+AppointmentType type_from(const db::Row& r) {
     AppointmentType t;
     t.id = as_string(r, 0);
     t.practitioner_id = as_string(r, 1);
@@ -109,7 +109,7 @@ AppointmentType type_from(const soci::row& r) {
     return t;
 }
 
-Absence absence_from(const soci::row& r) {
+Absence absence_from(const db::Row& r) {
     Absence a;
     a.id = as_string(r, 0);
     a.practitioner_id = as_string(r, 1);
@@ -136,7 +136,7 @@ db::Query overlapping_query(const char* owner_column, const std::string& owner, 
 
 std::vector<Appointment> run_appointments(soci::session& sql, db::Query& q) {
     std::vector<Appointment> out;
-    q.for_each(sql, [&](const soci::row& r) { out.push_back(appointment_from(r)); });
+    q.for_each(sql, [&](const db::Row& r) { out.push_back(appointment_from(r)); });
     return out;
 }
 
@@ -167,7 +167,7 @@ public:
         if (dialect_ != db::Dialect::postgresql) return;
         db::Query q("SELECT practitioner_id FROM schedules WHERE practitioner_id = ");
         q.bind(practitioner_id).sql(" FOR UPDATE");
-        q.for_each(sql_, [](const soci::row&) {});
+        q.for_each(sql_, [](const db::Row&) {});
     }
 
     std::optional<Appointment> find(const std::string& id) override { return find_in(sql_, id); }
@@ -195,7 +195,7 @@ public:
             .bind(micros(start));
         q.sql(" ORDER BY start_at, id");
         std::vector<Absence> out;
-        q.for_each(sql_, [&](const soci::row& r) { out.push_back(absence_from(r)); });
+        q.for_each(sql_, [&](const db::Row& r) { out.push_back(absence_from(r)); });
         return out;
     }
 
@@ -280,14 +280,14 @@ WeeklyHours SqlAppointmentStore::hours(const std::string& practitioner_id) {
         db::Query head(
             "SELECT hours_version, hours_updated_at FROM schedules WHERE practitioner_id = ");
         head.bind(practitioner_id);
-        head.for_each(sql, [&](const soci::row& r) {
+        head.for_each(sql, [&](const db::Row& r) {
             h.version = as_int64(r, 0);
             h.updated_at = from_micros(as_int64(r, 1));
         });
         db::Query q(
             "SELECT weekday, start_minute, end_minute FROM opening_hours WHERE practitioner_id = ");
         q.bind(practitioner_id).sql(" ORDER BY weekday, start_minute");
-        q.for_each(sql, [&](const soci::row& r) {
+        q.for_each(sql, [&](const db::Row& r) {
             h.ranges.push_back({static_cast<int>(as_int64(r, 0)), static_cast<int>(as_int64(r, 1)),
                                 static_cast<int>(as_int64(r, 2))});
         });
@@ -333,7 +333,7 @@ std::vector<Absence> SqlAppointmentStore::absences(const std::string& practition
     q.sql(" ORDER BY start_at, id");
     std::vector<Absence> out;
     db_.read([&](soci::session& sql) {
-        q.for_each(sql, [&](const soci::row& r) { out.push_back(absence_from(r)); });
+        q.for_each(sql, [&](const db::Row& r) { out.push_back(absence_from(r)); });
     });
     return out;
 }
@@ -362,7 +362,7 @@ SqlAppointmentStore::types(const std::set<std::string>& practitioner_ids) {
     q.sql(" ORDER BY practitioner_id, label, id");
     std::vector<AppointmentType> out;
     db_.read([&](soci::session& sql) {
-        q.for_each(sql, [&](const soci::row& r) { out.push_back(type_from(r)); });
+        q.for_each(sql, [&](const db::Row& r) { out.push_back(type_from(r)); });
     });
     return out;
 }
@@ -372,7 +372,7 @@ std::optional<AppointmentType> SqlAppointmentStore::find_type(const std::string&
     q.bind(id);
     std::optional<AppointmentType> out;
     db_.read([&](soci::session& sql) {
-        q.for_each(sql, [&](const soci::row& r) { out = type_from(r); });
+        q.for_each(sql, [&](const db::Row& r) { out = type_from(r); });
     });
     return out;
 }
@@ -428,7 +428,7 @@ SqlAppointmentStore::practitioner_of_calendar_token(const std::string& token_has
     q.bind(token_hash);
     std::optional<std::string> out;
     db_.read([&](soci::session& sql) {
-        q.for_each(sql, [&](const soci::row& r) { out = as_string(r, 0); });
+        q.for_each(sql, [&](const db::Row& r) { out = as_string(r, 0); });
     });
     return out;
 }

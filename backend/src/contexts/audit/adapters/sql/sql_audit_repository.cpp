@@ -10,7 +10,7 @@ constexpr const char* kColumns =
     "seq, at, actor_id, actor_role, action, resource_type, resource_id, patient_id, client_ip, request_id, "
     "outcome, detail, prev_hash, hash";
 
-AuditRecord from_row(const soci::row& r) {
+AuditRecord from_row(const db::Row& r) {
     AuditRecord a;
     a.seq = db::as_int64(r, 0);
     a.at = from_micros(db::as_int64(r, 1));
@@ -38,41 +38,36 @@ void SqlAuditRepository::append(std::vector<AuditRecord>& records,
         long long seq = 0;
         std::string hash;
         // The head row serialises writers, including other instances on a shared PostgreSQL.
-        sql << (pg ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE" : "SELECT seq, hash FROM audit_head WHERE id = 1"),
-            soci::into(seq), soci::into(hash);
-        long long b_seq = 0, b_at = 0;
-        std::string b_actor, b_role, b_action, b_rtype, b_rid, b_pid, b_ip, b_req, b_outcome, b_detail, b_prev, b_hash;
-        soci::statement st =
-            (sql.prepare << "INSERT INTO audit_log (" << kColumns
-                         << ") VALUES (:seq, :at, :actor, :role, :action, :rtype, :rid, :pid, :ip, :req, :outcome, "
-                            ":detail, :prev, :hash)",
-             soci::use(b_seq), soci::use(b_at), soci::use(b_actor), soci::use(b_role), soci::use(b_action),
-             soci::use(b_rtype), soci::use(b_rid), soci::use(b_pid), soci::use(b_ip), soci::use(b_req),
-             soci::use(b_outcome), soci::use(b_detail), soci::use(b_prev), soci::use(b_hash));
+        db::Query head(pg ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+                          : "SELECT seq, hash FROM audit_head WHERE id = 1");
+        head.for_each(sql, [&](const db::Row& r) {
+            seq = db::as_int64(r, 0);
+            hash = db::as_string(r, 1);
+        });
         for (auto& r : records) {
             r.seq = ++seq;
             r.prev_hash = hash;
             r.hash = seal(r);
             hash = r.hash;
-            b_seq = r.seq;
-            b_at = to_micros(r.at);
-            b_actor = r.actor_id;
-            b_role = r.actor_role;
-            b_action = r.action;
-            b_rtype = r.resource_type;
-            b_rid = r.resource_id;
-            b_pid = r.patient_id;
-            b_ip = r.client_ip;
-            b_req = r.request_id;
-            b_outcome = std::string(to_string(r.outcome));
-            b_detail = r.detail;
-            b_prev = r.prev_hash;
-            b_hash = r.hash;
-            st.execute(true);
+            db::Query::insert("audit_log", {{"seq", static_cast<long long>(r.seq)},
+                                            {"at", static_cast<long long>(to_micros(r.at))},
+                                            {"actor_id", r.actor_id},
+                                            {"actor_role", r.actor_role},
+                                            {"action", r.action},
+                                            {"resource_type", r.resource_type},
+                                            {"resource_id", r.resource_id},
+                                            {"patient_id", r.patient_id},
+                                            {"client_ip", r.client_ip},
+                                            {"request_id", r.request_id},
+                                            {"outcome", std::string(to_string(r.outcome))},
+                                            {"detail", r.detail},
+                                            {"prev_hash", r.prev_hash},
+                                            {"hash", r.hash}})
+                .execute(sql);
         }
-        std::string mac = head_mac(seq, hash);
-        sql << "UPDATE audit_head SET seq = :s, hash = :h, mac = :m WHERE id = 1", soci::use(seq), soci::use(hash),
-            soci::use(mac);
+        db::Query update("UPDATE audit_head SET seq = ");
+        update.bind(seq).sql(", hash = ").bind(hash).sql(", mac = ").bind(head_mac(seq, hash)).sql(" WHERE id = 1");
+        update.execute(sql);
     });
 }
 
@@ -86,7 +81,7 @@ std::vector<AuditRecord> SqlAuditRepository::search(const AuditFilter& f) {
     if (f.before_seq) q.sql(" AND seq < ").bind(static_cast<long long>(*f.before_seq));
     q.sql(" ORDER BY seq DESC LIMIT ").bind(static_cast<long long>(f.limit));
     std::vector<AuditRecord> out;
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { out.push_back(from_row(r)); }); });
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out.push_back(from_row(r)); }); });
     return out;
 }
 
@@ -96,7 +91,7 @@ void SqlAuditRepository::scan(const std::function<void(std::vector<AuditRecord>&
         std::vector<AuditRecord> batch;
         db::Query q(std::string("SELECT ") + kColumns + " FROM audit_log WHERE seq > ");
         q.bind(after).sql(" ORDER BY seq LIMIT 5000");
-        db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { batch.push_back(from_row(r)); }); });
+        db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { batch.push_back(from_row(r)); }); });
         if (batch.empty()) return;
         after = batch.back().seq;
         chunk(batch);

@@ -31,7 +31,7 @@ const char* lock_clause(db::Dialect d) {
     return " FOR UPDATE";
 }
 
-Act act_from(const soci::row& r) {
+Act act_from(const db::Row& r) {
     Act a;
     std::size_t i = 0;
     a.code = db::as_string(r, i++);
@@ -51,7 +51,7 @@ std::optional<Timestamp> instant_or_none(ll micros) {
     return from_micros(micros);
 }
 
-Invoice invoice_from(const soci::row& r) {
+Invoice invoice_from(const db::Row& r) {
     Invoice v;
     std::size_t i = 0;
     auto s = [&] { return db::as_string(r, i++); };
@@ -87,7 +87,7 @@ Invoice invoice_from(const soci::row& r) {
     return v;
 }
 
-Payment payment_from(const soci::row& r) {
+Payment payment_from(const db::Row& r) {
     Payment p;
     std::size_t i = 0;
     auto s = [&] { return db::as_string(r, i++); };
@@ -112,7 +112,7 @@ std::optional<Act> find_act_in(soci::session& sql, const std::string& code) {
     std::optional<Act> out;
     db::Query q(std::string("SELECT ") + kActColumns + " FROM acts WHERE code = ");
     q.bind(code);
-    q.for_each(sql, [&](const soci::row& r) { out = act_from(r); });
+    q.for_each(sql, [&](const db::Row& r) { out = act_from(r); });
     return out;
 }
 
@@ -121,12 +121,12 @@ std::optional<Invoice> find_invoice_in(soci::session& sql, const std::string& id
     std::optional<Invoice> out;
     db::Query q(std::string("SELECT ") + kInvoiceColumns + " FROM invoices WHERE id = ");
     q.bind(id).sql(lock);
-    q.for_each(sql, [&](const soci::row& r) { out = invoice_from(r); });
+    q.for_each(sql, [&](const db::Row& r) { out = invoice_from(r); });
     if (!out) return out;
     db::Query lines("SELECT position, code, label, quantity, unit_price_cents, vat_rate_bp, amount_cents "
                     "FROM invoice_lines WHERE invoice_id = ");
     lines.bind(id).sql(" ORDER BY position");
-    lines.for_each(sql, [&](const soci::row& r) {
+    lines.for_each(sql, [&](const db::Row& r) {
         InvoiceLine l;
         l.position = static_cast<int>(db::as_int64(r, 0));
         l.code = db::as_string(r, 1);
@@ -139,7 +139,7 @@ std::optional<Invoice> find_invoice_in(soci::session& sql, const std::string& id
     });
     db::Query pays(std::string("SELECT ") + kPaymentColumns + " FROM payments WHERE invoice_id = ");
     pays.bind(id).sql(" ORDER BY recorded_at, id");
-    pays.for_each(sql, [&](const soci::row& r) { out->payments.push_back(payment_from(r)); });
+    pays.for_each(sql, [&](const db::Row& r) { out->payments.push_back(payment_from(r)); });
     return out;
 }
 
@@ -236,7 +236,7 @@ public:
         ll n = 0;
         db::Query q("SELECT COUNT(*) FROM invoice_lines WHERE code = ");
         q.bind(code);
-        q.for_each(sql_, [&](const soci::row& r) { n = db::as_int64(r, 0); });
+        q.for_each(sql_, [&](const db::Row& r) { n = db::as_int64(r, 0); });
         return n > 0;
     }
 
@@ -281,7 +281,7 @@ public:
         bool found = false;
         db::Query q("SELECT last_year, last_value FROM invoice_sequences WHERE series = 'invoice'");
         q.sql(lock_);
-        q.for_each(sql_, [&](const soci::row& r) {
+        q.for_each(sql_, [&](const db::Row& r) {
             s.year = static_cast<int>(db::as_int64(r, 0));
             s.last = db::as_int64(r, 1);
             found = true;
@@ -349,7 +349,7 @@ std::vector<Act> SqlBillingStore::search_acts(const ActQuery& aq) {
     }
     q.sql("code LIMIT ").bind(static_cast<ll>(aq.limit));
     std::vector<Act> out;
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { out.push_back(act_from(r)); }); });
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out.push_back(act_from(r)); }); });
     return out;
 }
 
@@ -357,7 +357,7 @@ std::int64_t SqlBillingStore::count_acts() {
     return db_.read([&](soci::session& sql) {
         ll n = 0;
         db::Query q("SELECT COUNT(*) FROM acts");
-        q.for_each(sql, [&](const soci::row& r) { n = db::as_int64(r, 0); });
+        q.for_each(sql, [&](const db::Row& r) { n = db::as_int64(r, 0); });
         return static_cast<std::int64_t>(n);
     });
 }
@@ -385,7 +385,7 @@ std::vector<Invoice> SqlBillingStore::list_invoices(const InvoiceQuery& iq) {
     if (!iq.before_id.empty()) q.sql(" AND id < ").bind(iq.before_id);
     q.sql(" ORDER BY id DESC LIMIT ").bind(static_cast<ll>(iq.limit));
     std::vector<Invoice> out;
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { out.push_back(invoice_from(r)); }); });
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out.push_back(invoice_from(r)); }); });
     return out;
 }
 
@@ -403,7 +403,7 @@ StatsRows SqlBillingStore::stats(const Date& from, const Date& to) {
     collected.bind(format_date(from)).sql(" AND paid_on <= ").bind(format_date(to));
     collected.sql(" GROUP BY practitioner_id, substr(paid_on, 1, 7), method");
     db_.read([&](soci::session& sql) {
-        issued.for_each(sql, [&](const soci::row& r) {
+        issued.for_each(sql, [&](const db::Row& r) {
             IssuedGroup g;
             g.practitioner_id = db::as_string(r, 0);
             g.month = db::as_string(r, 1);
@@ -413,7 +413,7 @@ StatsRows SqlBillingStore::stats(const Date& from, const Date& to) {
             g.outstanding_cents = db::as_int64(r, 5);
             out.issued.push_back(std::move(g));
         });
-        collected.for_each(sql, [&](const soci::row& r) {
+        collected.for_each(sql, [&](const db::Row& r) {
             CollectedGroup g;
             g.practitioner_id = db::as_string(r, 0);
             g.month = db::as_string(r, 1);

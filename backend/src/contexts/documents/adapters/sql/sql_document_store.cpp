@@ -29,7 +29,7 @@ Kind parse_kind(std::string_view s) {
     return Kind::pdf;
 }
 
-Document from_row(const soci::row& r) {
+Document from_row(const db::Row& r) {
     Document d;
     std::size_t i = 0;
     auto s = [&] { return db::as_string(r, i++); };
@@ -94,7 +94,7 @@ std::optional<Document> SqlDocumentStore::find(const std::string& id) {
     std::optional<Document> out;
     db::Query q(std::string("SELECT ") + kColumns + " FROM documents WHERE id = ");
     q.bind(id);
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { out = from_row(r); }); });
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out = from_row(r); }); });
     return out;
 }
 
@@ -110,7 +110,7 @@ std::vector<Document> SqlDocumentStore::list(const DocumentQuery& dq) {
     }
     q.sql(" ORDER BY uploaded_at DESC, id DESC LIMIT ").bind(static_cast<long long>(dq.limit));
     std::vector<Document> out;
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { out.push_back(from_row(r)); }); });
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out.push_back(from_row(r)); }); });
     return out;
 }
 

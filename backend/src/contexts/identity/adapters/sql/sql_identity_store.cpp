@@ -11,7 +11,7 @@ constexpr const char* kUserColumns =
     "id, email, display_name, role, patient_id, password_hash, active, totp_secret, totp_enabled, totp_last_step, "
     "password_changed_at, created_at, updated_at, version";
 
-User user_from(const soci::row& r) {
+User user_from(const db::Row& r) {
     User u;
     u.id = db::as_string(r, 0);
     u.email = db::as_string(r, 1);
@@ -30,7 +30,7 @@ User user_from(const soci::row& r) {
     return u;
 }
 
-Session session_from(const soci::row& r) {
+Session session_from(const db::Row& r) {
     Session s;
     s.id = db::as_string(r, 0);
     s.user_id = db::as_string(r, 1);
@@ -86,7 +86,7 @@ std::optional<User> SqlIdentityStore::find_where(const std::string& column, cons
     std::optional<User> out;
     db::Query q(std::string("SELECT ") + kUserColumns + " FROM users WHERE " + column + " = ");
     q.bind(value);
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { out = user_from(r); }); });
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out = user_from(r); }); });
     return out;
 }
 
@@ -138,7 +138,7 @@ std::vector<User> SqlIdentityStore::list_users(const UserFilter& f) {
     if (!f.after_email.empty()) q.sql(" AND email > ").bind(f.after_email);
     q.sql(" ORDER BY email LIMIT ").bind(static_cast<long long>(f.limit));
     std::vector<User> out;
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { out.push_back(user_from(r)); }); });
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out.push_back(user_from(r)); }); });
     return out;
 }
 
@@ -170,7 +170,7 @@ std::map<std::string, std::string> SqlIdentityStore::display_names(const std::se
     }
     q.sql(")");
     db_.read([&](soci::session& sql) {
-        q.for_each(sql, [&](const soci::row& r) { out[db::as_string(r, 0)] = db::as_string(r, 1); });
+        q.for_each(sql, [&](const db::Row& r) { out[db::as_string(r, 0)] = db::as_string(r, 1); });
     });
     return out;
 }
@@ -193,7 +193,7 @@ std::optional<Session> SqlIdentityStore::load_session(soci::session& sql, const 
     std::optional<Session> out;
     db::Query q(std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = ");
     q.bind(id);
-    q.for_each(sql, [&](const soci::row& r) { out = session_from(r); });
+    q.for_each(sql, [&](const db::Row& r) { out = session_from(r); });
     return out;
 }
 
@@ -268,7 +268,7 @@ std::vector<std::string> SqlIdentityStore::revoke_user_sessions(const std::strin
         long long t = to_micros(now);
         db::Query q("SELECT id FROM sessions WHERE user_id = ");
         q.bind(user_id).sql(" AND revoked_at IS NULL AND expires_at > ").bind(t).sql(" AND id <> ").bind(keep);
-        q.for_each(sql, [&](const soci::row& r) { ids.push_back(db::as_string(r, 0)); });
+        q.for_each(sql, [&](const db::Row& r) { ids.push_back(db::as_string(r, 0)); });
         for (const auto& id : ids)
             sql << "UPDATE sessions SET revoked_at = :t, revoke_reason = :r WHERE id = :id", soci::use(t),
                 soci::use(reason), soci::use(id);
@@ -280,7 +280,7 @@ std::vector<std::string> SqlIdentityStore::revoked_since(Timestamp since) {
     std::vector<std::string> ids;
     db::Query q("SELECT id FROM sessions WHERE revoked_at >= ");
     q.bind(static_cast<long long>(to_micros(since)));
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { ids.push_back(db::as_string(r, 0)); }); });
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { ids.push_back(db::as_string(r, 0)); }); });
     return ids;
 }
 

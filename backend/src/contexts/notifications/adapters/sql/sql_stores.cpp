@@ -13,7 +13,7 @@ constexpr const char* kJobColumns =
     "id, type, payload, dedupe_key, owner_user_id, patient_id, status, attempts, max_attempts, run_at, lease_until, "
     "last_error, result, result_taken, created_at, updated_at";
 
-JobRecord job_from(const soci::row& r) {
+JobRecord job_from(const db::Row& r) {
     JobRecord j;
     j.id = db::as_string(r, 0);
     j.type = db::as_string(r, 1);
@@ -74,7 +74,7 @@ std::optional<JobRecord> SqlJobStore::claim(Timestamp now, Timestamp lease_until
         q.bind(static_cast<long long>(to_micros(now))).sql(") ORDER BY run_at, id LIMIT 1");
         // Several instances share the queue on PostgreSQL: each takes a different job.
         if (pg) q.sql(" FOR UPDATE SKIP LOCKED");
-        q.for_each(sql, [&](const soci::row& r) { job = job_from(r); });
+        q.for_each(sql, [&](const db::Row& r) { job = job_from(r); });
         if (!job) return std::nullopt;
         long long lease = to_micros(lease_until), t = to_micros(now);
         sql << "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = :l, updated_at = :t WHERE id = :id",
@@ -114,7 +114,7 @@ std::optional<JobRecord> SqlJobStore::find(const std::string& id) {
     std::optional<JobRecord> out;
     db::Query q(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ");
     q.bind(id);
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { out = job_from(r); }); });
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out = job_from(r); }); });
     return out;
 }
 
@@ -131,7 +131,7 @@ std::vector<JobRecord> SqlJobStore::untaken_results_before(Timestamp before) {
     db::Query q(std::string("SELECT ") + kJobColumns +
                 " FROM jobs WHERE status = 'succeeded' AND result_taken = 0 AND result <> '{}' AND updated_at < ");
     q.bind(static_cast<long long>(to_micros(before)));
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { out.push_back(job_from(r)); }); });
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out.push_back(job_from(r)); }); });
     return out;
 }
 
@@ -139,7 +139,7 @@ std::map<JobStatus, std::int64_t> SqlJobStore::counts() {
     std::map<JobStatus, std::int64_t> out;
     db::Query q("SELECT status, count(*) FROM jobs GROUP BY status");
     db_.read([&](soci::session& sql) {
-        q.for_each(sql, [&](const soci::row& r) {
+        q.for_each(sql, [&](const db::Row& r) {
             if (auto s = parse_job_status(db::as_string(r, 0))) out[*s] = db::as_int64(r, 1);
         });
     });
@@ -164,7 +164,7 @@ std::vector<Notification> SqlNotificationStore::list(const std::string& user_id,
     if (before) q.sql(" AND created_at < ").bind(static_cast<long long>(to_micros(*before)));
     q.sql(" ORDER BY created_at DESC, id DESC LIMIT ").bind(static_cast<long long>(limit));
     db_.read([&](soci::session& sql) {
-        q.for_each(sql, [&](const soci::row& r) {
+        q.for_each(sql, [&](const db::Row& r) {
             Notification n;
             n.id = db::as_string(r, 0);
             n.user_id = db::as_string(r, 1);
@@ -184,7 +184,7 @@ bool SqlNotificationStore::mark_read(const std::string& user_id, const std::stri
         db::Query exists("SELECT count(*) FROM notifications WHERE id = ");
         long long n = 0;
         exists.bind(id).sql(" AND user_id = ").bind(user_id);
-        exists.for_each(sql, [&](const soci::row& r) { n = db::as_int64(r, 0); });
+        exists.for_each(sql, [&](const db::Row& r) { n = db::as_int64(r, 0); });
         if (n == 0) return false;
         db::Query q("UPDATE notifications SET read_at = ");
         q.bind(static_cast<long long>(to_micros(now))).sql(" WHERE id = ").bind(id).sql(" AND read_at IS NULL");

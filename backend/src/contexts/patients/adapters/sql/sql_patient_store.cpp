@@ -19,7 +19,7 @@ constexpr const char* kColumns =
 // The largest code point: every token starting with a term sorts below term + this.
 const std::string kPrefixEnd = "\xf4\x8f\xbf\xbf";
 
-Patient from_row(const soci::row& r) {
+Patient from_row(const db::Row& r) {
     Patient p;
     std::size_t i = 0;
     auto s = [&] { return db::as_string(r, i++); };
@@ -109,14 +109,9 @@ std::vector<std::string> tokens_of(const Patient& p) {
 }
 
 void write_tokens(soci::session& sql, const Patient& p) {
-    sql << "DELETE FROM patient_tokens WHERE patient_id = :id", soci::use(p.id);
-    std::string token;
-    std::string id = p.id;
-    soci::statement st = (sql.prepare << "INSERT INTO patient_tokens (token, patient_id) VALUES (:t, :p)",
-                          soci::use(token), soci::use(id));
+    db::Query("DELETE FROM patient_tokens WHERE patient_id = ").bind(p.id).execute(sql);
     for (const auto& t : tokens_of(p)) {
-        token = t;
-        st.execute(true);
+        db::Query("INSERT INTO patient_tokens (token, patient_id) VALUES (").bind(t).sql(", ").bind(p.id).sql(")").execute(sql);
     }
 }
 
@@ -124,7 +119,7 @@ std::optional<Patient> find_in(soci::session& sql, const std::string& id) {
     std::optional<Patient> out;
     db::Query q(std::string("SELECT ") + kColumns + " FROM patients WHERE id = ");
     q.bind(id);
-    q.for_each(sql, [&](const soci::row& r) { out = from_row(r); });
+    q.for_each(sql, [&](const db::Row& r) { out = from_row(r); });
     return out;
 }
 
@@ -151,7 +146,7 @@ public:
         if (!p.nir.empty()) q.sql(" OR nir = ").bind(p.nir);
         q.sql(") ORDER BY sort_key, id LIMIT 10");
         std::vector<DuplicateCandidate> out;
-        q.for_each(sql_, [&](const soci::row& r) {
+        q.for_each(sql_, [&](const db::Row& r) {
             Patient c = from_row(r);
             std::string reason = !p.nir.empty() && c.nir == p.nir ? "same_nir" : "same_name_and_birth_date";
             out.push_back({std::move(c), std::move(reason)});
@@ -161,7 +156,8 @@ public:
 
     std::int64_t next_mrn_sequence() override {
         long long v = 0;
-        sql_ << "UPDATE counters SET value = value + 1 WHERE name = 'mrn' RETURNING value", soci::into(v);
+        db::Query("UPDATE counters SET value = value + 1 WHERE name = 'mrn' RETURNING value")
+            .for_each(sql_, [&](const db::Row& r) { v = db::as_int64(r, 0); });
         return v;
     }
 
@@ -204,8 +200,10 @@ std::optional<Patient> SqlPatientStore::find(const std::string& id) {
 
 bool SqlPatientStore::exists(const std::string& id) {
     return db_.read([&](soci::session& sql) {
-        int n = 0;
-        sql << "SELECT count(*) FROM patients WHERE id = :id", soci::use(id), soci::into(n);
+        long long n = 0;
+        db::Query("SELECT count(*) FROM patients WHERE id = ").bind(id).for_each(sql, [&](const db::Row& r) {
+            n = db::as_int64(r, 0);
+        });
         return n > 0;
     });
 }
@@ -225,7 +223,7 @@ std::vector<Patient> SqlPatientStore::search(const PatientQuery& pq) {
     }
     q.sql(" ORDER BY p.sort_key, p.id LIMIT ").bind(static_cast<long long>(pq.limit));
     std::vector<Patient> out;
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const soci::row& r) { out.push_back(from_row(r)); }); });
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out.push_back(from_row(r)); }); });
     return out;
 }
 

@@ -17,7 +17,7 @@ constexpr std::size_t kRowsPerStatement = 250;
 std::vector<Icd10Code> run(db::Database& db, db::Query& q) {
     return db.read([&](soci::session& sql) {
         std::vector<Icd10Code> out;
-        q.for_each(sql, [&](const soci::row& r) { out.push_back({db::as_string(r, 0), db::as_string(r, 1)}); });
+        q.for_each(sql, [&](const db::Row& r) { out.push_back({db::as_string(r, 0), db::as_string(r, 1)}); });
         return out;
     });
 }
@@ -81,7 +81,7 @@ std::optional<CodeSetInfo> SqlCodeStore::code_set(const std::string& name) {
         std::optional<CodeSetInfo> out;
         db::Query q("SELECT name, source, count, loaded_at FROM code_sets WHERE name = ");
         q.bind(name);
-        q.for_each(sql, [&](const soci::row& r) {
+        q.for_each(sql, [&](const db::Row& r) {
             out = CodeSetInfo{db::as_string(r, 0), db::as_string(r, 1), db::as_int64(r, 2), from_micros(db::as_int64(r, 3))};
         });
         return out;
@@ -93,7 +93,7 @@ UpsertCounts SqlCodeStore::upsert(const std::vector<Icd10Code>& codes, CodeSetIn
         UpsertCounts counts;
         std::map<std::string, std::string> existing;
         db::Query all("SELECT code, label FROM icd10_codes");
-        all.for_each(sql, [&](const soci::row& r) { existing[db::as_string(r, 0)] = db::as_string(r, 1); });
+        all.for_each(sql, [&](const db::Row& r) { existing[db::as_string(r, 0)] = db::as_string(r, 1); });
 
         std::vector<Icd10Code> changed;  // new or relabelled
         std::vector<std::string> relabelled;

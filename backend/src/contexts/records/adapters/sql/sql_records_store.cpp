@@ -38,7 +38,7 @@ std::optional<Timestamp> opt_time(long long us) { return us ? std::optional<Time
 long long micros_or_zero(const std::optional<Timestamp>& t) { return t ? to_micros(*t) : 0; }
 std::string date_text(const std::optional<Date>& d) { return d ? format_date(*d) : std::string(); }
 
-Encounter encounter_from(const soci::row& r) {
+Encounter encounter_from(const db::Row& r) {
     Encounter e;
     std::size_t i = 0;
     e.id = as_string(r, i++);
@@ -59,7 +59,7 @@ Encounter encounter_from(const soci::row& r) {
     return e;
 }
 
-Prescription prescription_from(const soci::row& r) {
+Prescription prescription_from(const db::Row& r) {
     Prescription p;
     std::size_t i = 0;
     p.id = as_string(r, i++);
@@ -82,7 +82,7 @@ Prescription prescription_from(const soci::row& r) {
     return p;
 }
 
-VitalSigns vitals_from(const soci::row& r) {
+VitalSigns vitals_from(const db::Row& r) {
     VitalSigns v;
     std::size_t i = 0;
     v.id = as_string(r, i++);
@@ -107,7 +107,7 @@ VitalSigns vitals_from(const soci::row& r) {
     return v;
 }
 
-Allergy allergy_from(const soci::row& r) {
+Allergy allergy_from(const db::Row& r) {
     Allergy a;
     std::size_t i = 0;
     a.id = as_string(r, i++);
@@ -124,7 +124,7 @@ Allergy allergy_from(const soci::row& r) {
     return a;
 }
 
-Condition condition_from(const soci::row& r) {
+Condition condition_from(const db::Row& r) {
     Condition c;
     std::size_t i = 0;
     c.id = as_string(r, i++);
@@ -144,7 +144,7 @@ Condition condition_from(const soci::row& r) {
 
 /// Runs `make(ids)` for slices of `ids` and hands every row to `fn`.
 void for_ids(soci::session& sql, const std::vector<std::string>& ids, const std::string& head,
-             const std::string& tail, const std::function<void(const soci::row&)>& fn) {
+             const std::string& tail, const std::function<void(const db::Row&)>& fn) {
     for (std::size_t start = 0; start < ids.size(); start += kIdsPerQuery) {
         db::Query q(head + " IN (");
         for (std::size_t k = start; k < std::min(ids.size(), start + kIdsPerQuery); ++k) q.sql(k > start ? ", " : "").bind(ids[k]);
@@ -156,7 +156,7 @@ void for_ids(soci::session& sql, const std::vector<std::string>& ids, const std:
 std::map<std::string, std::vector<Diagnosis>> diagnoses_of(soci::session& sql, const std::vector<std::string>& owners) {
     std::map<std::string, std::vector<Diagnosis>> out;
     for_ids(sql, owners, "SELECT owner_id, position, code, label, is_primary FROM diagnoses WHERE owner_id",
-            " ORDER BY owner_id, position", [&](const soci::row& r) {
+            " ORDER BY owner_id, position", [&](const db::Row& r) {
                 out[as_string(r, 0)].push_back({as_string(r, 2), as_string(r, 3), as_int64(r, 4) != 0});
             });
     return out;
@@ -176,7 +176,7 @@ void load_children(soci::session& sql, std::vector<Encounter>& list, bool with_a
     if (with_amendments) {
         for_ids(sql, ids,
                 "SELECT id, encounter_id, patient_id, author_id, text, signed_at, signature FROM amendments WHERE encounter_id",
-                " ORDER BY signed_at, id", [&](const soci::row& r) {
+                " ORDER BY signed_at, id", [&](const db::Row& r) {
                     Amendment a;
                     a.id = as_string(r, 0);
                     a.encounter_id = as_string(r, 1);
@@ -200,7 +200,7 @@ void load_children(soci::session& sql, std::vector<Encounter>& list, bool with_a
             std::string("SELECT ") + kPrescriptionColumns +
                 " FROM prescriptions p JOIN encounters e ON e.id = p.encounter_id WHERE p.encounter_id",
             " ORDER BY p.encounter_id, p.position",
-            [&](const soci::row& r) {
+            [&](const db::Row& r) {
                 auto p = prescription_from(r);
                 by_id.at(p.encounter_id)->prescriptions.push_back(std::move(p));
             });
@@ -210,7 +210,7 @@ std::optional<Encounter> find_encounter_in(soci::session& sql, const std::string
     std::vector<Encounter> found;
     db::Query q(std::string("SELECT ") + kEncounterColumns + " FROM encounters WHERE id = ");
     q.bind(id);
-    q.for_each(sql, [&](const soci::row& r) { found.push_back(encounter_from(r)); });
+    q.for_each(sql, [&](const db::Row& r) { found.push_back(encounter_from(r)); });
     if (found.empty()) return std::nullopt;
     load_children(sql, found, with_amendments);
     return std::move(found.front());
@@ -251,7 +251,7 @@ std::optional<T> find_one(soci::session& sql, const char* columns, const char* t
     std::optional<T> out;
     db::Query q(std::string("SELECT ") + columns + " FROM " + table + " WHERE id = ");
     q.bind(id);
-    q.for_each(sql, [&](const soci::row& r) { out = from(r); });
+    q.for_each(sql, [&](const db::Row& r) { out = from(r); });
     return out;
 }
 
@@ -323,7 +323,7 @@ public:
         db::Query q(std::string("SELECT ") + kPrescriptionColumns +
                     " FROM prescriptions p JOIN encounters e ON e.id = p.encounter_id WHERE p.id = ");
         q.bind(id);
-        q.for_each(sql_, [&](const soci::row& r) { out = prescription_from(r); });
+        q.for_each(sql_, [&](const db::Row& r) { out = prescription_from(r); });
         return out;
     }
 
@@ -435,7 +435,7 @@ std::vector<Encounter> SqlRecordsStore::list_encounters(const EncounterQuery& eq
     q.sql(" ORDER BY occurred_at DESC, id DESC LIMIT ").bind(static_cast<long long>(eq.limit));
     return db_.read([&](soci::session& sql) {
         std::vector<Encounter> out;
-        q.for_each(sql, [&](const soci::row& r) { out.push_back(encounter_from(r)); });
+        q.for_each(sql, [&](const db::Row& r) { out.push_back(encounter_from(r)); });
         load_children(sql, out, true);
         return out;
     });
@@ -450,7 +450,7 @@ std::vector<Prescription> SqlRecordsStore::list_prescriptions(const std::string&
     q.sql(" ORDER BY e.signed_at DESC, p.encounter_id, p.position");
     return db_.read([&](soci::session& sql) {
         std::vector<Prescription> out;
-        q.for_each(sql, [&](const soci::row& r) { out.push_back(prescription_from(r)); });
+        q.for_each(sql, [&](const db::Row& r) { out.push_back(prescription_from(r)); });
         return out;
     });
 }
@@ -463,7 +463,7 @@ std::vector<VitalSigns> SqlRecordsStore::list_vitals(const VitalsQuery& vq) {
     q.sql(" ORDER BY taken_at DESC, id DESC LIMIT ").bind(static_cast<long long>(vq.limit));
     return db_.read([&](soci::session& sql) {
         std::vector<VitalSigns> out;
-        q.for_each(sql, [&](const soci::row& r) { out.push_back(vitals_from(r)); });
+        q.for_each(sql, [&](const db::Row& r) { out.push_back(vitals_from(r)); });
         std::reverse(out.begin(), out.end());
         return out;
     });
@@ -476,7 +476,7 @@ std::vector<VitalSigns> SqlRecordsStore::latest_vitals(const std::string& patien
         for (const char* column : {"systolic_mmhg", "heart_rate_bpm", "temperature_dc", "weight_g", "height_mm", "spo2_pct"}) {
             db::Query q(std::string("SELECT ") + kVitalsColumns + " FROM vitals WHERE patient_id = ");
             q.bind(patient_id).sql(" AND ").sql(column).sql(" IS NOT NULL ORDER BY taken_at DESC, id DESC LIMIT 1");
-            q.for_each(sql, [&](const soci::row& r) {
+            q.for_each(sql, [&](const db::Row& r) {
                 auto v = vitals_from(r);
                 bool seen = std::any_of(out.begin(), out.end(), [&](const VitalSigns& o) { return o.id == v.id; });
                 if (!seen) out.push_back(std::move(v));
@@ -491,7 +491,7 @@ std::vector<std::pair<Timestamp, double>> SqlRecordsStore::heights(const std::st
     q.bind(patient_id).sql(" AND height_mm IS NOT NULL ORDER BY taken_at, id");
     return db_.read([&](soci::session& sql) {
         std::vector<std::pair<Timestamp, double>> out;
-        q.for_each(sql, [&](const soci::row& r) {
+        q.for_each(sql, [&](const db::Row& r) {
             out.emplace_back(from_micros(as_int64(r, 0)), static_cast<double>(as_int64(r, 1)) / 10.0);
         });
         return out;
@@ -503,7 +503,7 @@ std::vector<Allergy> SqlRecordsStore::list_allergies(const std::string& patient_
     q.bind(patient_id).sql(" ORDER BY CASE status WHEN 'active' THEN 0 ELSE 1 END, created_at, id");
     return db_.read([&](soci::session& sql) {
         std::vector<Allergy> out;
-        q.for_each(sql, [&](const soci::row& r) { out.push_back(allergy_from(r)); });
+        q.for_each(sql, [&](const db::Row& r) { out.push_back(allergy_from(r)); });
         return out;
     });
 }
@@ -513,7 +513,7 @@ std::vector<Condition> SqlRecordsStore::list_conditions(const std::string& patie
     q.bind(patient_id).sql(" ORDER BY CASE status WHEN 'active' THEN 0 ELSE 1 END, created_at, id");
     return db_.read([&](soci::session& sql) {
         std::vector<Condition> out;
-        q.for_each(sql, [&](const soci::row& r) { out.push_back(condition_from(r)); });
+        q.for_each(sql, [&](const db::Row& r) { out.push_back(condition_from(r)); });
         return out;
     });
 }

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+// The patient read cache in front of the real SQL store on SQLite: hits, invalidation by
+// writes, the race between a read and a write, and its bound.
+#include <gtest/gtest.h>
+
+#include "contexts/patients/adapters/cache/cached_patient_store.hpp"
+#include "contexts/patients/adapters/sql/sql_patient_store.hpp"
+#include "contexts/patients/app/patient_service.hpp"
+#include "test_support.hpp"
+
+using namespace medisecure;
+using namespace medisecure::patients;
+using medisecure::testkit::caller_of;
+
+namespace {
+
+/// The SQL store, with a hook that runs while a read is between the database and its caller.
+class SlowReads final : public PatientStore {
+public:
+    explicit SlowReads(PatientStore& inner) : inner_(inner) {}
+    std::function<void()> during_find;
+    Result<Patient> write(const std::function<Result<Patient>(PatientUnit&)>& fn) override { return inner_.write(fn); }
+    std::optional<Patient> find(const std::string& id) override {
+        auto p = inner_.find(id);
+        if (during_find) std::exchange(during_find, nullptr)();
+        return p;
+    }
+    std::vector<Patient> search(const PatientQuery& q) override { return inner_.search(q); }
+    bool exists(const std::string& id) override { return inner_.exists(id); }
+    bool ping() override { return inner_.ping(); }
+
+private:
+    PatientStore& inner_;
+};
+
+struct PatientCache : ::testing::Test {
+    testkit::TempDir dir;
+    std::unique_ptr<db::Database> db = testkit::sqlite_database(dir, "patients");
+    SqlPatientStore sql{*db};
+    SlowReads slow{sql};
+    metrics::Registry registry;
+    CachedPatientStore cache{slow, 2, registry};
+    ManualClock clock{*parse_instant("2026-11-24T09:00:00Z")};
+    testkit::RecordingAuditTrail audit;
+    PatientService service{cache, audit, clock, nullptr};
+    Caller secretary = caller_of(Role::secretary, "sec");
+
+    Patient add(std::string first) {
+        Patient p;
+        p.first_name = std::move(first);
+        p.last_name = "Lefèvre";
+        p.sex = Sex::female;
+        p.birth_date = *parse_date("1990-02-03");
+        auto r = service.register_patient(secretary, p, true);
+        EXPECT_TRUE(r);
+        return *r;
+    }
+    Result<Patient> rename(const Patient& p, std::int64_t version, std::string first) {
+        PatientPatch patch;
+        patch.first_name = std::move(first);
+        return service.update(secretary, p.id, version, patch);
+    }
+    std::string metric(const std::string& name) {
+        auto text = registry.render();
+        auto at = text.find(name + "{cache=\"patients\"} ");
+        if (at == std::string::npos) return "absent";
+        auto start = at + name.size() + 19;
+        return text.substr(start, text.find('\n', start) - start);
+    }
+};
+
+}  // namespace
+
+TEST_F(PatientCache, AnswersRepeatedReadsFromMemory) {
+    auto p = add("Anaïs");
+    ASSERT_EQ(cache.find(p.id)->first_name, "Anaïs");
+    ASSERT_EQ(cache.find(p.id)->first_name, "Anaïs");
+    ASSERT_EQ(cache.find(p.id)->mrn, p.mrn);
+    EXPECT_EQ(metric("medisecure_cache_misses_total"), "1");
+    EXPECT_EQ(metric("medisecure_cache_hits_total"), "2");
+    EXPECT_TRUE(cache.exists(p.id));
+    EXPECT_FALSE(cache.exists("01900000-0000-7000-8000-000000000000"));
+}
+
+TEST_F(PatientCache, AWriteIsSeenByTheVeryNextRead) {
+    auto p = add("Anaïs");
+    ASSERT_TRUE(cache.find(p.id));  // cached at version 1
+    auto changed = rename(p, 1, "Anne-Sophie");
+    ASSERT_TRUE(changed) << changed.error().code;
+    auto again = cache.find(p.id);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->first_name, "Anne-Sophie");
+    EXPECT_EQ(again->version, 2);
+    EXPECT_EQ(metric("medisecure_cache_invalidations_total"), "1");
+    // Archiving is a write too.
+    ASSERT_TRUE(service.archive(caller_of(Role::admin, "adm"), p.id));
+    EXPECT_TRUE(cache.find(p.id)->archived);
+}
+
+TEST_F(PatientCache, AReadThatOverlapsAWriteDoesNotCacheWhatItRead) {
+    auto p = add("Anaïs");
+    // The read fetches version 1; before it reaches the cache, a rename commits.
+    slow.during_find = [&] { ASSERT_TRUE(rename(p, 1, "Anne-Sophie")); };
+    auto overlapping = cache.find(p.id);
+    ASSERT_TRUE(overlapping);
+    EXPECT_EQ(overlapping->version, 1);  // it began before the write: fine to answer once
+    auto next = cache.find(p.id);         // but it was not kept
+    EXPECT_EQ(next->first_name, "Anne-Sophie");
+    EXPECT_EQ(next->version, 2);
+    EXPECT_EQ(metric("medisecure_cache_hits_total"), "0");
+}
+
+TEST_F(PatientCache, HoldsNoMoreThanItsCapacity) {
+    auto a = add("Anaïs"), b = add("Bérénice"), c = add("Cécile");
+    for (const auto* p : {&a, &b, &c, &a}) ASSERT_TRUE(cache.find(p->id));
+    EXPECT_EQ(cache.size(), 2u);
+    EXPECT_EQ(metric("medisecure_cache_entries"), "2");
+    EXPECT_EQ(metric("medisecure_cache_hits_total"), "0");  // a was evicted by c before its second read
+}
