@@ -3,10 +3,14 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "contexts/appointments/app/appointment_service.hpp"
+#include "contexts/appointments/app/schedule_service.hpp"
 #include "contexts/identity/app/user_admin.hpp"
 #include "contexts/patients/app/patient_service.hpp"
 #include "contexts/patients/domain/nir.hpp"
@@ -181,6 +185,112 @@ std::string seed_demo(Application& app) {
     }
     ::chmod(path.c_str(), 0600);
     return text;
+}
+
+std::string generate_population(Application& app, int patient_count, int appointment_count) {
+    seed_demo(app);
+    const Caller sys = Caller::system("demo");
+    auto& patients = app.patients();
+    std::vector<std::string> doctors, type_of;
+    if (auto offers = app.schedules().practitioners(sys)) {
+        for (const auto& o : *offers) {
+            if (o.types.empty()) continue;
+            // The shortest type; the generated slots below are 20 minutes apart.
+            auto shortest = std::min_element(o.types.begin(), o.types.end(), [](const auto& x, const auto& y) {
+                return x.duration_minutes < y.duration_minutes;
+            });
+            if (shortest->duration_minutes > 20) continue;
+            doctors.push_back(o.practitioner.id);
+            type_of.push_back(shortest->id);
+        }
+    }
+    if (doctors.empty()) throw std::runtime_error("the demo practice has no doctors");
+
+    // A fixed seed: the same population every time, so that runs compare.
+    std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+    auto next = [&](std::uint64_t bound) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state % bound;
+    };
+    auto pick = [&](const auto& list) { return std::string(list[next(std::size(list))]); };
+
+    std::vector<std::string> ids;
+    ids.reserve(static_cast<std::size_t>(patient_count));
+    constexpr int kBatch = 2000;
+    for (int done = 0; done < patient_count;) {
+        std::vector<patients::Patient> batch;
+        int n = std::min(kBatch, patient_count - done);
+        for (int k = 0; k < n; ++k) {
+            int i = done + k;
+            bool male = next(2) == 1;
+            patients::Patient p;
+            p.first_name = male ? pick(kMale) : pick(kFemale);
+            if (next(6) == 0) p.first_name += "-" + (male ? pick(kMale) : pick(kFemale));
+            p.last_name = pick(kLast);
+            if (next(8) == 0) p.last_name += "-" + pick(kLast);
+            if (!male && next(4) == 0) p.birth_name = pick(kLast);
+            p.sex = male ? patients::Sex::male : patients::Sex::female;
+            int year = 1930 + static_cast<int>(next(95)), month = 1 + static_cast<int>(next(12));
+            p.birth_date = Date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                                std::chrono::day{static_cast<unsigned>(1 + next(28))}};
+            const auto& place = kPlaces[next(std::size(kPlaces))];
+            if (next(5) != 0) {
+                p.nir = make_nir(male, year, month, place, static_cast<int>(1 + next(999)));
+                p.insurance.amo_number = p.nir.substr(0, 13);
+                p.insurance.amo_fund = "CPAM " + std::string(place.postal).substr(0, 2);
+            }
+            p.email = "patient" + std::to_string(i + 1) + ".gen@exemple-demo.fr";
+            char phone[32];
+            std::snprintf(phone, sizeof phone, "+33 6 %02d %02d %02d %02d", static_cast<int>(next(100)),
+                          static_cast<int>(next(100)), static_cast<int>(next(100)), static_cast<int>(next(100)));
+            p.phone = phone;
+            p.address.line1 = std::to_string(1 + next(150)) + " " + pick(kStreets);
+            p.address.postal_code = place.postal;
+            p.address.city = place.city;
+            p.address.country = "FR";
+            p.preferred_language = next(10) == 0 ? "en" : "fr";
+            p.primary_practitioner_id = doctors[next(doctors.size())];
+            batch.push_back(std::move(p));
+        }
+        auto stored = patients.import_patients(sys, std::move(batch));
+        if (!stored) {
+            std::string detail = stored.error().code;
+            if (!stored.error().fields.empty()) detail += " at " + stored.error().fields.front().field;
+            throw std::runtime_error("generated patients: " + detail);
+        }
+        for (const auto& p : *stored) ids.push_back(p.id);
+        done += n;
+    }
+
+    // Appointments: weekdays from four weeks ahead, 08:30 to 12:30 and 14:00 to 18:00, every 20
+    // minutes, round-robin over the doctors.
+    auto tz = TimeZone::named(app.config().practice_timezone);
+    using namespace std::chrono;
+    const sys_days first{tz->local_date(SystemClock{}.now())};
+    int booked = 0;
+    std::vector<int> minutes_of_day;
+    for (int m = 8 * 60 + 30; m + 20 <= 12 * 60 + 30; m += 20) minutes_of_day.push_back(m);
+    for (int m = 14 * 60; m + 20 <= 18 * 60; m += 20) minutes_of_day.push_back(m);
+    for (int day = 28; booked < appointment_count && !ids.empty(); ++day) {
+        sys_days d = first + days(day);
+        if (weekday{d}.iso_encoding() > 5) continue;
+        for (int minute : minutes_of_day) {
+            for (std::size_t k = 0; k < doctors.size() && booked < appointment_count; ++k) {
+                appointments::BookingRequest r;
+                r.practitioner_id = doctors[k];
+                r.patient_id = ids[next(ids.size())];
+                r.type_id = type_of[k];
+                r.start = tz->to_utc(LocalSeconds{local_days{d.time_since_epoch()}.time_since_epoch()} + minutes(minute));
+                auto b = app.appointments().book(sys, r);
+                if (!b) throw std::runtime_error("generated appointment: " + b.error().code);
+                ++booked;
+            }
+            if (booked >= appointment_count) break;
+        }
+    }
+    return std::to_string(patient_count) + " patients and " + std::to_string(booked) + " appointments generated.\n";
 }
 
 }  // namespace medisecure

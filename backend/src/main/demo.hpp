@@ -24,6 +24,13 @@ struct DemoPractice {
 /// Seeds once; returns the credentials text (new or previously generated).
 std::string seed_demo(Application& app);
 
+/// Adds a generated population to the demo practice (seeded first if needed): `patients` more
+/// patients with French names (accents, hyphens, particles, birth names), imported in batches,
+/// and `appointments` bookings with the demo doctors from a month ahead, through the ordinary
+/// booking rules. For load tests and trying the application at a practice's real scale.
+/// Returns a summary line.
+std::string generate_population(Application& app, int patients, int appointments);
+
 // Each clinical context adds its demo data in src/main/demo_<context>.cpp, called by
 // seed_demo() after the staff and patients exist.
 

@@ -38,6 +38,9 @@ Commands:
                                        temporary password is generated and printed)
   audit verify                         check the audit trail's hash chain
   demo seed                            load the demo practice (prints the accounts)
+  demo generate [--patients N] [--appointments N]
+                                       add a generated population to the demo practice
+                                       (default 100000 patients, 3000 appointments)
   codes import icd10 FILE              import the official ICD-10 (CIM-10) list into the code
                                        table: one code and its label a line, separated by ';',
                                        a tab, '|' or ','; a header line naming the columns
@@ -251,6 +254,25 @@ int demo_seed(const Args& a) {
     return 0;
 }
 
+int demo_generate(const Args& a) {
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    auto count = [&](const char* name, int fallback) {
+        auto v = option(a, name);
+        return v.empty() ? fallback : std::stoi(v);
+    };
+    int patients = count("--patients", 100000), appointments = count("--appointments", 3000);
+    if (patients < 0 || appointments < 0) {
+        std::cerr << "medisecure demo generate: counts must not be negative\n";
+        return 2;
+    }
+    AppOptions opts = command_options();
+    opts.migrate = true;
+    Application app(*cfg, opts);
+    std::cout << generate_population(app, patients, appointments) << std::flush;
+    return 0;
+}
+
 /// Reads a code list, refusing what cannot be one (over 64 MiB).
 std::optional<std::string> read_code_file(const std::string& path) {
     constexpr std::uintmax_t kMaxBytes = 64u << 20;  // the full CCAM or CIM-10 is a few megabytes
@@ -372,6 +394,7 @@ int main(int argc, char** argv) {
         if (cmd(0) == "user" && cmd(1) == "create") return user_create(a);
         if (cmd(0) == "audit" && cmd(1) == "verify") return audit_verify(a);
         if (cmd(0) == "demo" && cmd(1) == "seed") return demo_seed(a);
+        if (cmd(0) == "demo" && cmd(1) == "generate") return demo_generate(a);
         if (cmd(0) == "codes" && cmd(1) == "import") return codes_import(a);
         if (cmd(0) == "openapi") return openapi(a);
         if (cmd(0) == "config" && cmd(1) == "docs") {

@@ -98,6 +98,38 @@ Result<Patient> PatientService::register_patient(const Caller& caller, Patient p
     return created;
 }
 
+Result<std::vector<Patient>> PatientService::import_patients(const Caller& caller, std::vector<Patient> input) {
+    if (!caller.any_of({Role::admin, Role::system}))
+        return forbidden("role_not_allowed", "Only administrators import patients.");
+    std::vector<FieldIssue> issues;
+    for (std::size_t i = 0; i < input.size(); ++i) {
+        if (auto v = check_fields(input[i], true); !v) {
+            for (auto issue : v.error().fields) {
+                issue.field = "/" + std::to_string(i) + issue.field;
+                issues.push_back(std::move(issue));
+            }
+        }
+    }
+    if (!issues.empty()) return invalid_input("validation_failed", "Some imported records are invalid.", std::move(issues));
+    auto now = clock_.now();
+    for (auto& p : input) {
+        p.id = new_uuid_v7(now);
+        p.created_at = p.updated_at = now;
+        p.version = 1;
+        p.archived = false;
+    }
+    auto stored = store_.write([&](PatientUnit& unit) -> Result<Patient> {
+        for (auto& p : input) {
+            p.mrn = make_mrn(unit.next_mrn_sequence());
+            unit.insert(p);
+        }
+        return input.empty() ? Patient{} : input.back();
+    });
+    if (!stored) return stored.error();
+    for (const auto& p : input) audit_.record(caller, {"patient.create", "patient", p.id, p.id, Outcome::success, "import"});
+    return input;
+}
+
 Result<Patient> PatientService::get(const Caller& caller, const std::string& id) {
     if (!may_read(caller, id)) {
         audit_.record(caller, {"patient.read", "patient", id, id, Outcome::denied, ""});

@@ -61,6 +61,10 @@ public:
                    std::function<bool(const std::string&)> practitioner_exists);
 
     Result<Patient> register_patient(const Caller& caller, Patient input, bool allow_duplicate);
+    /// Operators' bulk import (administrators and the server itself): every record validated as
+    /// on registration, all of them written in one transaction or none, each one audited. No
+    /// duplicate check: the source is one that already had none. Returns the stored records.
+    Result<std::vector<Patient>> import_patients(const Caller& caller, std::vector<Patient> input);
     Result<Patient> get(const Caller& caller, const std::string& id);
     Result<Patient> update(const Caller& caller, const std::string& id, std::int64_t expected_version,
                            const PatientPatch& patch);

@@ -2,6 +2,9 @@
 // Registry rules against the real SQL store on SQLite.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include <boost/json.hpp>
 
 #include "contexts/patients/adapters/sql/sql_patient_store.hpp"
@@ -175,4 +178,51 @@ TEST_F(Registry, PrimaryPractitionerMustBeAnActiveDoctor) {
     EXPECT_EQ(r.error().fields.at(0).code, "unknown_practitioner");
     p.primary_practitioner_id = "01900000-0000-7000-8000-00000000d0c0";
     EXPECT_TRUE(service.register_patient(secretary, p, false));
+}
+
+TEST_F(Registry, ImportsInOneTransactionAuditedAndOnlyForAdministrators) {
+    std::vector<Patient> batch = {person("Maëlys", "Crépin", "2001-02-03"), person("Côme", "Lebœuf", "1999-09-09")};
+    EXPECT_EQ(service.import_patients(secretary, batch).error().kind, ErrorKind::forbidden);
+    auto bad = batch;
+    bad[1].first_name.clear();
+    auto refused = service.import_patients(caller_of(Role::admin), bad);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().fields.at(0).field, "/1/first_name");
+    EXPECT_TRUE(names("maelys").empty());  // all or nothing
+    auto stored = service.import_patients(caller_of(Role::admin), batch);
+    ASSERT_TRUE(stored);
+    ASSERT_EQ(stored->size(), 2u);
+    EXPECT_NE((*stored)[0].mrn, (*stored)[1].mrn);
+    EXPECT_EQ(names("maelys"), std::vector<std::string>{"Maëlys Crépin"});
+    EXPECT_EQ(audit.count("patient.create", Outcome::success), 2u);
+}
+
+TEST_F(Registry, ACommonPrefixPagesInListOrder) {
+    // Over 900 patients share "mar": every one of them comes, once, in list order, page by page.
+    std::vector<Patient> many;
+    const char* last[] = {"Bonnet", "Zola", "André", "Lemaître", "Mercier", "Garnier"};
+    for (int i = 0; i < 900; ++i)
+        many.push_back(person(i % 2 ? "Marie" : "Marc", last[i % 6], "1980-01-" + std::to_string(10 + i % 18)));
+    many.push_back(person("Martine", "Aubert", "1950-05-05"));
+    many.back().birth_name = "Zeller";
+    ASSERT_TRUE(service.import_patients(caller_of(Role::admin), many));
+    add("Hélène", "Marchal", "1960-06-06");  // matches through the last name
+    std::vector<std::string> seen;
+    PatientQuery q;
+    q.terms = {"mar"};
+    q.limit = 50;
+    for (;;) {
+        auto page = service.search(secretary, q);
+        ASSERT_TRUE(page);
+        for (const auto& p : page->patients) seen.push_back(sort_key_of(p) + "|" + p.id);
+        if (!page->next) break;
+        q.after = page->next;
+    }
+    EXPECT_EQ(seen.size(), 902u);
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size());
+    EXPECT_EQ(seen.front().rfind("andre marc|", 0), 0u) << seen.front();
+    // Two terms, one common and one rare; and a rare one alone.
+    EXPECT_EQ(names("mar zel"), std::vector<std::string>{"Martine Aubert"});
+    EXPECT_EQ(names("marchal"), std::vector<std::string>{"Hélène Marchal"});
 }
