@@ -117,3 +117,25 @@ TEST_F(PatientCache, HoldsNoMoreThanItsCapacity) {
     EXPECT_EQ(metric("medisecure_cache_entries"), "2");
     EXPECT_EQ(metric("medisecure_cache_hits_total"), "0");  // a was evicted by c before its second read
 }
+
+TEST_F(PatientCache, SearchResultsAreCachedUntilAnyPatientChanges) {
+    auto a = add("Anaïs");
+    PatientQuery q;
+    q.terms = {"lefevre"};
+    ASSERT_EQ(cache.search(q).size(), 1u);
+    ASSERT_EQ(cache.search(q).size(), 1u);
+    auto text = registry.render();
+    EXPECT_NE(text.find("medisecure_cache_hits_total{cache=\"patient_search\"} 1\n"), std::string::npos) << text;
+    // A new namesake must appear in the very next search…
+    add("Bérénice");
+    EXPECT_EQ(cache.search(q).size(), 2u);
+    // …and a renamed patient must leave it.
+    ASSERT_TRUE(service.update(secretary, a.id, 1, [] {
+        PatientPatch p;
+        p.last_name = "Martin";
+        return p;
+    }()));
+    auto after = cache.search(q);
+    ASSERT_EQ(after.size(), 1u);
+    EXPECT_EQ(after[0].first_name, "Bérénice");
+}

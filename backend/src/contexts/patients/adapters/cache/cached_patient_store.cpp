@@ -24,16 +24,52 @@ private:
     PatientUnit& inner_;
     std::vector<std::string>& touched_;
 };
+
+const std::string kLabel = "cache=\"patients\"", kSearchLabel = "cache=\"patient_search\"";
 }  // namespace
 
+template <class V>
+const V* CachedPatientStore::Lru<V>::get(const std::string& key) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    order_.splice(order_.begin(), order_, it->second);
+    return &it->second->second;
+}
+
+template <class V>
+void CachedPatientStore::Lru<V>::put(const std::string& key, V value) {
+    if (auto it = index_.find(key); it != index_.end()) {
+        it->second->second = std::move(value);
+        order_.splice(order_.begin(), order_, it->second);
+        return;
+    }
+    order_.emplace_front(key, std::move(value));
+    index_.emplace(key, order_.begin());
+    while (index_.size() > capacity_) {
+        index_.erase(order_.back().first);
+        order_.pop_back();
+    }
+}
+
+template <class V>
+bool CachedPatientStore::Lru<V>::erase(const std::string& key) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return false;
+    order_.erase(it->second);
+    index_.erase(it);
+    return true;
+}
+
 CachedPatientStore::CachedPatientStore(PatientStore& inner, std::size_t capacity, metrics::Registry& registry)
-    : inner_(inner), capacity_(capacity == 0 ? 1 : capacity),
-      hits_(registry.counter("medisecure_cache_hits_total", "Reads answered from a cache", "cache=\"patients\"")),
-      misses_(registry.counter("medisecure_cache_misses_total", "Reads that went to the database", "cache=\"patients\"")),
+    : inner_(inner), records_(capacity), searches_(kSearchEntries),
+      hits_(registry.counter("medisecure_cache_hits_total", "Reads answered from a cache", kLabel)),
+      misses_(registry.counter("medisecure_cache_misses_total", "Reads that went to the database", kLabel)),
+      search_hits_(registry.counter("medisecure_cache_hits_total", "Reads answered from a cache", kSearchLabel)),
+      search_misses_(registry.counter("medisecure_cache_misses_total", "Reads that went to the database", kSearchLabel)),
       invalidations_(registry.counter("medisecure_cache_invalidations_total", "Entries dropped because a write changed them",
-                                      "cache=\"patients\"")) {
+                                      kLabel)) {
     registry.gauge_fn("medisecure_cache_entries", "Entries held by a cache", [this] { return static_cast<double>(size()); },
-                      "cache=\"patients\"");
+                      kLabel);
 }
 
 Result<Patient> CachedPatientStore::write(const std::function<Result<Patient>(PatientUnit&)>& fn) {
@@ -50,66 +86,75 @@ Result<Patient> CachedPatientStore::write(const std::function<Result<Patient>(Pa
 }
 
 std::optional<Patient> CachedPatientStore::find(const std::string& id) {
-    if (auto hit = lookup(id)) {
-        hits_.inc();
-        return *hit;
-    }
-    misses_.inc();
     std::uint64_t seen;
     {
         std::lock_guard lock(mu_);
+        if (const auto* hit = records_.get(id)) {
+            Found p = *hit;
+            hits_.inc();
+            return *p;
+        }
         seen = epoch_;
     }
+    misses_.inc();
     auto found = inner_.find(id);
-    if (found) fill(id, std::make_shared<const Patient>(*found), seen);
+    if (found) {
+        auto copy = std::make_shared<const Patient>(*found);
+        std::lock_guard lock(mu_);
+        // A write committed since this read began: what was read may predate it.
+        if (epoch_ == seen) records_.put(id, std::move(copy));
+    }
+    return found;
+}
+
+std::vector<Patient> CachedPatientStore::search(const PatientQuery& q) {
+    std::string key = key_of(q);
+    std::uint64_t seen;
+    {
+        std::lock_guard lock(mu_);
+        if (const auto* hit = searches_.get(key)) {
+            Results r = *hit;
+            search_hits_.inc();
+            return *r;
+        }
+        seen = epoch_;
+    }
+    search_misses_.inc();
+    auto found = inner_.search(q);
+    auto copy = std::make_shared<const std::vector<Patient>>(found);
+    std::lock_guard lock(mu_);
+    if (epoch_ == seen) searches_.put(key, std::move(copy));
     return found;
 }
 
 bool CachedPatientStore::exists(const std::string& id) {
-    if (lookup(id)) return true;  // patients are archived, never deleted
+    {
+        std::lock_guard lock(mu_);
+        if (records_.get(id)) return true;  // patients are archived, never deleted
+    }
     return inner_.exists(id);
 }
 
 std::size_t CachedPatientStore::size() {
     std::lock_guard lock(mu_);
-    return index_.size();
+    return records_.size();
 }
 
-std::shared_ptr<const Patient> CachedPatientStore::lookup(const std::string& id) {
-    std::lock_guard lock(mu_);
-    auto it = index_.find(id);
-    if (it == index_.end()) return nullptr;
-    lru_.splice(lru_.begin(), lru_, it->second);
-    return it->second->second;
-}
-
-void CachedPatientStore::fill(const std::string& id, std::shared_ptr<const Patient> p, std::uint64_t epoch_seen) {
-    std::lock_guard lock(mu_);
-    // A write committed since this read began: what was read may predate it.
-    if (epoch_ != epoch_seen) return;
-    if (auto it = index_.find(id); it != index_.end()) {
-        it->second->second = std::move(p);
-        lru_.splice(lru_.begin(), lru_, it->second);
-        return;
-    }
-    lru_.emplace_front(id, std::move(p));
-    index_.emplace(id, lru_.begin());
-    while (index_.size() > capacity_) {
-        index_.erase(lru_.back().first);
-        lru_.pop_back();
-    }
+std::string CachedPatientStore::key_of(const PatientQuery& q) {
+    std::string k;
+    for (const auto& t : q.terms) k += t + '\x1f';
+    k += '\x1e' + (q.birth_date ? format_date(*q.birth_date) : std::string()) + '\x1f' + q.mrn + '\x1f' + q.nir + '\x1f' +
+         (q.include_archived ? "a" : "") + '\x1f' + std::to_string(q.limit);
+    if (q.after) k += '\x1f' + q.after->sort_key + '\x1f' + q.after->id;
+    return k;
 }
 
 void CachedPatientStore::invalidate(const std::vector<std::string>& ids) {
     std::lock_guard lock(mu_);
     ++epoch_;
-    for (const auto& id : ids) {
-        if (auto it = index_.find(id); it != index_.end()) {
-            lru_.erase(it->second);
-            index_.erase(it);
-            invalidations_.inc();
-        }
-    }
+    for (const auto& id : ids)
+        if (records_.erase(id)) invalidations_.inc();
+    searches_.clear();  // a new or changed patient may enter or leave any result
 }
 
 }  // namespace medisecure::patients

@@ -5,7 +5,8 @@
 // fills the cache only if no write committed between its database read and its fill. The
 // cache therefore lags no committed write. It is per process: with several instances sharing
 // one database it must stay off (or become a shared cache invalidated by every instance).
-// Search is not cached (its results depend on every patient). Thread safety: safe.
+// Search results are cached too, keyed by the whole query; since any write may change any
+// result, every write drops them all. Thread safety: safe.
 #pragma once
 
 #include <atomic>
@@ -25,26 +26,47 @@ public:
 
     Result<Patient> write(const std::function<Result<Patient>(PatientUnit&)>& fn) override;
     std::optional<Patient> find(const std::string& id) override;
-    std::vector<Patient> search(const PatientQuery& q) override { return inner_.search(q); }
+    std::vector<Patient> search(const PatientQuery& q) override;
     bool exists(const std::string& id) override;
     bool ping() override { return inner_.ping(); }
 
-    std::size_t size();
+    std::size_t size();  // records held
+    static constexpr std::size_t kSearchEntries = 512;
 
 private:
-    using Entry = std::pair<std::string, std::shared_ptr<const Patient>>;
-    std::shared_ptr<const Patient> lookup(const std::string& id);
-    void fill(const std::string& id, std::shared_ptr<const Patient> p, std::uint64_t epoch_seen);
+    /// Least recently used first out; callers hold mu_.
+    template <class V>
+    class Lru {
+    public:
+        explicit Lru(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+        const V* get(const std::string& key);
+        void put(const std::string& key, V value);
+        bool erase(const std::string& key);
+        void clear() {
+            index_.clear();
+            order_.clear();
+        }
+        std::size_t size() const { return index_.size(); }
+
+    private:
+        std::size_t capacity_;
+        std::list<std::pair<std::string, V>> order_;  // most recently used first
+        std::unordered_map<std::string, typename std::list<std::pair<std::string, V>>::iterator> index_;
+    };
+    using Found = std::shared_ptr<const Patient>;
+    using Results = std::shared_ptr<const std::vector<Patient>>;
+    static std::string key_of(const PatientQuery& q);
     void invalidate(const std::vector<std::string>& ids);
 
     PatientStore& inner_;
-    std::size_t capacity_;
     std::mutex mu_;
-    std::uint64_t epoch_ = 0;  // guarded by mu_
-    std::list<Entry> lru_;     // most recently used first
-    std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+    std::uint64_t epoch_ = 0;  // guarded by mu_; bumped by every write
+    Lru<Found> records_;
+    Lru<Results> searches_;
     metrics::Counter& hits_;
     metrics::Counter& misses_;
+    metrics::Counter& search_hits_;
+    metrics::Counter& search_misses_;
     metrics::Counter& invalidations_;
 };
 
