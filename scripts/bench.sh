@@ -144,7 +144,7 @@ run() {  # target scenario connections url script [env…]
   shift 5
   local threads=2
   [ "$conns" -lt 2 ] && threads=1
-  env "$@" SCENARIO="$scenario" wrk -t"$threads" -c"$conns" -d2s --timeout 5s -s "$script" "$url" >/dev/null 2>&1 || true
+  env "$@" SCENARIO="$scenario" BENCH_PHASE=warmup wrk -t"$threads" -c"$conns" -d2s --timeout 5s -s "$script" "$url" >/dev/null 2>&1 || true
   local out
   out=$(env "$@" SCENARIO="$scenario" wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout 5s -s "$script" "$url" 2>&1) || true
   local line
@@ -152,7 +152,7 @@ run() {  # target scenario connections url script [env…]
   [ -n "$line" ] || { echo "bench: wrk gave no result for $target $scenario:" >&2; echo "$out" >&2; return 1; }
   echo "{\"target\":\"$target\",\"connections\":$conns,${line:1}" >>"$results"
   printf '  %-10s %-8s c=%-4s %s\n' "$target" "$scenario" "$conns" \
-    "$($py -c 'import json,sys; r=json.loads(sys.argv[1]); print(f"{r[\"rps\"]:>10.0f} req/s  p99 {r[\"p99_ms\"]:.1f} ms")' "{${line:1}")"
+    "$($py -c 'import json,sys; r=json.loads(sys.argv[1]); print("%10.0f req/s  p99 %.1f ms" % (r["rps"], r["p99_ms"]))' "{${line:1}")"
 }
 common=(TOKENS="$tokens" IDS="$work/ids.txt" DOCTORS="$work/doctors.txt")
 get=$BENCH_LUA/get.lua

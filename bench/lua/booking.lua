@@ -9,6 +9,8 @@ local staff = tokens.secretary or tokens.all
 local doctors = c.lines(os.getenv("DOCTORS"))  -- "practitioner_id type_id"
 local patients = c.lines(os.getenv("IDS"))
 local base = tonumber(os.getenv("BASE_EPOCH"))
+-- The warm-up races for slots of its own, so the measured run finds its slots free.
+if os.getenv("BENCH_PHASE") == "warmup" then base = base + 3 * 365 * 86400 end
 local racers = tonumber(os.getenv("RACERS") or "8")
 setup = c.setup
 
