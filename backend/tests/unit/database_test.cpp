@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "platform/db/database.hpp"
 #include "platform/db/migrator.hpp"
 #include "platform/db/outbox.hpp"
@@ -112,6 +115,68 @@ TEST(Database, PreparedStatementsReadEveryTypeNestAndReportErrors) {
         db::Query("SELECT count(*) FROM t").for_each(sql, [&](const db::Row& r) { count = db::as_int64(r, 0); });
     });
     EXPECT_EQ(count, 3);
+}
+
+TEST(Database, GroupCommitKeepsEachWriteAllOrNothing) {
+    testkit::TempDir dir;
+    db::Database d(*db::parse_url("sqlite:" + dir.file("t.db")), 4);
+    d.write([](soci::session& sql) { sql << "CREATE TABLE t (k TEXT PRIMARY KEY, v BIGINT)"; });
+    // Many threads write at once: each write lands in some batch; the ones that fail (an error
+    // result, an exception, a duplicate key) leave nothing behind and do not disturb the others.
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0}, refused{0}, thrown{0};
+    for (int t = 0; t < 16; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 25; ++i) {
+                auto key = std::to_string(t) + "-" + std::to_string(i);
+                auto insert = [&](soci::session& sql, const std::string& k) {
+                    db::Query("INSERT INTO t VALUES (").bind(k).sql(", ").bind(static_cast<long long>(i)).sql(")").execute(sql);
+                };
+                try {
+                    auto r = d.write([&](soci::session& sql) -> Result<void> {
+                        insert(sql, key);
+                        insert(sql, key + "-second");
+                        if (i % 5 == 1) return conflict("no", "rolled back");
+                        if (i % 5 == 2) throw std::runtime_error("boom");
+                        if (i % 5 == 3) insert(sql, key);  // duplicate key: a constraint error
+                        return {};
+                    });
+                    (r ? ok : refused)++;
+                } catch (const std::runtime_error&) {
+                    thrown++;
+                } catch (...) {
+                    EXPECT_TRUE(db::is_unique_violation(std::current_exception()));
+                    thrown++;
+                }
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(ok.load(), 16 * 10);
+    EXPECT_EQ(refused.load(), 16 * 5);
+    EXPECT_EQ(thrown.load(), 16 * 10);
+    long long rows = 0, bad = 0;
+    d.read([&](soci::session& sql) {
+        db::Query("SELECT count(*), sum(v % 5 IN (1, 2, 3)) FROM t").for_each(sql, [&](const db::Row& r) {
+            rows = db::as_int64(r, 0);
+            bad = db::as_int64(r, 1);
+        });
+    });
+    EXPECT_EQ(rows, 16 * 10 * 2);  // both rows of every successful write, nothing of the others
+    EXPECT_EQ(bad, 0);
+    auto stats = d.group_stats();
+    EXPECT_EQ(stats.writes, 1u + 16 * 25);
+    EXPECT_LE(stats.batches, stats.writes);
+    // A write inside a write of the same database joins the running transaction.
+    d.write([&](soci::session& sql) {
+        db::Query("INSERT INTO t VALUES ('outer', 0)").execute(sql);
+        d.write([](soci::session& inner) { db::Query("INSERT INTO t VALUES ('inner', 0)").execute(inner); });
+    });
+    d.read([&](soci::session& sql) {
+        db::Query("SELECT count(*) FROM t WHERE k IN ('outer', 'inner')").for_each(sql, [&](const db::Row& r) {
+            EXPECT_EQ(db::as_int64(r, 0), 2);
+        });
+    });
 }
 
 TEST(Migrator, CreatesDetectsAndRefusesModifiedMigrations) {

@@ -161,8 +161,8 @@ std::vector<Setting> build_settings() {
     s.push_back({"server.io_threads", "MEDISECURE_IO_THREADS", "", "0 (auto: half the cores, at least 1)", false,
                  "Threads running the network event loop.", int_setting(&Config::io_threads, 0, 256),
                  int_show(&Config::io_threads)});
-    s.push_back({"server.worker_threads", "MEDISECURE_WORKER_THREADS", "", "0 (auto: 4 per core, at least 8)", false,
-                 "Threads running handlers and blocking work (database, crypto).",
+    s.push_back({"server.worker_threads", "MEDISECURE_WORKER_THREADS", "", "0 (auto: 8 per core, at least 16)", false,
+                 "Threads running handlers and blocking work (database, crypto); a write waits on one for its group commit.",
                  int_setting(&Config::worker_threads, 0, 1024), int_show(&Config::worker_threads)});
     s.push_back({"server.worker_queue_limit", "MEDISECURE_WORKER_QUEUE_LIMIT", "", "4096", false,
                  "Requests allowed to wait for a worker; beyond it the server answers 503 with Retry-After.",
@@ -461,7 +461,7 @@ LoadResult load(const std::optional<std::string>& file, const std::map<std::stri
     if (!TimeZone::named(c.practice_timezone))
         r.errors.push_back("practice.timezone: unknown time zone " + c.practice_timezone);
     if (c.io_threads == 0) c.io_threads = std::max(1u, std::thread::hardware_concurrency() / 2);
-    if (c.worker_threads == 0) c.worker_threads = std::max(8u, std::thread::hardware_concurrency() * 4);
+    if (c.worker_threads == 0) c.worker_threads = std::max(16u, std::thread::hardware_concurrency() * 8);
     if (c.db_pool_size == 0) c.db_pool_size = c.worker_threads + 2;
     if (c.static_dir.empty()) c.static_dir = "./frontend/dist";
     if (c.swagger_ui_dir.empty()) c.swagger_ui_dir = "./frontend/node_modules/swagger-ui-dist";

@@ -5,7 +5,11 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <future>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -60,6 +64,21 @@ Result<DbUrl> parse_url(std::string_view url) {
 
 namespace {
 
+void configure_sqlite(soci::session& s) {
+    // Durability first: WAL with a full fsync at every commit; waits instead of failing when
+    // another connection holds the write lock.
+    s << "PRAGMA journal_mode=WAL";
+    s << "PRAGMA synchronous=FULL";
+    s << "PRAGMA foreign_keys=ON";
+    s << "PRAGMA busy_timeout=10000";
+    s << "PRAGMA temp_store=MEMORY";
+    // Reads through a memory map of the file rather than a copy per page read (the WAL and
+    // every write keep their usual path and durability).
+    s << "PRAGMA mmap_size=268435456";
+    auto* conn = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+    detail::StatementCache::attach(conn, std::make_unique<detail::StatementCache>(conn));
+}
+
 /// libpq accepts URIs and keyword/value strings; SOCI's own option parser mangles URIs (one
 /// without '=' gains a trailing "="). Normalise to quoted keyword/value pairs through libpq.
 std::string pg_conninfo(const std::string& target) {
@@ -86,6 +105,125 @@ std::string pg_conninfo(const std::string& target) {
 
 }  // namespace
 
+/// The writer thread of a SQLite database and its own connection.
+class Database::GroupCommit {
+public:
+    GroupCommit(Database& db, const std::string& target) : db_(db) {
+        sql_.open(soci::sqlite3, "db=" + target + " timeout=10");
+        configure_sqlite(sql_);
+        thread_ = std::thread([this] { run(); });
+    }
+    ~GroupCommit() {
+        {
+            std::lock_guard lock(mu_);
+            stopping_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+        detail::StatementCache::detach(static_cast<soci::sqlite3_session_backend*>(sql_.get_backend())->conn_);
+    }
+
+    void submit(const std::function<bool(soci::session&)>& job) {
+        if (std::this_thread::get_id() == thread_.get_id()) {
+            // A write inside a write of the same database: part of the running transaction.
+            run_one(job);
+            return;
+        }
+        Pending p{&job, {}};
+        auto done = p.done.get_future();
+        {
+            std::lock_guard lock(mu_);
+            queue_.push_back(std::move(p));
+        }
+        cv_.notify_one();
+        done.get();
+    }
+
+    GroupStats stats() const {
+        std::lock_guard lock(mu_);
+        return stats_;
+    }
+
+private:
+    struct Pending {
+        const std::function<bool(soci::session&)>* job;
+        std::promise<void> done;
+    };
+    static constexpr std::size_t kMaxBatch = 256;
+
+    /// One job in its savepoint; its exception, if any, is returned rather than thrown.
+    std::exception_ptr run_one(const std::function<bool(soci::session&)>& job) {
+        static const std::string savepoint = "SAVEPOINT w", rollback = "ROLLBACK TO w", release = "RELEASE w";
+        exec(sql_, savepoint);
+        try {
+            if (!job(sql_)) exec(sql_, rollback);
+            exec(sql_, release);
+            return nullptr;
+        } catch (...) {
+            auto e = std::current_exception();
+            try {
+                exec(sql_, rollback);
+                exec(sql_, release);
+            } catch (...) {
+                // The transaction itself is gone; the commit below reports it.
+            }
+            return e;
+        }
+    }
+
+    void run() {
+        for (;;) {
+            std::vector<Pending> batch;
+            {
+                std::unique_lock lock(mu_);
+                cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+                if (queue_.empty()) return;
+                while (!queue_.empty() && batch.size() < kMaxBatch) {
+                    batch.push_back(std::move(queue_.front()));
+                    queue_.pop_front();
+                }
+            }
+            std::vector<std::exception_ptr> outcome(batch.size());
+            std::exception_ptr failed;
+            for (int attempt = 1;; ++attempt) {
+                failed = nullptr;
+                try {
+                    db_.begin_write(sql_);
+                    for (std::size_t i = 0; i < batch.size(); ++i) outcome[i] = run_one(*batch[i].job);
+                    commit(sql_);
+                } catch (...) {
+                    failed = std::current_exception();
+                    rollback(sql_);
+                    if (attempt < kMaxAttempts && is_retryable(failed)) {
+                        backoff(attempt);
+                        continue;
+                    }
+                }
+                break;
+            }
+            {
+                std::lock_guard lock(mu_);
+                ++stats_.batches;
+                stats_.writes += batch.size();
+            }
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                if (failed) batch[i].done.set_exception(failed);
+                else if (outcome[i]) batch[i].done.set_exception(outcome[i]);
+                else batch[i].done.set_value();
+            }
+        }
+    }
+
+    Database& db_;
+    soci::session sql_;
+    mutable std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<Pending> queue_;
+    bool stopping_ = false;
+    GroupStats stats_;
+    std::thread thread_;
+};
+
 Database::Database(DbUrl url, std::size_t pool_size)
     : url_(std::move(url)), size_(pool_size == 0 ? 1 : pool_size),
       pool_(std::make_unique<soci::connection_pool>(size_)) {
@@ -97,25 +235,16 @@ Database::Database(DbUrl url, std::size_t pool_size)
         soci::session& s = pool_->at(i);
         if (url_.dialect == Dialect::sqlite) {
             s.open(soci::sqlite3, "db=" + url_.target + " timeout=10");
-            // Durability first: WAL with a full fsync at every commit; waits instead of failing
-            // when another connection holds the write lock.
-            s << "PRAGMA journal_mode=WAL";
-            s << "PRAGMA synchronous=FULL";
-            s << "PRAGMA foreign_keys=ON";
-            s << "PRAGMA busy_timeout=10000";
-            s << "PRAGMA temp_store=MEMORY";
-            // Reads through a memory map of the file rather than a copy per page read (the WAL and
-            // every write keep their usual path and durability).
-            s << "PRAGMA mmap_size=268435456";
-            auto* conn = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
-            detail::StatementCache::attach(conn, std::make_unique<detail::StatementCache>(conn));
+            configure_sqlite(s);
         } else {
             s.open(soci::postgresql, pg_conninfo(url_.target));
         }
     }
+    if (url_.dialect == Dialect::sqlite) group_ = std::make_unique<GroupCommit>(*this, url_.target);
 }
 
 Database::~Database() {
+    group_.reset();
     // Prepared statements go before their connections close.
     if (url_.dialect != Dialect::sqlite) return;
     for (std::size_t i = 0; i < size_; ++i) {
@@ -123,6 +252,10 @@ Database::~Database() {
             detail::StatementCache::detach(be->conn_);
     }
 }
+
+void Database::submit(const std::function<bool(soci::session&)>& job) { group_->submit(job); }
+
+Database::GroupStats Database::group_stats() const { return group_ ? group_->stats() : GroupStats{}; }
 
 Database::Lease::Lease(Database& db) : db_(db), session_(std::make_unique<soci::session>(*db.pool_)) {
     db_.in_use_.fetch_add(1);
