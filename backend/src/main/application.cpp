@@ -28,6 +28,7 @@
 #include "contexts/billing/app/act_catalogue.hpp"
 #include "contexts/billing/app/billing_export.hpp"
 #include "contexts/billing/app/invoice_service.hpp"
+#include "contexts/billing/app/revenue_pdf.hpp"
 #include "contexts/billing/http/routes.hpp"
 #include "contexts/identity/adapters/sql/sql_identity_store.hpp"
 #include "contexts/identity/app/auth_service.hpp"
@@ -268,6 +269,8 @@ struct Application::Parts {
     std::unique_ptr<notifications::NotificationService> notifications;
     std::unique_ptr<notifications::JobsService> jobs;
     std::unique_ptr<notifications::ExportService> exports;
+    notifications::ReportCatalogue report_kinds;
+    std::unique_ptr<notifications::ReportService> reports;
     std::unique_ptr<notifications::JobRunner> runner;
     std::unique_ptr<billing::SqlBillingStore> billing_store;
     std::unique_ptr<billing::ActCatalogue> acts;
@@ -463,6 +466,50 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
         log::info("billing.catalogue_seeded", {{"codes", n}});
     p.export_sources.push_back(std::make_shared<billing::BillingExportSource>(*p.invoices));
 
+    // reports rendered by jobs
+    p.report_kinds.add(
+        "billing.revenue",
+        {.roles = {Role::admin, Role::accountant},
+         .check = [](const boost::json::object& in) -> Result<boost::json::object> {
+             auto int_of = [&](const char* k) -> std::optional<std::int64_t> {
+                 const auto* v = in.if_contains(k);
+                 return v && v->is_int64() ? std::optional(v->as_int64()) : std::nullopt;
+             };
+             auto year = int_of("year");
+             if (!year || *year < 2000 || *year > 2100) return invalid_field("/year", "out_of_range", "between 2000 and 2100");
+             boost::json::object out{{"year", *year}};
+             if (in.contains("month")) {
+                 auto month = int_of("month");
+                 if (!month || *month < 1 || *month > 12) return invalid_field("/month", "out_of_range", "between 1 and 12");
+                 out["month"] = *month;
+             }
+             return out;
+         },
+         .render = [this](const boost::json::object& params) -> Result<notifications::ReportFile> {
+             int year = static_cast<int>(params.at("year").as_int64());
+             std::optional<unsigned> month;
+             if (const auto* m = params.if_contains("month")) month = static_cast<unsigned>(m->as_int64());
+             auto stats = p_->invoices->stats(Caller::system("reports"), year, month);
+             if (!stats) return stats.error();
+             using namespace std::chrono;
+             auto local = p_->timezone->to_local(p_->clock.now());
+             auto day = floor<days>(local);
+             year_month_day ymd{day};
+             hh_mm_ss hms{floor<minutes>(local - day)};
+             char generated[32];
+             std::snprintf(generated, sizeof generated, "%02u/%02u/%04d %02d:%02d", static_cast<unsigned>(ymd.day()),
+                           static_cast<unsigned>(ymd.month()), static_cast<int>(ymd.year()),
+                           static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()));
+             return notifications::ReportFile{billing::revenue_report_filename(year, month), "application/pdf",
+                                              billing::render_revenue_pdf(*stats, p_->billing_practice, generated)};
+         }});
+    p.reports = std::make_unique<notifications::ReportService>(p.report_kinds, *p.job_store, *p.audit_log, p.clock, [this] {
+        if (p_->runner) p_->runner->nudge();
+    });
+    p.job_handlers.add(notifications::kReportJob,
+                       std::make_shared<notifications::ReportHandler>(p.report_kinds, *p.jobs,
+                                                                      (fs::path(c.data_dir) / "reports").string()));
+
     if (opts.bootstrap_admin && p.identity_store->count_users() == 0) {
         identity::NewUser admin;
         admin.email = "admin@medisecure.local";
@@ -483,7 +530,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     audit::add_routes(p.router, *p.audit_queries, [users = p.users.get()](const std::set<std::string>& ids) {
         return users->display_names(ids);
     });
-    notifications::add_routes(p.router, *p.jobs, *p.notifications, *p.exports, *p.hub);
+    notifications::add_routes(p.router, *p.jobs, *p.notifications, *p.exports, *p.reports, *p.hub);
     documents::add_routes(p.router, *p.documents, c.document_max_bytes);
 
     http::SystemRoutes sys;

@@ -421,6 +421,52 @@ TEST_F(BillingApi, MonthlyStatisticsForTheAccountant) {
     EXPECT_EQ(as(*portal_).get("/api/v1/billing/stats?year=2026").status, 403);
 }
 
+TEST_F(BillingApi, RevenueReportIsRenderedByAJobAndDownloadedOnce) {
+    auto v = issued();
+    std::string issued_on(v.at("issue_date").as_string());
+    std::string year = issued_on.substr(0, 4), month = std::to_string(std::stoi(issued_on.substr(5, 2)));
+    auto request = [&](const Account& who, const std::string& parameters, const std::string& kind = "billing.revenue") {
+        return as(who).post("/api/v1/reports", R"({"kind":")" + kind + R"(","parameters":)" + parameters + "}");
+    };
+    auto r = request(*accountant_, R"({"year":)" + year + R"(,"month":)" + month + "}");
+    ASSERT_EQ(r.status, 202) << r.body;
+    std::string job(r.json().at("job_id").as_string());
+    EXPECT_EQ(r.header("location"), "/api/v1/jobs/" + job);
+
+    std::string status;
+    for (int i = 0; i < 200 && status != "succeeded" && status != "dead"; ++i) {
+        if (i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        auto j = as(*accountant_).get("/api/v1/jobs/" + job);
+        ASSERT_EQ(j.status, 200) << j.body;
+        status = std::string(j.json().at("status").as_string());
+    }
+    ASSERT_EQ(status, "succeeded");
+    EXPECT_EQ(as(*secretary_).get("/api/v1/jobs/" + job).status, 404);  // someone else's job
+    auto dl = as(*accountant_).get("/api/v1/jobs/" + job + "/download");
+    ASSERT_EQ(dl.status, 200) << dl.body;
+    EXPECT_EQ(dl.header("content-type"), "application/pdf");
+    EXPECT_EQ(dl.body.substr(0, 5), "%PDF-");
+    std::string expected_name = "chiffre-affaires-" + year + "-" + (month.size() == 1 ? "0" : "") + month + ".pdf";
+    EXPECT_NE(dl.header("content-disposition").find(expected_name), std::string::npos) << dl.header("content-disposition");
+    EXPECT_EQ(as(*accountant_).get("/api/v1/jobs/" + job + "/download").status, 410);  // once
+
+    // A whole year, for an administrator.
+    EXPECT_EQ(request(*admin_, R"({"year":)" + year + "}").status, 202);
+
+    // Wrong role; invalid parameters with the field named; an unknown kind.
+    EXPECT_EQ(request(*doctor_, R"({"year":2026})").status, 403);
+    EXPECT_EQ(request(*portal_, R"({"year":2026})").status, 403);
+    auto bad = request(*accountant_, R"({"year":2026,"month":13})");
+    ASSERT_EQ(bad.status, 422) << bad.body;
+    EXPECT_EQ(bad.json().at("errors").at(0).at("field"), "/parameters/month");
+    EXPECT_EQ(request(*accountant_, R"({"month":1})").status, 422);
+    EXPECT_EQ(request(*accountant_, R"({"year":2026})", "billing.everything").status, 422);
+
+    auto trail = as(*admin_).get("/api/v1/audit?action=report.request&limit=10");
+    ASSERT_EQ(trail.status, 200);
+    EXPECT_GE(trail.json().at("items").as_array().size(), 2u);
+}
+
 // ----- numbering under concurrency -----
 
 TEST(BillingNumbering, ParallelIssuingOverHttpLeavesNoGapAndNoDuplicate) {

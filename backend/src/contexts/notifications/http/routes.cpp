@@ -116,7 +116,7 @@ const Schema& notification_schema() {
 }  // namespace
 
 void add_routes(http::Router& router, JobsService& jobs, NotificationService& notifications, ExportService& exports,
-                NotificationHub& hub) {
+                ReportService& reports, NotificationHub& hub) {
     const Schema uuid = Schema::string().format("uuid");
 
     router.add({
@@ -185,6 +185,35 @@ void add_routes(http::Router& router, JobsService& jobs, NotificationService& no
                        "application/json", {"Location"}}},
         .handler = [&exports](Request& r) {
             auto id = exports.request(r.caller(), std::string(r.path_param("id")));
+            if (!id) return http::problem(id.error(), r.request_id);
+            Response resp = Response::json(202, json::object{{"job_id", *id}});
+            resp.headers.set("Location", "/api/v1/jobs/" + *id);
+            return resp;
+        }});
+
+    router.add({
+        .method = Method::post,
+        .path = "/api/v1/reports",
+        .operation_id = "requestReport",
+        .summary = "Prepare a report (PDF) in the background, downloadable once by whoever asked",
+        .description = "`billing.revenue`: the revenue of a month (or of a year without `month`) per practitioner and "
+                       "payment method; accountants and administrators. Answers at once with the job to follow; when "
+                       "it has succeeded, its `download.url` gives the file, and a `report.ready` notification says so.",
+        .tag = "jobs",
+        .access = Access::signed_in(),
+        .body = http::BodyDoc{Schema::named(
+            "ReportRequest",
+            Schema::object({req("kind", Schema::string().enumeration(reports.catalogue().names())),
+                            req("parameters", Schema::object({req("year", Schema::integer().minimum(2000).maximum(2100)),
+                                                              opt("month", Schema::integer().minimum(1).maximum(12))})
+                                                  .describe("The period"))}))},
+        .responses = {{202, "The report is being prepared",
+                       Schema::named("JobAccepted", Schema::object({req("job_id", Schema::string().format("uuid"))})),
+                       "application/json", {"Location"}}},
+        .errors = {400, 403},
+        .handler = [&reports](Request& r) {
+            const auto& b = r.json.as_object();
+            auto id = reports.request(r.caller(), std::string(b.at("kind").as_string()), b.at("parameters").as_object());
             if (!id) return http::problem(id.error(), r.request_id);
             Response resp = Response::json(202, json::object{{"job_id", *id}});
             resp.headers.set("Location", "/api/v1/jobs/" + *id);

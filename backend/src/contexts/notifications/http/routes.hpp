@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "contexts/notifications/app/jobs_service.hpp"
+#include "contexts/notifications/app/reports.hpp"
 #include "contexts/notifications/app/notification_service.hpp"
 #include "contexts/notifications/app/patient_export.hpp"
 #include "platform/http/router.hpp"
@@ -26,6 +27,6 @@ private:
 };
 
 void add_routes(http::Router& router, JobsService& jobs, NotificationService& notifications, ExportService& exports,
-                NotificationHub& hub);
+                ReportService& reports, NotificationHub& hub);
 
 }  // namespace medisecure::notifications
