@@ -72,9 +72,6 @@ void configure_sqlite(soci::session& s) {
     s << "PRAGMA foreign_keys=ON";
     s << "PRAGMA busy_timeout=10000";
     s << "PRAGMA temp_store=MEMORY";
-    // Reads through a memory map of the file rather than a copy per page read (the WAL and
-    // every write keep their usual path and durability).
-    s << "PRAGMA mmap_size=268435456";
     auto* conn = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
     detail::StatementCache::attach(conn, std::make_unique<detail::StatementCache>(conn));
 }
