@@ -184,7 +184,7 @@ for c in $connections; do
 done
 hits3=$(metric medisecure_cache_hits_total) miss3=$(metric medisecure_cache_misses_total)
 race_base=$(( $(date -u -d 'today 00:00' +%s) + 400 * 86400 ))
-run medisecure booking 64 "$ms" "$BENCH_LUA/booking.lua" "${common[@]}" BASE_EPOCH=$race_base RACERS=8
+run medisecure booking 64 "$ms" "$BENCH_LUA/booking.lua" "${common[@]}" BASE_EPOCH=$race_base RACERS=4
 # Overlapping live appointments of one practitioner: each is a double booking.
 double=$(sqlite3 "$data/appointments.db" "SELECT count(*) FROM appointments a JOIN appointments b
   ON a.practitioner_id = b.practitioner_id AND a.id < b.id AND a.start_at < b.end_at AND b.start_at < a.end_at

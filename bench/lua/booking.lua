@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: Apache-2.0
 -- The booking race: every slot is requested by RACERS consecutive requests of each wrk thread
--- (so by 2 × RACERS connections at once); exactly one may win it, the others must get 409.
+-- (so by 2 × RACERS connections at once, 8 by default); exactly one may win it, the others must get 409.
 -- Slots are 20 minutes apart from BASE_EPOCH, round-robin over the doctors (staff may book
 -- outside opening hours). bench.sh then counts overlapping appointments in the database.
 local c = dofile(os.getenv("BENCH_LUA") .. "/common.lua")
@@ -11,7 +11,7 @@ local patients = c.lines(os.getenv("IDS"))
 local base = tonumber(os.getenv("BASE_EPOCH"))
 -- The warm-up races for slots of its own, so the measured run finds its slots free.
 if os.getenv("BENCH_PHASE") == "warmup" then base = base + 3 * 365 * 86400 end
-local racers = tonumber(os.getenv("RACERS") or "8")
+local racers = tonumber(os.getenv("RACERS") or "4")
 setup = c.setup
 
 function init()

@@ -19,6 +19,16 @@ TEST(Digest, KnownVectors) {
     // RFC 4231 test case 2
     auto mac = hmac_sha256("Jefe", "what do ya want for nothing?");
     EXPECT_EQ(to_hex(mac.data(), mac.size()), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    // The keyed state, reused: every message gives what a fresh HMAC gives.
+    HmacKey jefe("Jefe");
+    for (int i = 0; i < 3; ++i) {
+        auto again = jefe.mac("what do ya want for nothing?");
+        EXPECT_EQ(to_hex(again.data(), again.size()), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    }
+    // RFC 4231 test case 6: a key longer than the block size is hashed first.
+    HmacKey long_key(std::string(131, '\xaa'));
+    auto six = long_key.mac("Test Using Larger Than Block-Size Key - Hash Key First");
+    EXPECT_EQ(to_hex(six.data(), six.size()), "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
 TEST(Encoding, Base64AndBase32RoundTrip) {

@@ -39,12 +39,28 @@ std::string sha256_hex(std::string_view data) {
     return to_hex(d.data(), d.size());
 }
 
-Digest32 hmac_sha256(std::string_view key, std::string_view data) {
+Digest32 hmac_sha256(std::string_view key, std::string_view data) { return HmacKey(key).mac(data); }
+
+struct HmacKey::State {
+    crypto_auth_hmacsha256_state keyed;
+};
+
+HmacKey::HmacKey(std::string_view key) : state_(std::make_unique<State>()) {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium init failed");
+    crypto_auth_hmacsha256_init(&state_->keyed, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+}
+HmacKey::~HmacKey() {
+    if (state_) sodium_memzero(&state_->keyed, sizeof state_->keyed);
+}
+HmacKey::HmacKey(HmacKey&&) noexcept = default;
+HmacKey& HmacKey::operator=(HmacKey&&) noexcept = default;
+
+Digest32 HmacKey::mac(std::string_view data) const {
+    crypto_auth_hmacsha256_state st = state_->keyed;
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(data.data()), data.size());
     Digest32 out{};
-    unsigned int len = 0;
-    if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-              reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len))
-        throw std::runtime_error("hmac-sha256 failed");
+    crypto_auth_hmacsha256_final(&st, out.data());
+    sodium_memzero(&st, sizeof st);
     return out;
 }
 

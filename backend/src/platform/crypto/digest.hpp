@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,6 +30,20 @@ private:
 };
 std::string sha256_hex(std::string_view data);
 Digest32 hmac_sha256(std::string_view key, std::string_view data);
+/// HMAC-SHA-256 with its key schedule computed once: each message starts from a copy of the
+/// keyed state (for keys used on every request: tokens, the audit chain). Thread-safe.
+class HmacKey {
+public:
+    explicit HmacKey(std::string_view key);
+    ~HmacKey();
+    HmacKey(HmacKey&&) noexcept;
+    HmacKey& operator=(HmacKey&&) noexcept;
+    Digest32 mac(std::string_view data) const;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 std::array<unsigned char, 20> hmac_sha1(std::string_view key, std::string_view data);
 /// A 32-byte subkey of `secret` for one purpose (keyed BLAKE2b), so one configured secret
 /// never serves two purposes directly.

@@ -13,13 +13,13 @@ Error bad_token() { return unauthenticated("invalid_token", "The access token is
 }  // namespace
 
 JwtSigner::JwtSigner(std::string key, std::string issuer)
-    : key_(std::move(key)), issuer_(std::move(issuer)),
+    : key_(key), issuer_(std::move(issuer)),
       header_b64_(base64url_encode(R"({"alg":"HS256","typ":"JWT"})")) {}
 
 std::string JwtSigner::sign(json::object claims) const {
     claims["iss"] = issuer_;
     std::string signing_input = header_b64_ + "." + base64url_encode(json::serialize(claims));
-    auto mac = hmac_sha256(key_, signing_input);
+    auto mac = key_.mac(signing_input);
     return signing_input + "." +
            base64url_encode(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
 }
@@ -33,7 +33,7 @@ Result<json::object> JwtSigner::verify(std::string_view token, std::int64_t now_
         return bad_token();
     // The header must be exactly ours: no alg negotiation, no key ids to chase.
     if (token.substr(0, dot1) != header_b64_) return bad_token();
-    auto mac = hmac_sha256(key_, token.substr(0, dot2));
+    auto mac = key_.mac(token.substr(0, dot2));
     auto sig = base64url_decode(token.substr(dot2 + 1));
     if (!sig || !constant_time_equal(*sig, std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size())))
         return bad_token();

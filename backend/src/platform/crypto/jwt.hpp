@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "platform/crypto/digest.hpp"
 
 namespace medisecure::crypto {
 
@@ -22,7 +23,7 @@ public:
     Result<boost::json::object> verify(std::string_view token, std::int64_t now_s) const;
 
 private:
-    std::string key_;
+    HmacKey key_;
     std::string issuer_;
     std::string header_b64_;
 };

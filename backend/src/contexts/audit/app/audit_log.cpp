@@ -36,12 +36,12 @@ void AuditLog::stop() {
 }
 
 std::string AuditLog::seal(const AuditRecord& r) const {
-    auto mac = crypto::hmac_sha256(key_, canonical(r));
+    auto mac = key_.mac(canonical(r));
     return to_hex(mac.data(), mac.size());
 }
 
 std::string AuditLog::head_mac(std::int64_t seq, const std::string& hash) const {
-    auto mac = crypto::hmac_sha256(key_, "head:" + std::to_string(seq) + ":" + hash);
+    auto mac = key_.mac("head:" + std::to_string(seq) + ":" + hash);
     return to_hex(mac.data(), mac.size());
 }
 

@@ -5,6 +5,8 @@
 // entries are on disk, or fails them closed when the store cannot be written.
 #pragma once
 
+#include "platform/crypto/digest.hpp"
+
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -49,7 +51,7 @@ private:
 
     AuditRepository& repo_;
     const Clock& clock_;
-    std::string key_;
+    crypto::HmacKey key_;
     std::size_t max_batch_;
 
     std::mutex mu_;
