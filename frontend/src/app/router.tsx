@@ -33,6 +33,8 @@ export const routes: RouteObject[] = [
             children: [
               { index: true, element: <Patients.ChartSummary /> },
               { path: ':tab', element: <Patients.ChartTab /> },
+              { path: 'encounters/new', element: <Patients.NewEncounterRoute /> },
+              { path: 'encounters/:encounterId', element: <Patients.EncounterRoute /> },
             ],
           },
         ],

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // English messages; the type ties them to fr.ts, so a missing or extra key fails the build.
 import type { fr } from './fr';
+import * as records from './records';
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> };
 
 export const en: Messages<typeof fr> = {
+  ...records.en,
   common: {
     appName: 'MediSecure',
     loading: 'Loading…',
@@ -232,7 +234,6 @@ export const en: Messages<typeof fr> = {
     openExisting: 'Open this record',
     registerAnyway: 'This is a different person: register anyway',
     chart: 'Patient chart',
-    allergiesPending: 'Allergies: shown with the medical record',
     tabs: {
       summary: 'Summary',
       appointments: 'Appointments',

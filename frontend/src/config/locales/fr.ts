@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // French messages (the reference: en.ts must have exactly the same keys, checked by the compiler).
+import * as records from './records';
+
 export const fr = {
+  ...records.fr,
   common: {
     appName: 'MediSecure',
     loading: 'Chargement…',
@@ -229,7 +232,6 @@ export const fr = {
     openExisting: 'Ouvrir cette fiche',
     registerAnyway: 'C’est une autre personne : enregistrer quand même',
     chart: 'Dossier patient',
-    allergiesPending: 'Allergies : affichées avec le dossier médical',
     tabs: {
       summary: 'Synthèse',
       appointments: 'Rendez-vous',
