@@ -13,7 +13,10 @@ async function openFrancoise(page: Page) {
   const search = page.getByRole('combobox', { name: /Nom, prénom/ });
   await search.waitFor();
   await search.pressSequentially('francoise fontaine', { delay: 20 });
-  await page.getByRole('option', { name: /Françoise/ }).first().click();
+  await page
+    .getByRole('option', { name: /Françoise/ })
+    .first()
+    .click();
   await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
   await page.getByRole('heading', { level: 1, name: /Françoise/ }).waitFor();
   return page.url().split('/').pop()!;
