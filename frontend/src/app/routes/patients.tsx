@@ -20,6 +20,7 @@ import { ClinicalSummaryView } from '@/features/records/components/clinical-summ
 import { fullName } from '@/features/patients/types';
 import { useUser } from '@/lib/auth';
 import { can, type Permission } from '@/lib/authorization';
+import { DocumentsTab } from './chart-documents';
 import { EncountersTab, PrescriptionsTab, VitalsTab } from './chart-records';
 
 export { EncounterRoute, NewEncounterRoute } from './chart-records';
@@ -29,6 +30,7 @@ const tabScreens: Partial<Record<string, (props: { patientId: string }) => React
   encounters: EncountersTab,
   vitals: VitalsTab,
   prescriptions: PrescriptionsTab,
+  documents: DocumentsTab,
 };
 
 export function PatientSearchRoute() {

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // English messages; the type ties them to fr.ts, so a missing or extra key fails the build.
 import type { fr } from './fr';
+import * as documents from './documents';
 import * as records from './records';
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> };
 
 export const en: Messages<typeof fr> = {
   ...records.en,
+  ...documents.en,
   common: {
     appName: 'MediSecure',
     loading: 'Loading…',

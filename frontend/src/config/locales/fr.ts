@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // French messages (the reference: en.ts must have exactly the same keys, checked by the compiler).
+import * as documents from './documents';
 import * as records from './records';
 
 export const fr = {
   ...records.fr,
+  ...documents.fr,
   common: {
     appName: 'MediSecure',
     loading: 'Chargement…',
