@@ -35,6 +35,7 @@ export const routes: RouteObject[] = [
               { path: ':tab', element: <Patients.ChartTab /> },
               { path: 'encounters/new', element: <Patients.NewEncounterRoute /> },
               { path: 'encounters/:encounterId', element: <Patients.EncounterRoute /> },
+              { path: 'invoices/:invoiceId', element: <Patients.ChartInvoiceRoute /> },
             ],
           },
         ],
@@ -60,6 +61,10 @@ export const routes: RouteObject[] = [
         children: [{ path: 'admin/audit', element: <Admin.AuditRoute /> }],
       },
       {
+        element: <RequireRole permission="acts:manage" />,
+        children: [{ path: 'admin/acts', element: <Billing.ActCatalogueRoute /> }],
+      },
+      {
         element: <RequireRole permission="portal:use" />,
         children: [
           { path: 'portal', element: <Portal.PortalRoute /> },
@@ -69,7 +74,12 @@ export const routes: RouteObject[] = [
       },
       {
         element: <RequireRole permission="billing:use" />,
-        children: [{ path: 'billing', element: <Billing.BillingRoute /> }],
+        children: [
+          { path: 'billing', element: <Billing.BillingRoute /> },
+          { path: 'billing/invoices/new', element: <Billing.NewInvoiceRoute /> },
+          { path: 'billing/invoices/:invoiceId', element: <Billing.InvoiceRoute /> },
+          { path: 'billing/stats', element: <Billing.StatsRoute /> },
+        ],
       },
       { path: 'account', element: <Account.AccountRoute /> },
       { path: '*', element: <NotFoundRoute /> },

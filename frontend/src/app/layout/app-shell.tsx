@@ -23,7 +23,9 @@ export function AppShell({ user }: { user: User }) {
     { to: '/admin/audit', label: t('nav.audit'), permission: 'audit:read' },
     { to: '/portal', label: t('nav.portal'), permission: 'portal:use', end: true },
     { to: '/portal/access-log', label: t('nav.accessLog'), permission: 'portal:use' },
-    { to: '/billing', label: t('nav.billing'), permission: 'billing:use' },
+    { to: '/billing', label: t('billing.nav.invoices'), permission: 'billing:use', end: true },
+    { to: '/billing/stats', label: t('billing.nav.stats'), permission: 'billing:use' },
+    { to: '/admin/acts', label: t('billing.nav.acts'), permission: 'acts:manage' },
     { to: '/account', label: t('nav.account') },
   ];
   const visible = items.filter((i) => !i.permission || can(user.role, i.permission));

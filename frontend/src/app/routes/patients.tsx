@@ -20,10 +20,12 @@ import { ClinicalSummaryView } from '@/features/records/components/clinical-summ
 import { fullName } from '@/features/patients/types';
 import { useUser } from '@/lib/auth';
 import { can, type Permission } from '@/lib/authorization';
+import { ChartInvoicesTab } from './billing';
 import { DocumentsTab } from './chart-documents';
 import { EncountersTab, PrescriptionsTab, VitalsTab } from './chart-records';
 
 export { EncounterRoute, NewEncounterRoute } from './chart-records';
+export { ChartInvoiceRoute } from './billing';
 
 /** The tabs that exist, by path; the others say which server module they wait for. */
 const tabScreens: Partial<Record<string, (props: { patientId: string }) => ReactNode>> = {
@@ -31,6 +33,7 @@ const tabScreens: Partial<Record<string, (props: { patientId: string }) => React
   vitals: VitalsTab,
   prescriptions: PrescriptionsTab,
   documents: DocumentsTab,
+  invoices: ChartInvoicesTab,
 };
 
 export function PatientSearchRoute() {

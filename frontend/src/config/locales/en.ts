@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // English messages; the type ties them to fr.ts, so a missing or extra key fails the build.
 import type { fr } from './fr';
+import * as billing from './billing';
 import * as documents from './documents';
 import * as records from './records';
 
@@ -9,6 +10,7 @@ type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K
 export const en: Messages<typeof fr> = {
   ...records.en,
   ...documents.en,
+  ...billing.en,
   common: {
     appName: 'MediSecure',
     loading: 'Loading…',
@@ -361,8 +363,5 @@ export const en: Messages<typeof fr> = {
     anyAction: 'All actions',
     filterActor: 'Show this actor’s actions',
     filterPatient: 'this patient',
-  },
-  billing: {
-    title: 'Billing',
   },
 };

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // French messages (the reference: en.ts must have exactly the same keys, checked by the compiler).
+import * as billing from './billing';
 import * as documents from './documents';
 import * as records from './records';
 
 export const fr = {
   ...records.fr,
   ...documents.fr,
+  ...billing.fr,
   common: {
     appName: 'MediSecure',
     loading: 'Chargement…',
@@ -360,8 +362,5 @@ export const fr = {
     anyAction: 'Toutes les actions',
     filterActor: 'Voir les actions de cet auteur',
     filterPatient: 'ce patient',
-  },
-  billing: {
-    title: 'Facturation',
   },
 };
