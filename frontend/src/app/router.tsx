@@ -70,6 +70,11 @@ export const routes: RouteObject[] = [
           { path: 'portal', element: <Portal.PortalRoute /> },
           { path: 'portal/contact', element: <Portal.PortalContactRoute /> },
           { path: 'portal/access-log', element: <Portal.PortalAccessLogRoute /> },
+          { path: 'portal/records', element: <Portal.PortalRecordsRoute /> },
+          { path: 'portal/records/:encounterId', element: <Portal.PortalEncounterRoute /> },
+          { path: 'portal/documents', element: <Portal.PortalDocumentsRoute /> },
+          { path: 'portal/invoices', element: <Portal.PortalInvoicesRoute /> },
+          { path: 'portal/invoices/:invoiceId', element: <Portal.PortalInvoiceRoute /> },
         ],
       },
       {

@@ -3,6 +3,7 @@
 import type { fr } from './fr';
 import * as billing from './billing';
 import * as documents from './documents';
+import * as portalClinical from './portal-clinical';
 import * as records from './records';
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> };
@@ -11,6 +12,7 @@ export const en: Messages<typeof fr> = {
   ...records.en,
   ...documents.en,
   ...billing.en,
+  ...portalClinical.en,
   common: {
     appName: 'MediSecure',
     loading: 'Loading…',

@@ -2,12 +2,14 @@
 // French messages (the reference: en.ts must have exactly the same keys, checked by the compiler).
 import * as billing from './billing';
 import * as documents from './documents';
+import * as portalClinical from './portal-clinical';
 import * as records from './records';
 
 export const fr = {
   ...records.fr,
   ...documents.fr,
   ...billing.fr,
+  ...portalClinical.fr,
   common: {
     appName: 'MediSecure',
     loading: 'Chargement…',
