@@ -106,7 +106,7 @@ e2eDescribe('medical record', () => {
     expect(download.suggestedFilename()).toMatch(/\.pdf$/);
   });
 
-  it('lists the signed encounter, and the vitals tab shows the values on a chart', async () => {
+  it('lists the signed encounter among the patient’s encounters', async () => {
     const { page } = s;
     await page.goto(`${s.baseUrl}/patients/${patientId}/encounters`);
     const row = page.getByRole('row', { name: /Toux fébrile/ });
@@ -138,6 +138,22 @@ e2eDescribe('medical record', () => {
     await page.getByRole('radio', { name: 'Poids' }).check();
     await page.locator('.recharts-line-curve').first().waitFor();
     await screenshot(page, 'vitals-chart');
+  });
+
+  it('a nurse records an allergy and the banner shows it at once', async () => {
+    const { page } = s;
+    await page.getByRole('link', { name: 'Synthèse' }).click();
+    const form = page.getByRole('form', { name: 'Ajouter une allergie' });
+    await form.waitFor();
+    await form.getByLabel(/^Substance/).fill('Latex');
+    await form.getByLabel(/^Réaction/).fill('Eczéma de contact');
+    await form.getByLabel(/^Sévérité/).selectOption('mild');
+    await form.getByRole('button', { name: 'Ajouter une allergie' }).click();
+    await page.getByText('Allergie enregistrée.').waitFor();
+    await page.getByTestId('banner-allergies').getByText('Latex').waitFor();
+    // The problem list is the doctors': a nurse reads it but adds nothing.
+    await page.getByRole('heading', { name: 'Liste des problèmes' }).waitFor();
+    expect(await page.getByRole('combobox', { name: /Ajouter un problème/ }).count()).toBe(0);
   });
 
   it("a nurse reads the signed encounter without the doctor's reasoning", async () => {

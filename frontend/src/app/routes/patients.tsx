@@ -16,6 +16,7 @@ import { PatientCombobox } from '@/features/patients/components/patient-combobox
 import { PatientDetails } from '@/features/patients/components/patient-details';
 import { RegisterPatient } from '@/features/patients/components/register-patient';
 import { AllergyFacts } from '@/features/records/components/allergy-facts';
+import { AllergiesPanel, ConditionsPanel } from '@/features/records/components/allergies-conditions';
 import { ClinicalSummaryView } from '@/features/records/components/clinical-summary';
 import { fullName } from '@/features/patients/types';
 import { useUser } from '@/lib/auth';
@@ -161,6 +162,12 @@ export function ChartSummary() {
     <div className="stack">
       {can(user?.role, 'clinical:read') && (
         <ClinicalSummaryView patientId={patientId} encounterHref={(id) => `/patients/${patientId}/encounters/${id}`} />
+      )}
+      {can(user?.role, 'clinical:read') && (
+        <div className="summary-grid">
+          <AllergiesPanel patientId={patientId} canEdit />
+          <ConditionsPanel patientId={patientId} canEdit={can(user?.role, 'clinical:notes')} />
+        </div>
       )}
       {query.data && <PatientDetails patient={query.data.patient} />}
     </div>
