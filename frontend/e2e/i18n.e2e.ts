@@ -40,9 +40,10 @@ e2eDescribe('languages', () => {
     const tabs = await page.getByRole('navigation', { name: 'Chart sections' }).textContent();
     expect(tabs).toContain('Encounters');
     expect(tabs).toContain('Prescriptions');
+    await page.getByRole('heading', { name: 'Recent encounters' }).waitFor();
     await page.getByRole('link', { name: 'Prescriptions' }).click();
-    await page.getByText('Coming soon').waitFor();
-    await screenshot(page, 'chart-en-coming-soon');
+    await page.getByLabel('Status').waitFor();
+    await screenshot(page, 'chart-en-prescriptions');
 
     await page.getByRole('button', { name: 'Français' }).click();
     await page.getByText('né(e) le 1 janvier 1938').first().waitFor();

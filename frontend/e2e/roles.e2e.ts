@@ -23,7 +23,7 @@ const cases = [
   {
     role: 'accountant',
     home: /\/billing$/,
-    nav: ['Facturation', 'Mon compte'],
+    nav: ['Factures', 'Statistiques', 'Mon compte'],
     denied: ['/patients', '/patients/new', '/admin/users', '/portal'],
     refused: ['/api/v1/users', '/api/v1/audit'],
   },

@@ -33,6 +33,9 @@ export const routes: RouteObject[] = [
             children: [
               { index: true, element: <Patients.ChartSummary /> },
               { path: ':tab', element: <Patients.ChartTab /> },
+              { path: 'encounters/new', element: <Patients.NewEncounterRoute /> },
+              { path: 'encounters/:encounterId', element: <Patients.EncounterRoute /> },
+              { path: 'invoices/:invoiceId', element: <Patients.ChartInvoiceRoute /> },
             ],
           },
         ],
@@ -58,16 +61,30 @@ export const routes: RouteObject[] = [
         children: [{ path: 'admin/audit', element: <Admin.AuditRoute /> }],
       },
       {
+        element: <RequireRole permission="acts:manage" />,
+        children: [{ path: 'admin/acts', element: <Billing.ActCatalogueRoute /> }],
+      },
+      {
         element: <RequireRole permission="portal:use" />,
         children: [
           { path: 'portal', element: <Portal.PortalRoute /> },
           { path: 'portal/contact', element: <Portal.PortalContactRoute /> },
           { path: 'portal/access-log', element: <Portal.PortalAccessLogRoute /> },
+          { path: 'portal/records', element: <Portal.PortalRecordsRoute /> },
+          { path: 'portal/records/:encounterId', element: <Portal.PortalEncounterRoute /> },
+          { path: 'portal/documents', element: <Portal.PortalDocumentsRoute /> },
+          { path: 'portal/invoices', element: <Portal.PortalInvoicesRoute /> },
+          { path: 'portal/invoices/:invoiceId', element: <Portal.PortalInvoiceRoute /> },
         ],
       },
       {
         element: <RequireRole permission="billing:use" />,
-        children: [{ path: 'billing', element: <Billing.BillingRoute /> }],
+        children: [
+          { path: 'billing', element: <Billing.BillingRoute /> },
+          { path: 'billing/invoices/new', element: <Billing.NewInvoiceRoute /> },
+          { path: 'billing/invoices/:invoiceId', element: <Billing.InvoiceRoute /> },
+          { path: 'billing/stats', element: <Billing.StatsRoute /> },
+        ],
       },
       { path: 'account', element: <Account.AccountRoute /> },
       { path: '*', element: <NotFoundRoute /> },

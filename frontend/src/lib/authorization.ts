@@ -14,6 +14,7 @@ export const policies = {
   'audit:read': ['admin'],
   'portal:use': ['patient'],
   'billing:use': ['accountant'],
+  'acts:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof policies;

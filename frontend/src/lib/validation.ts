@@ -10,14 +10,24 @@ export function msg(key: string, params?: Record<string, string | number>): stri
   return params ? `${key}|${JSON.stringify(params)}` : key;
 }
 
+// A message key names a catalogue entry ("validation.required", "records.vitals.range"); anything
+// else (a server message already translated, say) is shown as it is.
+const MESSAGE_KEY = /^[a-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
+
 export function validationMessage(t: TFunction, message: string | undefined): string | undefined {
   if (!message) return undefined;
   const bar = message.indexOf('|');
-  if (bar < 0 || !message.startsWith('validation.')) {
-    return message.startsWith('validation.') ? t(message as 'validation.required') : message;
+  const key = bar < 0 ? message : message.slice(0, bar);
+  if (!MESSAGE_KEY.test(key)) return message;
+  let params: Record<string, string | number> = {};
+  if (bar >= 0) {
+    try {
+      params = JSON.parse(message.slice(bar + 1)) as Record<string, string | number>;
+    } catch {
+      return message;
+    }
   }
-  const params = JSON.parse(message.slice(bar + 1)) as Record<string, string | number>;
-  return t(message.slice(0, bar) as 'validation.tooLong', params);
+  return t(key as 'validation.required', { ...params, defaultValue: message });
 }
 
 /** Required text, trimmed, at most `max` characters. */

@@ -7,6 +7,9 @@ import { resetRefreshStateForTest, setSessionHooks } from '@/lib/api-client';
 import { initI18n } from '@/lib/i18n';
 import { session } from '@/lib/session';
 import { resetDb } from './mocks/db';
+import { resetBilling } from './mocks/handlers/billing';
+import { resetDocuments } from './mocks/handlers/documents';
+import { resetRecords } from './mocks/handlers/records';
 import { server } from './mocks/server';
 
 initI18n('en');
@@ -16,6 +19,9 @@ afterEach(() => {
   cleanup();
   server.resetHandlers();
   resetDb();
+  resetRecords();
+  resetDocuments();
+  resetBilling();
   resetRefreshStateForTest();
   setSessionHooks(null);
   session.ended();

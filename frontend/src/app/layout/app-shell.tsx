@@ -22,8 +22,13 @@ export function AppShell({ user }: { user: User }) {
     { to: '/admin/users', label: t('nav.users'), permission: 'users:manage' },
     { to: '/admin/audit', label: t('nav.audit'), permission: 'audit:read' },
     { to: '/portal', label: t('nav.portal'), permission: 'portal:use', end: true },
+    { to: '/portal/records', label: t('portalClinical.nav.records'), permission: 'portal:use' },
+    { to: '/portal/documents', label: t('portalClinical.nav.documents'), permission: 'portal:use' },
+    { to: '/portal/invoices', label: t('portalClinical.nav.invoices'), permission: 'portal:use' },
     { to: '/portal/access-log', label: t('nav.accessLog'), permission: 'portal:use' },
-    { to: '/billing', label: t('nav.billing'), permission: 'billing:use' },
+    { to: '/billing', label: t('billing.nav.invoices'), permission: 'billing:use', end: true },
+    { to: '/billing/stats', label: t('billing.nav.stats'), permission: 'billing:use' },
+    { to: '/admin/acts', label: t('billing.nav.acts'), permission: 'acts:manage' },
     { to: '/account', label: t('nav.account') },
   ];
   const visible = items.filter((i) => !i.permission || can(user.role, i.permission));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Staff patient screens: search, register, chart (banner + tabs), edit demographics.
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useNavigate, useParams } from 'react-router';
 import { ComingSoon, type Module } from '@/components/coming-soon';
@@ -15,9 +15,27 @@ import { PatientBanner } from '@/features/patients/components/patient-banner';
 import { PatientCombobox } from '@/features/patients/components/patient-combobox';
 import { PatientDetails } from '@/features/patients/components/patient-details';
 import { RegisterPatient } from '@/features/patients/components/register-patient';
+import { AllergyFacts } from '@/features/records/components/allergy-facts';
+import { AllergiesPanel, ConditionsPanel } from '@/features/records/components/allergies-conditions';
+import { ClinicalSummaryView } from '@/features/records/components/clinical-summary';
 import { fullName } from '@/features/patients/types';
 import { useUser } from '@/lib/auth';
 import { can, type Permission } from '@/lib/authorization';
+import { ChartInvoicesTab } from './billing';
+import { DocumentsTab } from './chart-documents';
+import { EncountersTab, PrescriptionsTab, VitalsTab } from './chart-records';
+
+export { EncounterRoute, NewEncounterRoute } from './chart-records';
+export { ChartInvoiceRoute } from './billing';
+
+/** The tabs that exist, by path; the others say which server module they wait for. */
+const tabScreens: Partial<Record<string, (props: { patientId: string }) => ReactNode>> = {
+  encounters: EncountersTab,
+  vitals: VitalsTab,
+  prescriptions: PrescriptionsTab,
+  documents: DocumentsTab,
+  invoices: ChartInvoicesTab,
+};
 
 export function PatientSearchRoute() {
   const { t } = useTranslation();
@@ -110,12 +128,19 @@ export function PatientChartRoute() {
           )
         }
       />
-      <PatientBanner patient={patient} />
+      <PatientBanner
+        patient={patient}
+        allergies={can(user?.role, 'clinical:read') ? <AllergyFacts patientId={patient.id} /> : undefined}
+      />
       <nav className="tabs" aria-label={t('patients.tabsLabel')}>
         <ul>
           {visible.map((tab) => (
             <li key={tab.key}>
-              <NavLink className="tabs__tab" to={`/patients/${patient.id}${tab.path ? `/${tab.path}` : ''}`} end>
+              <NavLink
+                className="tabs__tab"
+                to={`/patients/${patient.id}${tab.path ? `/${tab.path}` : ''}`}
+                end={!tab.path}
+              >
                 {t(`patients.tabs.${tab.key}`)}
               </NavLink>
             </li>
@@ -131,17 +156,32 @@ export function PatientChartRoute() {
 
 export function ChartSummary() {
   const { patientId = '' } = useParams();
+  const { data: user } = useUser();
   const query = useQuery(patientQuery(patientId));
-  return query.data ? <PatientDetails patient={query.data.patient} /> : null;
+  return (
+    <div className="stack">
+      {can(user?.role, 'clinical:read') && (
+        <ClinicalSummaryView patientId={patientId} encounterHref={(id) => `/patients/${patientId}/encounters/${id}`} />
+      )}
+      {can(user?.role, 'clinical:read') && (
+        <div className="summary-grid">
+          <AllergiesPanel patientId={patientId} canEdit />
+          <ConditionsPanel patientId={patientId} canEdit={can(user?.role, 'clinical:notes')} />
+        </div>
+      )}
+      {query.data && <PatientDetails patient={query.data.patient} />}
+    </div>
+  );
 }
 
 export function ChartTab() {
-  const { tab: path } = useParams();
+  const { tab: path, patientId = '' } = useParams();
   const { data: user } = useUser();
   const tab = tabs.find((x) => x.path === path && x.path !== '');
   if (!tab?.module) return <NotFound />;
   if (tab.permission && !can(user?.role, tab.permission)) return <Forbidden />;
-  return <ComingSoon module={tab.module} />;
+  const Screen = tabScreens[tab.path];
+  return Screen ? <Screen patientId={patientId} /> : <ComingSoon module={tab.module} />;
 }
 
 export function EditPatientRoute() {

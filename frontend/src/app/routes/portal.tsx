@@ -15,6 +15,14 @@ import { PatientBanner } from '@/features/patients/components/patient-banner';
 import { PatientDetails } from '@/features/patients/components/patient-details';
 import { useUser } from '@/lib/auth';
 
+export {
+  PortalDocumentsRoute,
+  PortalEncounterRoute,
+  PortalInvoiceRoute,
+  PortalInvoicesRoute,
+  PortalRecordsRoute,
+} from './portal-clinical';
+
 function useOwnPatientId(): string | null {
   const { data: user } = useUser();
   return user?.patient_id ?? null;

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // English messages; the type ties them to fr.ts, so a missing or extra key fails the build.
 import type { fr } from './fr';
+import * as billing from './billing';
+import * as documents from './documents';
+import * as portalClinical from './portal-clinical';
+import * as records from './records';
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> };
 
 export const en: Messages<typeof fr> = {
+  ...records.en,
+  ...documents.en,
+  ...billing.en,
+  ...portalClinical.en,
   common: {
     appName: 'MediSecure',
     loading: 'Loading…',
@@ -232,7 +240,6 @@ export const en: Messages<typeof fr> = {
     openExisting: 'Open this record',
     registerAnyway: 'This is a different person: register anyway',
     chart: 'Patient chart',
-    allergiesPending: 'Allergies: shown with the medical record',
     tabs: {
       summary: 'Summary',
       appointments: 'Appointments',
@@ -358,8 +365,5 @@ export const en: Messages<typeof fr> = {
     anyAction: 'All actions',
     filterActor: 'Show this actor’s actions',
     filterPatient: 'this patient',
-  },
-  billing: {
-    title: 'Billing',
   },
 };

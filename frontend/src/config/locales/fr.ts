@@ -1,6 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // French messages (the reference: en.ts must have exactly the same keys, checked by the compiler).
+import * as billing from './billing';
+import * as documents from './documents';
+import * as portalClinical from './portal-clinical';
+import * as records from './records';
+
 export const fr = {
+  ...records.fr,
+  ...documents.fr,
+  ...billing.fr,
+  ...portalClinical.fr,
   common: {
     appName: 'MediSecure',
     loading: 'Chargement…',
@@ -229,7 +238,6 @@ export const fr = {
     openExisting: 'Ouvrir cette fiche',
     registerAnyway: 'C’est une autre personne : enregistrer quand même',
     chart: 'Dossier patient',
-    allergiesPending: 'Allergies : affichées avec le dossier médical',
     tabs: {
       summary: 'Synthèse',
       appointments: 'Rendez-vous',
@@ -356,8 +364,5 @@ export const fr = {
     anyAction: 'Toutes les actions',
     filterActor: 'Voir les actions de cet auteur',
     filterPatient: 'ce patient',
-  },
-  billing: {
-    title: 'Facturation',
   },
 };

@@ -2,7 +2,17 @@
 // The MSW server for unit tests, with every feature's handlers.
 import { setupServer } from 'msw/node';
 import { auditHandlers } from './handlers/audit';
+import { billingHandlers } from './handlers/billing';
+import { documentsHandlers } from './handlers/documents';
 import { identityHandlers } from './handlers/identity';
 import { patientsHandlers } from './handlers/patients';
+import { recordsHandlers } from './handlers/records';
 
-export const server = setupServer(...identityHandlers, ...patientsHandlers, ...auditHandlers);
+export const server = setupServer(
+  ...identityHandlers,
+  ...patientsHandlers,
+  ...auditHandlers,
+  ...recordsHandlers,
+  ...documentsHandlers,
+  ...billingHandlers,
+);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// The chart's banner: who this is, at a glance (name, age, sex, birth date, MRN).
+// The chart's banner: who this is, at a glance (name, age, sex, birth date, MRN), and the active
+// allergies for those who may read them (the app passes them in from the records feature).
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '@/utils/format';
 import { fullName, type Patient } from '../types';
 import { useLocale } from '@/lib/i18n';
 
-export function PatientBanner({ patient }: { patient: Patient }) {
+export function PatientBanner({ patient, allergies }: { patient: Patient; allergies?: ReactNode }) {
   const { t } = useTranslation();
   const locale = useLocale();
   return (
@@ -33,9 +35,7 @@ export function PatientBanner({ patient }: { patient: Patient }) {
             <code>{patient.mrn}</code>
           </dd>
         </div>
-        <div>
-          <dd className="muted">{t('patients.allergiesPending')}</dd>
-        </div>
+        {allergies}
       </dl>
     </section>
   );
