@@ -14,6 +14,7 @@ const Admin = lazyRoute(() => import('./routes/admin'));
 const Portal = lazyRoute(() => import('./routes/portal'));
 const Account = lazyRoute(() => import('./routes/account'));
 const Billing = lazyRoute(() => import('./routes/billing'));
+const Appointments = lazyRoute(() => import('./routes/appointments'));
 
 export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInRoute /> },
@@ -32,6 +33,7 @@ export const routes: RouteObject[] = [
             element: <Patients.PatientChartRoute />,
             children: [
               { index: true, element: <Patients.ChartSummary /> },
+              { path: 'appointments', element: <Appointments.ChartAppointmentsTab /> },
               { path: ':tab', element: <Patients.ChartTab /> },
             ],
           },
@@ -68,6 +70,18 @@ export const routes: RouteObject[] = [
       {
         element: <RequireRole permission="billing:use" />,
         children: [{ path: 'billing', element: <Billing.BillingRoute /> }],
+      },
+      {
+        element: <RequireRole permission="appointments:calendar" />,
+        children: [{ path: 'calendar', element: <Appointments.CalendarRoute /> }],
+      },
+      {
+        element: <RequireRole permission="appointments:day" />,
+        children: [{ path: 'my-day', element: <Appointments.MyDayRoute /> }],
+      },
+      {
+        element: <RequireRole permission="portal:use" />,
+        children: [{ path: 'portal/appointments', element: <Appointments.PortalAppointmentsRoute /> }],
       },
       { path: 'account', element: <Account.AccountRoute /> },
       { path: '*', element: <NotFoundRoute /> },

@@ -14,6 +14,8 @@ export const policies = {
   'audit:read': ['admin'],
   'portal:use': ['patient'],
   'billing:use': ['accountant'],
+  'appointments:calendar': ['doctor', 'nurse', 'secretary'],
+  'appointments:day': ['doctor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof policies;
@@ -28,6 +30,7 @@ export function homePath(role: Role): string {
     case 'admin':
       return '/admin/users';
     case 'doctor':
+      return '/my-day';
     case 'nurse':
     case 'secretary':
       return '/patients';

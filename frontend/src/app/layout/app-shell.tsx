@@ -17,11 +17,14 @@ export function AppShell({ user }: { user: User }) {
   const navigate = useNavigate();
 
   const items: NavItem[] = [
+    { to: '/my-day', label: t('appointments.nav.myDay'), permission: 'appointments:day' },
+    { to: '/calendar', label: t('appointments.nav.calendar'), permission: 'appointments:calendar' },
     { to: '/patients', label: t('nav.patients'), permission: 'patients:search', end: true },
     { to: '/patients/new', label: t('nav.newPatient'), permission: 'patients:register' },
     { to: '/admin/users', label: t('nav.users'), permission: 'users:manage' },
     { to: '/admin/audit', label: t('nav.audit'), permission: 'audit:read' },
     { to: '/portal', label: t('nav.portal'), permission: 'portal:use', end: true },
+    { to: '/portal/appointments', label: t('appointments.nav.portalAppointments'), permission: 'portal:use' },
     { to: '/portal/access-log', label: t('nav.accessLog'), permission: 'portal:use' },
     { to: '/billing', label: t('nav.billing'), permission: 'billing:use' },
     { to: '/account', label: t('nav.account') },

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // French messages (the reference: en.ts must have exactly the same keys, checked by the compiler).
+import { fr as appointments } from './appointments';
+
 export const fr = {
   common: {
     appName: 'MediSecure',
@@ -360,4 +362,5 @@ export const fr = {
   billing: {
     title: 'Facturation',
   },
+  appointments,
 };

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+// Scheduling end to end: the front desk books a patient from a free slot of the calendar, moves
+// the appointment and checks the patient in; the doctor finds it in their day and opens the
+// chart; roles without a calendar are refused it.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { account, openBrowser, screenshot, signIn, signOut, type BrowserSession } from './support/browser';
+import { e2eDescribe } from './support/skip';
+
+/** A weekday at least `ahead` days after today in Paris, as YYYY-MM-DD. */
+function weekdayAhead(ahead: number): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+  const d = new Date(`${today}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + ahead);
+  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+e2eDescribe('scheduling', () => {
+  let s: BrowserSession;
+  const day = weekdayAhead(4);
+  const patient = account('patient', 2); // Françoise de La Fontaine, not used by the other files
+  const doctor = account('doctor', 2); // Dr Benali
+  const patientLabel = /DE LA FONTAINE Françoise/i;
+
+  beforeAll(async () => {
+    s = await openBrowser({ locale: 'fr-FR' });
+  });
+  afterAll(() => s?.close());
+
+  it('the front desk books from a free slot, reschedules, and checks the patient in', async () => {
+    const { page } = s;
+    await signIn(page, s.baseUrl, account('secretary', 1));
+    await page.waitForURL(/\/patients$/);
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Agenda' }).click();
+    await page.waitForURL(/\/calendar/);
+    const practitioner = page.getByLabel('Praticien', { exact: true });
+    await practitioner.waitFor();
+    const benali = await page.locator('#cal-practitioner option', { hasText: 'Benali' }).getAttribute('value');
+    await practitioner.selectOption(benali);
+    await page.getByLabel('Date', { exact: true }).fill(day);
+    await page.getByRole('button', { name: 'Jour', exact: true }).click();
+    const slotsOf = page.getByLabel('Créneaux libres pour');
+    const firstType = await slotsOf.locator('option').nth(1).getAttribute('value');
+    await slotsOf.selectOption(firstType);
+    const free = page.getByRole('button', { name: /^Réserver le créneau libre de/ });
+    await free.first().waitFor();
+    await screenshot(page, 'calendar-day-free-slots');
+    await free.first().click();
+
+    const dialog = page.getByRole('dialog', { name: 'Nouveau rendez-vous' });
+    await dialog.waitFor();
+    await dialog.getByRole('combobox', { name: /^Patient/ }).pressSequentially('fontaine', { delay: 30 });
+    await dialog.getByRole('option', { name: patientLabel }).click();
+    await dialog.getByText(/Patient : /).waitFor();
+    await expect.poll(() => dialog.getByLabel(/^Créneau/).inputValue()).not.toBe('');
+    await dialog.getByRole('button', { name: 'Réserver' }).click();
+    await page.getByText('Rendez-vous réservé.').waitFor();
+
+    const booked = page.getByRole('button', { name: /DE LA FONTAINE Françoise, .*, Réservé$/i });
+    await booked.waitFor();
+    const before = (await booked.getAttribute('aria-label'))!.split(',')[0];
+    await page.getByRole('button', { name: 'Semaine', exact: true }).click();
+    await booked.waitFor();
+    await screenshot(page, 'calendar-week');
+
+    // Reschedule to another free slot of the same day.
+    await booked.click();
+    const details = page.getByRole('dialog', { name: 'Rendez-vous' });
+    await details.getByRole('button', { name: 'Déplacer' }).click();
+    const slot = details.getByLabel(/^Créneau/);
+    await expect.poll(() => slot.locator('option').count()).toBeGreaterThan(3);
+    const target = await slot.locator('option').nth(2).getAttribute('value');
+    await slot.selectOption(target);
+    await details.getByRole('button', { name: 'Déplacer' }).click();
+    await page.getByText('Rendez-vous déplacé.').waitFor();
+    await details.getByRole('button', { name: 'Fermer' }).click();
+    const moved = page.getByRole('button', { name: /DE LA FONTAINE Françoise, .*, Réservé$/i });
+    await expect.poll(async () => (await moved.getAttribute('aria-label'))?.split(',')[0]).not.toBe(before);
+
+    // Check in.
+    await moved.click();
+    await details.getByRole('button', { name: 'Enregistrer l’arrivée' }).click();
+    await page.getByText('Arrivée enregistrée.').waitFor();
+    await details.getByText('Arrivé', { exact: true }).waitFor();
+    await screenshot(page, 'calendar-appointment-checked-in');
+    await details.getByRole('button', { name: 'Fermer' }).click();
+    await page.getByRole('button', { name: /DE LA FONTAINE Françoise, .*, Arrivé$/i }).waitFor();
+    await signOut(page);
+  });
+
+  it('the doctor sees it in the day view and opens the chart from there', async () => {
+    const { page } = s;
+    await signIn(page, s.baseUrl, doctor);
+    await page.waitForURL(/\/my-day/);
+    await page.getByRole('heading', { level: 1, name: 'Ma journée' }).waitFor();
+    await page.goto(`${s.baseUrl}/my-day?date=${day}`);
+    const row = page
+      .getByRole('listitem')
+      .filter({ hasText: 'Arrivé' })
+      .filter({ hasText: /DE LA FONTAINE/i });
+    await row.waitFor();
+    await screenshot(page, 'doctor-day');
+    await row.getByRole('link', { name: patientLabel }).click();
+    await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { level: 1, name: patientLabel }).waitFor();
+    await page.getByRole('link', { name: 'Rendez-vous' }).click();
+    await page.getByRole('heading', { name: 'À venir' }).waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'Arrivé' }).first().waitFor();
+    await signOut(page);
+  });
+
+  it('roles without a calendar are refused it', async () => {
+    const { page } = s;
+    for (const [role, path] of [
+      ['accountant', '/calendar'],
+      ['nurse', '/my-day'],
+    ] as const) {
+      await signIn(page, s.baseUrl, account(role));
+      await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+      await page.goto(`${s.baseUrl}${path}`);
+      await page.getByRole('heading', { name: 'Accès refusé' }).waitFor();
+      await signOut(page);
+    }
+    await signIn(page, s.baseUrl, patient);
+    await page.waitForURL(/\/portal$/);
+    await page.goto(`${s.baseUrl}/calendar`);
+    await page.getByRole('heading', { name: 'Accès refusé' }).waitFor();
+    await signOut(page);
+  });
+});
