@@ -109,6 +109,77 @@ e2eDescribe('scheduling', () => {
     await signOut(page);
   });
 
+  it('the patient sees it in the portal, books online, cancels, and is told why a late slot is refused', async () => {
+    const { page } = s;
+    await signIn(page, s.baseUrl, patient);
+    await page.waitForURL(/\/portal$/);
+    await page
+      .getByRole('navigation', { name: 'Navigation principale' })
+      .getByRole('link', { name: 'Mes rendez-vous' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Mes rendez-vous' }).waitFor();
+    const dayText = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'full', timeZone: 'UTC' }).format(
+      new Date(`${day}T12:00:00Z`),
+    );
+    // The appointment the front desk booked and checked in.
+    await page.getByRole('listitem').filter({ hasText: dayText }).filter({ hasText: 'Arrivé' }).waitFor();
+
+    const later = weekdayAhead(6);
+    const openBooking = async () => {
+      await page.getByRole('button', { name: 'Prendre rendez-vous' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Prendre rendez-vous' });
+      await dialog.getByLabel(/^Jour/).fill(later);
+      const slot = dialog.getByLabel(/^Créneau/);
+      await expect.poll(() => slot.locator('option').count(), { timeout: 15_000 }).toBeGreaterThan(1);
+      return { dialog, slot };
+    };
+
+    const { dialog, slot } = await openBooking();
+    // Only the slots offered online: no "another time" for patients.
+    expect(await slot.locator('option', { hasText: 'Autre heure' }).count()).toBe(0);
+    const option = slot.locator('option').nth(1);
+    const time = (await option.textContent())!.trim();
+    await slot.selectOption((await option.getAttribute('value')) ?? '');
+    await screenshot(page, 'portal-book');
+    await dialog.getByRole('button', { name: 'Réserver' }).click();
+    await page.getByText('Rendez-vous réservé.').waitFor();
+    const laterDay = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'full', timeZone: 'UTC' }).format(
+      new Date(`${later}T12:00:00Z`),
+    );
+    const mine = page.getByRole('listitem').filter({ hasText: `${laterDay} à ${time}` });
+    await mine.filter({ hasText: 'Réservé' }).waitFor();
+    await screenshot(page, 'portal-appointments');
+
+    await mine.getByRole('button', { name: /^Annuler/ }).click();
+    const confirm = page.getByRole('dialog', { name: 'Annuler le rendez-vous' });
+    await confirm.getByLabel(/^Motif/).fill('Empêchement');
+    await confirm.getByRole('button', { name: 'Oui, annuler' }).click();
+    await page.getByText('Rendez-vous annulé.').waitFor();
+    await mine.filter({ hasText: 'Annulé' }).waitFor();
+
+    // A slot list left open too long: the slot offered is now inside the notice period, and the
+    // server's refusal is shown next to the field, in words.
+    const soon = new Date(Date.now() + 2 * 3600_000);
+    soon.setUTCSeconds(0, 0);
+    const soonStart = soon.toISOString().replace('.000Z', 'Z');
+    await page.route('**/api/v1/practitioners/*/availability*', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { slots: { start: string; end: string }[] };
+      body.slots.unshift({ start: soonStart, end: new Date(soon.getTime() + 20 * 60_000).toISOString() });
+      await route.fulfill({ response, json: body });
+    });
+    const late = await openBooking();
+    await late.slot.selectOption(soonStart);
+    await late.dialog.getByRole('button', { name: 'Réserver' }).click();
+    const fieldError = late.dialog.getByText(/La réservation en ligne ferme 24 heures avant le rendez-vous/);
+    await fieldError.waitFor();
+    expect(await late.slot.getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'portal-book-too-soon');
+    await page.unroute('**/api/v1/practitioners/*/availability*');
+    await late.dialog.getByRole('button', { name: 'Annuler' }).click();
+    await signOut(page);
+  });
+
   it('roles without a calendar are refused it', async () => {
     const { page } = s;
     for (const [role, path] of [
