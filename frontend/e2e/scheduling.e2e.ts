@@ -180,6 +180,74 @@ e2eDescribe('scheduling', () => {
     await signOut(page);
   });
 
+  it("an appointment booked by the front desk appears live in the patient's notification area", async () => {
+    const { page } = s;
+    await signIn(page, s.baseUrl, patient);
+    await page.waitForURL(/\/portal$/);
+    const bell = page.getByRole('button', { name: /^Notifications, \d+ non lue/ });
+    await bell.waitFor();
+    const unreadBefore = Number((await bell.getAttribute('aria-label'))!.match(/\d+/)![0]);
+    const patientId = await page.evaluate(async () => {
+      const me = (await (await fetch('/api/v1/auth/me')).json()) as { patient_id: string };
+      return me.patient_id;
+    });
+
+    const desk = await openBrowser({ locale: 'fr-FR' });
+    try {
+      await signIn(desk.page, desk.baseUrl, account('secretary', 1));
+      await desk.page.waitForURL(/\/patients$/);
+      const status = await desk.page.evaluate(
+        async ({ patientId, date }) => {
+          const json = async (r: Response) => (await r.json()) as unknown;
+          const { items } = (await json(await fetch('/api/v1/practitioners'))) as {
+            items: { id: string; display_name: string; appointment_types: { id: string }[] }[];
+          };
+          const p = items.find((x) => x.display_name.includes('Benali'))!;
+          const type = p.appointment_types[0]!.id;
+          const next = new Date(`${date}T12:00:00Z`);
+          next.setUTCDate(next.getUTCDate() + 1);
+          const to = next.toISOString().slice(0, 10);
+          const { slots } = (await json(
+            await fetch(`/api/v1/practitioners/${p.id}/availability?from=${date}&to=${to}&type=${type}`),
+          )) as { slots: { start: string }[] };
+          const res = await fetch('/api/v1/appointments', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+              practitioner_id: p.id,
+              type_id: type,
+              patient_id: patientId,
+              start: slots[0]!.start,
+            }),
+          });
+          return res.status;
+        },
+        { patientId, date: weekdayAhead(8) },
+      );
+      expect(status).toBe(201);
+    } finally {
+      await desk.close();
+    }
+
+    // No reload: the event stream brings it.
+    await expect
+      .poll(async () => Number((await bell.getAttribute('aria-label'))?.match(/\d+/)?.[0] ?? -1), { timeout: 20_000 })
+      .toBeGreaterThan(unreadBefore);
+    await bell.click();
+    const panel = page.getByRole('region', { name: 'Notifications', exact: true });
+    const item = panel.getByRole('listitem').filter({ hasText: 'Rendez-vous réservé pour le' }).first();
+    await item.waitFor();
+    await screenshot(page, 'portal-notification');
+    await item.getByRole('link', { name: 'Ouvrir' }).click();
+    await page.waitForURL(/\/portal\/appointments$/);
+    await page.getByRole('heading', { level: 1, name: 'Mes rendez-vous' }).waitFor();
+    await panel.waitFor({ state: 'detached' });
+    await bell.click();
+    await panel.getByRole('button', { name: 'Tout marquer comme lu' }).click();
+    await page.getByRole('button', { name: 'Notifications, 0 non lue' }).waitFor();
+    await signOut(page);
+  });
+
   it('roles without a calendar are refused it', async () => {
     const { page } = s;
     for (const [role, path] of [

@@ -8,6 +8,7 @@ import { LanguageSwitch } from '@/components/language-switch';
 import { ReauthDialog } from '@/features/identity/components/reauth-dialog';
 import { signOut, type User } from '@/lib/auth';
 import { can, type Permission } from '@/lib/authorization';
+import { NotificationArea } from './notification-area';
 
 type NavItem = { to: string; label: string; permission?: Permission; end?: boolean };
 
@@ -47,6 +48,7 @@ export function AppShell({ user }: { user: User }) {
           <span className="shell__who" data-testid="signed-in-as">
             {t('nav.signedInAs', { name: user.display_name, role: t(`roles.${user.role}`) })}
           </span>
+          <NotificationArea user={user} />
           <LanguageSwitch />
           <button
             type="button"

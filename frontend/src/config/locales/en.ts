@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // English messages; the type ties them to fr.ts, so a missing or extra key fails the build.
 import { en as appointments } from './appointments';
+import { en as notifications } from './notifications';
 import type { fr } from './fr';
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> };
@@ -364,4 +365,5 @@ export const en: Messages<typeof fr> = {
     title: 'Billing',
   },
   appointments,
+  notifications,
 };

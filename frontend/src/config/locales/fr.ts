@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // French messages (the reference: en.ts must have exactly the same keys, checked by the compiler).
 import { fr as appointments } from './appointments';
+import { fr as notifications } from './notifications';
 
 export const fr = {
   common: {
@@ -363,4 +364,5 @@ export const fr = {
     title: 'Facturation',
   },
   appointments,
+  notifications,
 };

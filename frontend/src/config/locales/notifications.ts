@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+// Messages of the notification area and of background jobs (exports); spread into fr.ts and en.ts.
+type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> };
+
+export const fr = {
+  title: 'Notifications',
+  bell_one: 'Notifications, {{count}} non lue',
+  bell_other: 'Notifications, {{count}} non lues',
+  markAll: 'Tout marquer comme lu',
+  markRead: 'Marquer comme lu',
+  empty: 'Aucune notification.',
+  open: 'Ouvrir',
+  unread: 'non lue',
+  arrived: 'Nouvelle notification : {{text}}',
+  kinds: {
+    appointment_booked: 'Rendez-vous réservé pour le {{when}}.',
+    appointment_rescheduled: 'Rendez-vous déplacé au {{when}}.',
+    appointment_cancelled: 'Rendez-vous du {{when}} annulé.',
+    appointment_checked_in: 'Patient arrivé pour le rendez-vous du {{when}}.',
+    records_encounter_signed: 'Un compte rendu de consultation a été signé ({{when}}).',
+    export_ready: 'Votre export de données est prêt à être téléchargé.',
+    other: 'Nouvelle notification.',
+  },
+  jobs: {
+    status: {
+      pending: 'En attente',
+      running: 'En cours',
+      retrying: 'Nouvel essai prévu',
+      succeeded: 'Prêt',
+      dead: 'Échec',
+    },
+    progress: 'Préparation : {{status}}',
+    attempt: 'Essai {{attempts}} sur {{max}}',
+    download: 'Télécharger {{filename}} ({{size}})',
+    downloaded: 'Fichier téléchargé. Il n’est plus disponible sur le serveur.',
+    taken: 'Ce fichier a déjà été téléchargé ; relancez l’opération pour en obtenir un nouveau.',
+    failed: 'L’opération a échoué. Réessayez plus tard ou contactez le cabinet.',
+    exportTitle: 'Export des données (RGPD)',
+    exportIntro:
+      'Une archive ZIP de toutes les données du dossier : identité, rendez-vous, consultations, documents, factures. Elle ne peut être téléchargée qu’une fois.',
+    exportStart: 'Préparer l’export',
+    exportAgain: 'Préparer un nouvel export',
+    bytes: '{{value}} o',
+    kilobytes: '{{value}} ko',
+    megabytes: '{{value}} Mo',
+  },
+};
+
+export const en: Messages<typeof fr> = {
+  title: 'Notifications',
+  bell_one: 'Notifications, {{count}} unread',
+  bell_other: 'Notifications, {{count}} unread',
+  markAll: 'Mark all as read',
+  markRead: 'Mark as read',
+  empty: 'No notifications.',
+  open: 'Open',
+  unread: 'unread',
+  arrived: 'New notification: {{text}}',
+  kinds: {
+    appointment_booked: 'Appointment booked for {{when}}.',
+    appointment_rescheduled: 'Appointment moved to {{when}}.',
+    appointment_cancelled: 'Appointment on {{when}} cancelled.',
+    appointment_checked_in: 'Patient arrived for the appointment on {{when}}.',
+    records_encounter_signed: 'An encounter report was signed ({{when}}).',
+    export_ready: 'Your data export is ready to download.',
+    other: 'New notification.',
+  },
+  jobs: {
+    status: {
+      pending: 'Waiting',
+      running: 'In progress',
+      retrying: 'Retry scheduled',
+      succeeded: 'Ready',
+      dead: 'Failed',
+    },
+    progress: 'Preparing: {{status}}',
+    attempt: 'Attempt {{attempts}} of {{max}}',
+    download: 'Download {{filename}} ({{size}})',
+    downloaded: 'File downloaded. It is no longer kept on the server.',
+    taken: 'This file has already been downloaded; start again to get a new one.',
+    failed: 'The operation failed. Try again later or contact the practice.',
+    exportTitle: 'Data export (GDPR)',
+    exportIntro:
+      'A ZIP archive of all the record’s data: identity, appointments, encounters, documents, invoices. It can be downloaded once.',
+    exportStart: 'Prepare the export',
+    exportAgain: 'Prepare a new export',
+    bytes: '{{value}} B',
+    kilobytes: '{{value}} kB',
+    megabytes: '{{value}} MB',
+  },
+};
