@@ -248,6 +248,36 @@ e2eDescribe('scheduling', () => {
     await signOut(page);
   });
 
+  it('the patient exports their data: progress, then a ZIP downloaded once', async () => {
+    const { page } = s;
+    await signIn(page, s.baseUrl, patient);
+    await page.waitForURL(/\/portal$/);
+    await page
+      .getByRole('navigation', { name: 'Navigation principale' })
+      .getByRole('link', { name: 'Export des données' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Export des données (RGPD)' }).waitFor();
+    await page.getByRole('button', { name: 'Préparer l’export' }).click();
+    await page.waitForURL(/\/portal\/export\?job=[0-9a-f-]{36}$/);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Préparation : / })
+      .waitFor();
+    const button = page.getByRole('button', { name: /^Télécharger .+\.zip/ });
+    await button.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'portal-export-ready');
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    expect(download.suggestedFilename()).toMatch(/\.zip$/);
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const zip = Buffer.concat(chunks);
+    expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
+    await page.getByText('Fichier téléchargé. Il n’est plus disponible sur le serveur.').waitFor();
+    expect(await button.count()).toBe(0);
+    await signOut(page);
+  });
+
   it('roles without a calendar are refused it', async () => {
     const { page } = s;
     for (const [role, path] of [

@@ -15,6 +15,7 @@ const Portal = lazyRoute(() => import('./routes/portal'));
 const Account = lazyRoute(() => import('./routes/account'));
 const Billing = lazyRoute(() => import('./routes/billing'));
 const Appointments = lazyRoute(() => import('./routes/appointments'));
+const Exports = lazyRoute(() => import('./routes/exports'));
 
 export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInRoute /> },
@@ -82,6 +83,14 @@ export const routes: RouteObject[] = [
       {
         element: <RequireRole permission="portal:use" />,
         children: [{ path: 'portal/appointments', element: <Appointments.PortalAppointmentsRoute /> }],
+      },
+      {
+        element: <RequireRole permission="portal:use" />,
+        children: [{ path: 'portal/export', element: <Exports.PortalExportRoute /> }],
+      },
+      {
+        element: <RequireRole permission="users:manage" />,
+        children: [{ path: 'admin/export', element: <Exports.AdminExportRoute /> }],
       },
       { path: 'account', element: <Account.AccountRoute /> },
       { path: '*', element: <NotFoundRoute /> },

@@ -24,9 +24,11 @@ export function AppShell({ user }: { user: User }) {
     { to: '/patients/new', label: t('nav.newPatient'), permission: 'patients:register' },
     { to: '/admin/users', label: t('nav.users'), permission: 'users:manage' },
     { to: '/admin/audit', label: t('nav.audit'), permission: 'audit:read' },
+    { to: '/admin/export', label: t('notifications.jobs.exportNav'), permission: 'users:manage' },
     { to: '/portal', label: t('nav.portal'), permission: 'portal:use', end: true },
     { to: '/portal/appointments', label: t('appointments.nav.portalAppointments'), permission: 'portal:use' },
     { to: '/portal/access-log', label: t('nav.accessLog'), permission: 'portal:use' },
+    { to: '/portal/export', label: t('notifications.jobs.exportNav'), permission: 'portal:use' },
     { to: '/billing', label: t('nav.billing'), permission: 'billing:use' },
     { to: '/account', label: t('nav.account') },
   ];

@@ -19,6 +19,8 @@ export const fr = {
     appointment_checked_in: 'Patient arrivé pour le rendez-vous du {{when}}.',
     records_encounter_signed: 'Un compte rendu de consultation a été signé ({{when}}).',
     export_ready: 'Votre export de données est prêt à être téléchargé.',
+    document_added: 'Un document a été ajouté au dossier.',
+    lab_result_added: 'Un résultat d’analyse a été ajouté au dossier.',
     other: 'Nouvelle notification.',
   },
   jobs: {
@@ -35,6 +37,7 @@ export const fr = {
     downloaded: 'Fichier téléchargé. Il n’est plus disponible sur le serveur.',
     taken: 'Ce fichier a déjà été téléchargé ; relancez l’opération pour en obtenir un nouveau.',
     failed: 'L’opération a échoué. Réessayez plus tard ou contactez le cabinet.',
+    exportNav: 'Export des données',
     exportTitle: 'Export des données (RGPD)',
     exportIntro:
       'Une archive ZIP de toutes les données du dossier : identité, rendez-vous, consultations, documents, factures. Elle ne peut être téléchargée qu’une fois.',
@@ -63,6 +66,8 @@ export const en: Messages<typeof fr> = {
     appointment_checked_in: 'Patient arrived for the appointment on {{when}}.',
     records_encounter_signed: 'An encounter report was signed ({{when}}).',
     export_ready: 'Your data export is ready to download.',
+    document_added: 'A document was added to the record.',
+    lab_result_added: 'A lab result was added to the record.',
     other: 'New notification.',
   },
   jobs: {
@@ -79,6 +84,7 @@ export const en: Messages<typeof fr> = {
     downloaded: 'File downloaded. It is no longer kept on the server.',
     taken: 'This file has already been downloaded; start again to get a new one.',
     failed: 'The operation failed. Try again later or contact the practice.',
+    exportNav: 'Data export',
     exportTitle: 'Data export (GDPR)',
     exportIntro:
       'A ZIP archive of all the record’s data: identity, appointments, encounters, documents, invoices. It can be downloaded once.',

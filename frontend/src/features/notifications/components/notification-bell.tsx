@@ -30,6 +30,8 @@ const known = [
   'appointment_checked_in',
   'records_encounter_signed',
   'export_ready',
+  'document_added',
+  'lab_result_added',
 ] as const;
 
 /** A notification in words, in the user's language (the server sends a kind and its data). */
