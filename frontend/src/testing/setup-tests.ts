@@ -7,6 +7,8 @@ import { resetRefreshStateForTest, setSessionHooks } from '@/lib/api-client';
 import { initI18n } from '@/lib/i18n';
 import { session } from '@/lib/session';
 import { resetDb } from './mocks/db';
+import { resetAppointments } from './mocks/handlers/appointments';
+import { resetNotifications } from './mocks/handlers/notifications';
 import { server } from './mocks/server';
 
 initI18n('en');
@@ -16,6 +18,8 @@ afterEach(() => {
   cleanup();
   server.resetHandlers();
   resetDb();
+  resetAppointments();
+  resetNotifications();
   resetRefreshStateForTest();
   setSessionHooks(null);
   session.ended();

@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // The MSW server for unit tests, with every feature's handlers.
 import { setupServer } from 'msw/node';
+import { appointmentsHandlers } from './handlers/appointments';
 import { auditHandlers } from './handlers/audit';
 import { identityHandlers } from './handlers/identity';
+import { notificationsHandlers } from './handlers/notifications';
 import { patientsHandlers } from './handlers/patients';
 
-export const server = setupServer(...identityHandlers, ...patientsHandlers, ...auditHandlers);
+export const server = setupServer(
+  ...identityHandlers,
+  ...patientsHandlers,
+  ...auditHandlers,
+  ...appointmentsHandlers,
+  ...notificationsHandlers,
+);
