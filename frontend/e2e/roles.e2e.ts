@@ -9,7 +9,7 @@ const cases = [
   {
     role: 'doctor',
     home: /\/my-day$/,
-    nav: ['Ma journée', 'Agenda', 'Patients', 'Nouveau patient', 'Mon compte'],
+    nav: ['Ma journée', 'Agenda', 'Patients', 'Nouveau patient', 'Plannings', 'Mon compte'],
     denied: ['/admin/users', '/admin/audit', '/portal', '/billing'],
     refused: ['/api/v1/users', '/api/v1/audit'],
   },

@@ -278,11 +278,61 @@ e2eDescribe('scheduling', () => {
     await signOut(page);
   });
 
+  it('the front desk records an absence; a doctor creates the secret link to their calendar feed', async () => {
+    const { page } = s;
+    await signIn(page, s.baseUrl, account('secretary', 1));
+    await page.waitForURL(/\/patients$/);
+    await page
+      .getByRole('navigation', { name: 'Navigation principale' })
+      .getByRole('link', { name: 'Plannings' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Plannings' }).waitFor();
+    const select = page.getByLabel('Praticien', { exact: true });
+    const nguyen = await page.locator('#schedule-practitioner option', { hasText: 'Nguyen' }).getAttribute('value');
+    await select.selectOption(nguyen ?? '');
+    await page.getByRole('heading', { name: 'Heures d’ouverture' }).waitFor();
+    await page.getByLabel(/^De$/).first().waitFor();
+    const far = weekdayAhead(30);
+    await page.getByLabel(/^Début/).fill(`${far}T08:00`);
+    await page.getByLabel(/^Fin/).fill(`${far}T18:00`);
+    await page.getByLabel(/^Motif/).fill('Congrès');
+    await page.getByRole('button', { name: 'Ajouter une absence' }).click();
+    await page.getByText('Absence enregistrée.').waitFor();
+    const absence = page.getByRole('listitem').filter({ hasText: 'Congrès' });
+    await absence.waitFor();
+    await screenshot(page, 'schedules');
+    await absence.getByRole('button', { name: /^Retirer/ }).click();
+    await page.getByText('Absence retirée.').waitFor();
+    await absence.waitFor({ state: 'detached' });
+    await signOut(page);
+
+    await signIn(page, s.baseUrl, doctor);
+    await page.waitForURL(/\/my-day$/);
+    await page.goto(`${s.baseUrl}/schedules`);
+    await page.getByRole('heading', { name: 'Agenda externe (.ics)' }).waitFor();
+    await page.getByRole('button', { name: 'Créer un nouveau lien' }).click();
+    const link = page.locator('code.feed-link');
+    await link.waitFor();
+    const url = (await link.textContent())!.trim();
+    expect(url).toMatch(/\/api\/v1\/calendar\/.+\.ics$/);
+    const ics = await page.evaluate(async (u) => {
+      const r = await fetch(u, { credentials: 'omit' });
+      return { status: r.status, text: await r.text() };
+    }, url);
+    expect(ics.status).toBe(200);
+    expect(ics.text).toContain('BEGIN:VCALENDAR');
+    await page.getByRole('button', { name: 'Désactiver l’agenda externe' }).click();
+    await page.getByText('Agenda externe désactivé.').waitFor();
+    expect(await page.evaluate(async (u) => (await fetch(u, { credentials: 'omit' })).status, url)).toBe(404);
+    await signOut(page);
+  });
+
   it('roles without a calendar are refused it', async () => {
     const { page } = s;
     for (const [role, path] of [
       ['accountant', '/calendar'],
       ['nurse', '/my-day'],
+      ['nurse', '/schedules'],
     ] as const) {
       await signIn(page, s.baseUrl, account(role));
       await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();

@@ -81,6 +81,10 @@ export const routes: RouteObject[] = [
         children: [{ path: 'my-day', element: <Appointments.MyDayRoute /> }],
       },
       {
+        element: <RequireRole permission="appointments:schedules" />,
+        children: [{ path: 'schedules', element: <Appointments.SchedulesRoute /> }],
+      },
+      {
         element: <RequireRole permission="portal:use" />,
         children: [{ path: 'portal/appointments', element: <Appointments.PortalAppointmentsRoute /> }],
       },

@@ -16,6 +16,7 @@ export const policies = {
   'billing:use': ['accountant'],
   'appointments:calendar': ['doctor', 'nurse', 'secretary'],
   'appointments:day': ['doctor'],
+  'appointments:schedules': ['admin', 'doctor', 'secretary'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof policies;

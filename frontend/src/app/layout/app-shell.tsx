@@ -22,6 +22,7 @@ export function AppShell({ user }: { user: User }) {
     { to: '/calendar', label: t('appointments.nav.calendar'), permission: 'appointments:calendar' },
     { to: '/patients', label: t('nav.patients'), permission: 'patients:search', end: true },
     { to: '/patients/new', label: t('nav.newPatient'), permission: 'patients:register' },
+    { to: '/schedules', label: t('appointments.nav.schedules'), permission: 'appointments:schedules' },
     { to: '/admin/users', label: t('nav.users'), permission: 'users:manage' },
     { to: '/admin/audit', label: t('nav.audit'), permission: 'audit:read' },
     { to: '/admin/export', label: t('notifications.jobs.exportNav'), permission: 'users:manage' },

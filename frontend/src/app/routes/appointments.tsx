@@ -12,6 +12,7 @@ import { PageHeader } from '@/components/layout/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Dialog } from '@/components/ui/dialog';
 import { appointmentListQuery, practitionersQuery } from '@/features/appointments/api/appointments';
+import { openingHoursQuery } from '@/features/appointments/api/schedules';
 import { AppointmentDialog } from '@/features/appointments/components/appointment-dialog';
 import { BookingForm, type PatientPicker } from '@/features/appointments/components/booking-form';
 import { BookingWarnings } from '@/features/appointments/components/booking-warnings';
@@ -22,6 +23,10 @@ import {
 import { DayAgenda } from '@/features/appointments/components/day-agenda';
 import { PatientAppointments } from '@/features/appointments/components/patient-appointments';
 import { PortalCancel } from '@/features/appointments/components/portal-cancel';
+import { AbsencesPanel } from '@/features/appointments/components/schedule/absences-panel';
+import { AppointmentTypesPanel } from '@/features/appointments/components/schedule/appointment-types-panel';
+import { CalendarFeedPanel } from '@/features/appointments/components/schedule/calendar-feed-panel';
+import { OpeningHoursEditor } from '@/features/appointments/components/schedule/opening-hours-editor';
 import {
   view as views,
   type AppointmentWarning,
@@ -247,6 +252,75 @@ export function PortalAppointmentsRoute() {
           </Dialog>
         </>
       )}
+    </>
+  );
+}
+
+/** Opening hours, absences, appointment types and the calendar feed of one practitioner. */
+export function SchedulesRoute() {
+  const { t } = useTranslation();
+  const { data: user } = useUser();
+  const [params, setParams] = useSearchParams();
+  const practitioners = useQuery(practitionersQuery);
+  const list = practitioners.data?.items ?? [];
+  const wanted = params.get('practitioner');
+  const own = list.find((p) => p.id === user?.id)?.id;
+  const practitionerId = wanted && list.some((p) => p.id === wanted) ? wanted : (own ?? list[0]?.id ?? '');
+  const hours = useQuery(openingHoursQuery(practitionerId));
+  const timeZone = hours.data?.hours.time_zone ?? 'Europe/Paris';
+  // Doctors manage their own schedule; administrators and the front desk every one.
+  const canEdit = user?.role === 'admin' || user?.role === 'secretary' || practitionerId === user?.id;
+  return (
+    <>
+      <PageHeader title={t('appointments.schedule.title')}>
+        <p className="muted">{t('appointments.schedule.intro', { zone: timeZone })}</p>
+      </PageHeader>
+      <AsyncContent
+        query={practitioners}
+        isEmpty={list.length === 0}
+        empty={t('appointments.calendar.noPractitioners')}
+      >
+        <div className="stack">
+          <div className="field">
+            <label htmlFor="schedule-practitioner">{t('appointments.schedule.practitioner')}</label>
+            <select
+              id="schedule-practitioner"
+              className="input"
+              value={practitionerId}
+              onChange={(e) => setParams({ practitioner: e.target.value }, { replace: true })}
+            >
+              {list.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.display_name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <section className="card stack" aria-labelledby="schedule-hours">
+            <h2 id="schedule-hours">{t('appointments.schedule.hours')}</h2>
+            <OpeningHoursEditor key={practitionerId} practitionerId={practitionerId} canEdit={canEdit} />
+          </section>
+          <section className="card stack" aria-labelledby="schedule-absences">
+            <h2 id="schedule-absences">{t('appointments.schedule.absences')}</h2>
+            <AbsencesPanel key={practitionerId} practitionerId={practitionerId} timeZone={timeZone} canEdit={canEdit} />
+          </section>
+          <section className="card stack" aria-labelledby="schedule-types">
+            <h2 id="schedule-types">{t('appointments.schedule.types')}</h2>
+            <AppointmentTypesPanel key={practitionerId} practitionerId={practitionerId} canEdit={canEdit} />
+          </section>
+          {(practitionerId === user?.id || user?.role === 'admin') && (
+            <section className="card stack" aria-labelledby="schedule-feed">
+              <h2 id="schedule-feed">{t('appointments.schedule.feed')}</h2>
+              <CalendarFeedPanel
+                key={practitionerId}
+                practitionerId={practitionerId}
+                canCreate={practitionerId === user?.id && user.role === 'doctor'}
+                canDisable
+              />
+            </section>
+          )}
+        </div>
+      </AsyncContent>
     </>
   );
 }
