@@ -92,13 +92,11 @@ export function PractitionerCalendar({
       kind: 'slot',
       ...span,
       content: (
-        <button
-          type="button"
-          className="cal-slot"
-          aria-label={t('appointments.calendar.freeLabel', { time, day: formatDayHeading(span.date, locale) })}
-          onClick={() => setBooking({ start: s.start, date: span.date })}
-        >
+        <button type="button" className="cal-slot" onClick={() => setBooking({ start: s.start, date: span.date })}>
           {t('appointments.calendar.free', { time })}
+          <span className="visually-hidden">
+            {t('appointments.calendar.freeHidden', { day: formatDayHeading(span.date, locale) })}
+          </span>
         </button>
       ),
     });
@@ -288,12 +286,6 @@ function AppointmentEntry({
       type="button"
       className={`cal-appt cal-appt--${a.status}`}
       style={{ borderLeftColor: a.type.color }}
-      aria-label={t('appointments.calendar.openLabel', {
-        time,
-        patient: name,
-        type: a.type.label,
-        status: t(`appointments.status.${a.status}`),
-      })}
       onClick={() => onOpen(a.id)}
     >
       <span className="cal-appt__time">{time}</span> <span className="cal-appt__name">{name}</span>
