@@ -2,7 +2,7 @@
 // Scheduling end to end: the front desk books a patient from a free slot of the calendar, moves
 // the appointment and checks the patient in; the doctor finds it in their day and opens the
 // chart; roles without a calendar are refused it.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { account, openBrowser, screenshot, signIn, signOut, type BrowserSession } from './support/browser';
 import { e2eDescribe } from './support/skip';
 
@@ -26,6 +26,8 @@ e2eDescribe('scheduling', () => {
     s = await openBrowser({ locale: 'fr-FR' });
   });
   afterAll(() => s?.close());
+  // Each step signs in afresh, even when the one before stopped half-way.
+  beforeEach(() => s.context.clearCookies());
 
   it('the front desk books from a free slot, reschedules, and checks the patient in', async () => {
     const { page } = s;
@@ -63,6 +65,22 @@ e2eDescribe('scheduling', () => {
     await booked.waitFor();
     await screenshot(page, 'calendar-week');
 
+    // The same patient at the same time with another doctor: booked, with the overlap warning.
+    await page.getByRole('button', { name: 'Nouveau rendez-vous' }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('combobox', { name: /^Patient/ }).pressSequentially('fontaine', { delay: 30 });
+    await dialog.getByRole('option', { name: patientLabel }).click();
+    const lefevre = await dialog.locator('option', { hasText: 'Lefèvre' }).getAttribute('value');
+    await dialog.getByLabel(/^Praticien/).selectOption(lefevre ?? '');
+    await dialog.getByLabel(/^Jour/).fill(day);
+    await dialog.getByLabel(/^Créneau/).selectOption('other');
+    await dialog.getByLabel(/^Heure/).fill(before!);
+    await dialog.getByRole('button', { name: 'Réserver' }).click();
+    const warning = page.getByRole('dialog', { name: 'Rendez-vous réservé' });
+    await warning.getByText('Le patient a un autre rendez-vous à ce moment-là.').waitFor();
+    await screenshot(page, 'calendar-overlap-warning');
+    await warning.getByRole('button', { name: 'Fermer' }).click();
+
     // Reschedule to another free slot of the same day.
     await booked.click();
     const details = page.getByRole('dialog', { name: 'Rendez-vous' });
@@ -92,6 +110,14 @@ e2eDescribe('scheduling', () => {
     const { page } = s;
     await signIn(page, s.baseUrl, doctor);
     await page.waitForURL(/\/my-day/);
+    await page.getByRole('heading', { level: 1, name: 'Ma journée' }).waitFor();
+    // English renders too (and the choice is put back for the next steps).
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My day' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Calendar' }).waitFor();
+    await page.getByRole('button', { name: 'Next day' }).waitFor();
+    await screenshot(page, 'doctor-day-en');
+    await page.getByRole('button', { name: 'Français' }).click();
     await page.getByRole('heading', { level: 1, name: 'Ma journée' }).waitFor();
     await page.goto(`${s.baseUrl}/my-day?date=${day}`);
     const row = page
@@ -137,6 +163,10 @@ e2eDescribe('scheduling', () => {
     const { dialog, slot } = await openBooking();
     // Only the slots offered online: no "another time" for patients.
     expect(await slot.locator('option', { hasText: 'Autre heure' }).count()).toBe(0);
+    const practitionerName = (await dialog
+      .getByLabel(/^Praticien/)
+      .locator('option:checked')
+      .textContent())!.trim();
     const option = slot.locator('option').nth(1);
     const time = (await option.textContent())!.trim();
     await slot.selectOption((await option.getAttribute('value')) ?? '');
@@ -146,7 +176,10 @@ e2eDescribe('scheduling', () => {
     const laterDay = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'full', timeZone: 'UTC' }).format(
       new Date(`${later}T12:00:00Z`),
     );
-    const mine = page.getByRole('listitem').filter({ hasText: `${laterDay} à ${time}` });
+    const mine = page
+      .getByRole('listitem')
+      .filter({ hasText: `${laterDay} à ${time}` })
+      .filter({ hasText: practitionerName });
     await mine.filter({ hasText: 'Réservé' }).waitFor();
     await screenshot(page, 'portal-appointments');
 
