@@ -3,6 +3,7 @@
 // types, and the secret link to their calendar feed.
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, etagOf, unwrap, unwrapWithResponse } from '@/lib/api-client';
+import { isApiError } from '@/lib/api-error';
 import type { AbsenceInput, AppointmentType, AppointmentTypeInput, AppointmentTypePatch, OpeningRange } from '../types';
 import { appointmentsKeys, etagForVersion } from './appointments';
 
@@ -43,6 +44,11 @@ export function useSaveOpeningHours(practitionerId: string) {
       queryClient.setQueryData(scheduleKeys.hours(practitionerId), saved);
       // Free slots follow the opening hours.
       void queryClient.invalidateQueries({ queryKey: appointmentsKeys.all });
+    },
+    // Someone saved other hours meanwhile (412): show theirs.
+    onError: (e) => {
+      if (isApiError(e) && e.status === 412)
+        void queryClient.invalidateQueries({ queryKey: scheduleKeys.hours(practitionerId) });
     },
   });
 }

@@ -103,12 +103,33 @@ export const appointmentsHandlers = [
       {
         practitioner_id: PRACTITIONER_ID,
         ranges: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:30', end: '12:30' })),
+        time_zone: TIME_ZONE,
         version: 1,
         updated_at: '2026-11-20T10:00:00Z',
-      } as S['OpeningHours'],
+      },
       { headers: { ETag: '"v1"' } },
     ),
   ),
+  http.put('*/api/v1/practitioners/:id/opening-hours', async ({ request }) => {
+    if (request.headers.get('If-Match') !== '"v1"') return problem(412, 'stale_version');
+    const { ranges } = (await request.json()) as S['OpeningHoursInput'];
+    const bad = ranges.findIndex((r) => r.end <= r.start);
+    if (bad >= 0) {
+      return problem(422, 'validation_failed', {
+        errors: [{ field: `/ranges/${bad}/end`, code: 'not_after_start', message: 'must be after the start' }],
+      });
+    }
+    return HttpResponse.json(
+      {
+        practitioner_id: PRACTITIONER_ID,
+        ranges,
+        time_zone: TIME_ZONE,
+        version: 2,
+        updated_at: '2026-11-24T08:00:00Z',
+      },
+      { headers: { ETag: '"v2"' } },
+    );
+  }),
   http.get('*/api/v1/practitioners/:id/absences', () => HttpResponse.json({ items: [] })),
   http.get('*/api/v1/appointments', ({ request }) => {
     const url = new URL(request.url);
