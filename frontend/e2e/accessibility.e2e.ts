@@ -107,4 +107,32 @@ e2eDescribe('accessibility', () => {
     await signOut(page);
     expect(found).toEqual([]);
   });
+
+  it('the scheduling screens', async () => {
+    const { page } = s;
+    const found: string[] = [];
+    await signIn(page, s.baseUrl, account('doctor', 1));
+    await page.getByRole('heading', { level: 1, name: 'Ma journée' }).waitFor();
+    await page.getByRole('button', { name: /^Notifications/ }).click();
+    await page.getByRole('region', { name: 'Notifications', exact: true }).waitFor();
+    found.push(...(await seriousViolations(page, 'day view and notifications')));
+    await page.goto(`${s.baseUrl}/calendar`);
+    const slotsOf = page.getByLabel('Créneaux libres pour');
+    await slotsOf.waitFor();
+    await slotsOf.selectOption({ index: 1 });
+    await page.getByRole('group', { name: /^Agenda de / }).waitFor();
+    found.push(...(await seriousViolations(page, 'calendar week')));
+    await page.goto(`${s.baseUrl}/schedules`);
+    await page.getByRole('heading', { name: 'Types de rendez-vous' }).waitFor();
+    await page.getByLabel(/^De$/).first().waitFor();
+    found.push(...(await seriousViolations(page, 'schedules')));
+    await signOut(page);
+    await signIn(page, s.baseUrl, account('patient', 1));
+    await page.getByRole('heading', { name: 'Identité' }).waitFor();
+    await page.goto(`${s.baseUrl}/portal/appointments`);
+    await page.getByRole('heading', { name: 'À venir' }).waitFor();
+    found.push(...(await seriousViolations(page, 'portal appointments')));
+    await signOut(page);
+    expect(found).toEqual([]);
+  });
 });

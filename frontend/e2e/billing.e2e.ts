@@ -131,7 +131,8 @@ e2eDescribe('billing', () => {
   it("a doctor has the chart's invoices tab but not the accountant's screens", async () => {
     const { page } = s;
     await signIn(page, s.baseUrl, account('doctor'));
-    await page.waitForURL(/\/patients$/);
+    await page.waitForURL(/\/my-day$/); // a doctor lands on their day
+    await page.goto(`${s.baseUrl}/patients`);
     await page.goto(`${s.baseUrl}/billing/invoices/${invoiceId}`);
     await page.getByRole('heading', { name: 'Accès refusé' }).waitFor();
     expect(await apiStatus(page, '/api/v1/billing/stats?year=2026')).toBe(403);

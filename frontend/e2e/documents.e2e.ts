@@ -81,7 +81,8 @@ e2eDescribe('documents', () => {
   it("a doctor sees an X-ray's thumbnail and downloads a lab report", async () => {
     const { page } = s;
     await signIn(page, s.baseUrl, account('doctor'));
-    await page.waitForURL(/\/patients$/);
+    await page.waitForURL(/\/my-day$/); // a doctor lands on their day
+    await page.goto(`${s.baseUrl}/patients`);
     const patientId = await openChart(page, 'theo rous', /ROUSSEAU Théo/);
     await page.goto(`${s.baseUrl}/patients/${patientId}/documents`);
     const list = page.getByRole('list', { name: 'Documents' });

@@ -29,7 +29,9 @@ e2eDescribe('languages', () => {
     await screenshot(page, 'sign-in-en');
 
     await signIn(page, s.baseUrl, account('doctor'));
-    await page.waitForURL(/\/patients$/);
+    await page.waitForURL(/\/my-day$/);
+    await page.getByRole('heading', { level: 1, name: 'My day' }).waitFor();
+    await page.getByRole('link', { name: 'Patients', exact: true }).click();
     await page.getByRole('heading', { name: 'Find a patient' }).waitFor();
     await page.getByRole('combobox').pressSequentially('dupont hel', { delay: 20 });
     await page

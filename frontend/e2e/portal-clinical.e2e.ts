@@ -13,7 +13,8 @@ e2eDescribe('patient portal: records, documents, invoices', () => {
   beforeAll(async () => {
     s = await openBrowser({ locale: 'fr-FR' });
     await signIn(s.page, s.baseUrl, account('doctor'));
-    await s.page.waitForURL(/\/patients$/);
+    await s.page.waitForURL(/\/my-day$/); // a doctor lands on their day
+    await s.page.goto(`${s.baseUrl}/patients`);
     await s.page.getByRole('combobox').pressSequentially('rousseau', { delay: 20 });
     await s.page
       .getByRole('option', { name: /ROUSSEAU/ })

@@ -34,7 +34,8 @@ e2eDescribe('medical record', () => {
   it('a doctor sees the allergies in the banner and the clinical summary', async () => {
     const { page } = s;
     await signIn(page, s.baseUrl, account('doctor'));
-    await page.waitForURL(/\/patients$/);
+    await page.waitForURL(/\/my-day$/); // a doctor lands on their day
+    await page.goto(`${s.baseUrl}/patients`);
     patientId = await openFrancoise(page);
     const allergies = page.getByTestId('banner-allergies');
     await allergies.getByText('Pénicilline').waitFor();

@@ -8,15 +8,15 @@ import { e2eDescribe } from './support/skip';
 const cases = [
   {
     role: 'doctor',
-    home: /\/patients$/,
-    nav: ['Patients', 'Nouveau patient', 'Mon compte'],
+    home: /\/my-day$/,
+    nav: ['Ma journée', 'Agenda', 'Patients', 'Nouveau patient', 'Plannings', 'Mon compte'],
     denied: ['/admin/users', '/admin/audit', '/portal', '/billing'],
     refused: ['/api/v1/users', '/api/v1/audit'],
   },
   {
     role: 'nurse',
     home: /\/patients$/,
-    nav: ['Patients', 'Nouveau patient', 'Mon compte'],
+    nav: ['Agenda', 'Patients', 'Nouveau patient', 'Mon compte'],
     denied: ['/admin/users', '/portal', '/billing'],
     refused: ['/api/v1/users', '/api/v1/audit'],
   },

@@ -18,7 +18,7 @@ e2eDescribe('session', () => {
     const { page } = s;
     const doctor = account('doctor', 1);
     await signIn(page, s.baseUrl, doctor);
-    await page.waitForURL(/\/patients$/);
+    await page.waitForURL(/\/my-day$/);
     await page.getByRole('link', { name: 'Mon compte' }).click();
     await page.getByRole('button', { name: 'Activer la double authentification' }).click();
     await page.getByRole('img', { name: /QR code/ }).waitFor();
@@ -39,7 +39,7 @@ e2eDescribe('session', () => {
     // The code of the enrolment was used: the next step's code is accepted (±1 step).
     await code.fill(totpCode(secret, 1));
     await page.getByRole('button', { name: 'Vérifier' }).click();
-    await page.waitForURL(/\/patients$/);
+    await page.waitForURL(/\/my-day$/);
     await signOut(page);
   });
 
@@ -94,7 +94,7 @@ e2eDescribe('session', () => {
   it('signing out in one tab signs out the others', async () => {
     const { page, context } = s;
     await signIn(page, s.baseUrl, account('doctor', 2));
-    await page.waitForURL(/\/patients$/);
+    await page.waitForURL(/\/my-day$/);
     const other = await context.newPage();
     await other.goto(`${s.baseUrl}/account`);
     await other.getByRole('heading', { name: 'Mon compte' }).waitFor();

@@ -14,6 +14,8 @@ const Admin = lazyRoute(() => import('./routes/admin'));
 const Portal = lazyRoute(() => import('./routes/portal'));
 const Account = lazyRoute(() => import('./routes/account'));
 const Billing = lazyRoute(() => import('./routes/billing'));
+const Appointments = lazyRoute(() => import('./routes/appointments'));
+const Exports = lazyRoute(() => import('./routes/exports'));
 
 export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInRoute /> },
@@ -32,6 +34,7 @@ export const routes: RouteObject[] = [
             element: <Patients.PatientChartRoute />,
             children: [
               { index: true, element: <Patients.ChartSummary /> },
+              { path: 'appointments', element: <Appointments.ChartAppointmentsTab /> },
               { path: ':tab', element: <Patients.ChartTab /> },
               { path: 'encounters/new', element: <Patients.NewEncounterRoute /> },
               { path: 'encounters/:encounterId', element: <Patients.EncounterRoute /> },
@@ -85,6 +88,30 @@ export const routes: RouteObject[] = [
           { path: 'billing/invoices/:invoiceId', element: <Billing.InvoiceRoute /> },
           { path: 'billing/stats', element: <Billing.StatsRoute /> },
         ],
+      },
+      {
+        element: <RequireRole permission="appointments:calendar" />,
+        children: [{ path: 'calendar', element: <Appointments.CalendarRoute /> }],
+      },
+      {
+        element: <RequireRole permission="appointments:day" />,
+        children: [{ path: 'my-day', element: <Appointments.MyDayRoute /> }],
+      },
+      {
+        element: <RequireRole permission="appointments:schedules" />,
+        children: [{ path: 'schedules', element: <Appointments.SchedulesRoute /> }],
+      },
+      {
+        element: <RequireRole permission="portal:use" />,
+        children: [{ path: 'portal/appointments', element: <Appointments.PortalAppointmentsRoute /> }],
+      },
+      {
+        element: <RequireRole permission="portal:use" />,
+        children: [{ path: 'portal/export', element: <Exports.PortalExportRoute /> }],
+      },
+      {
+        element: <RequireRole permission="users:manage" />,
+        children: [{ path: 'admin/export', element: <Exports.AdminExportRoute /> }],
       },
       { path: 'account', element: <Account.AccountRoute /> },
       { path: '*', element: <NotFoundRoute /> },

@@ -15,6 +15,9 @@ export const policies = {
   'portal:use': ['patient'],
   'billing:use': ['accountant'],
   'acts:manage': ['admin'],
+  'appointments:calendar': ['doctor', 'nurse', 'secretary'],
+  'appointments:day': ['doctor'],
+  'appointments:schedules': ['admin', 'doctor', 'secretary'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof policies;
@@ -29,6 +32,7 @@ export function homePath(role: Role): string {
     case 'admin':
       return '/admin/users';
     case 'doctor':
+      return '/my-day';
     case 'nurse':
     case 'secretary':
       return '/patients';

@@ -10,6 +10,8 @@ import { resetDb } from './mocks/db';
 import { resetBilling } from './mocks/handlers/billing';
 import { resetDocuments } from './mocks/handlers/documents';
 import { resetRecords } from './mocks/handlers/records';
+import { resetAppointments } from './mocks/handlers/appointments';
+import { resetNotifications } from './mocks/handlers/notifications';
 import { server } from './mocks/server';
 
 initI18n('en');
@@ -22,6 +24,8 @@ afterEach(() => {
   resetRecords();
   resetDocuments();
   resetBilling();
+  resetAppointments();
+  resetNotifications();
   resetRefreshStateForTest();
   setSessionHooks(null);
   session.ended();

@@ -8,6 +8,7 @@ import { LanguageSwitch } from '@/components/language-switch';
 import { ReauthDialog } from '@/features/identity/components/reauth-dialog';
 import { signOut, type User } from '@/lib/auth';
 import { can, type Permission } from '@/lib/authorization';
+import { NotificationArea } from './notification-area';
 
 type NavItem = { to: string; label: string; permission?: Permission; end?: boolean };
 
@@ -17,15 +18,21 @@ export function AppShell({ user }: { user: User }) {
   const navigate = useNavigate();
 
   const items: NavItem[] = [
+    { to: '/my-day', label: t('appointments.nav.myDay'), permission: 'appointments:day' },
+    { to: '/calendar', label: t('appointments.nav.calendar'), permission: 'appointments:calendar' },
     { to: '/patients', label: t('nav.patients'), permission: 'patients:search', end: true },
     { to: '/patients/new', label: t('nav.newPatient'), permission: 'patients:register' },
+    { to: '/schedules', label: t('appointments.nav.schedules'), permission: 'appointments:schedules' },
     { to: '/admin/users', label: t('nav.users'), permission: 'users:manage' },
     { to: '/admin/audit', label: t('nav.audit'), permission: 'audit:read' },
+    { to: '/admin/export', label: t('notifications.jobs.exportNav'), permission: 'users:manage' },
     { to: '/portal', label: t('nav.portal'), permission: 'portal:use', end: true },
+    { to: '/portal/appointments', label: t('appointments.nav.portalAppointments'), permission: 'portal:use' },
     { to: '/portal/records', label: t('portalClinical.nav.records'), permission: 'portal:use' },
     { to: '/portal/documents', label: t('portalClinical.nav.documents'), permission: 'portal:use' },
     { to: '/portal/invoices', label: t('portalClinical.nav.invoices'), permission: 'portal:use' },
     { to: '/portal/access-log', label: t('nav.accessLog'), permission: 'portal:use' },
+    { to: '/portal/export', label: t('notifications.jobs.exportNav'), permission: 'portal:use' },
     { to: '/billing', label: t('billing.nav.invoices'), permission: 'billing:use', end: true },
     { to: '/billing/stats', label: t('billing.nav.stats'), permission: 'billing:use' },
     { to: '/admin/acts', label: t('billing.nav.acts'), permission: 'acts:manage' },
@@ -49,6 +56,7 @@ export function AppShell({ user }: { user: User }) {
           <span className="shell__who" data-testid="signed-in-as">
             {t('nav.signedInAs', { name: user.display_name, role: t(`roles.${user.role}`) })}
           </span>
+          <NotificationArea user={user} />
           <LanguageSwitch />
           <button
             type="button"

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // English messages; the type ties them to fr.ts, so a missing or extra key fails the build.
+import { en as appointments } from './appointments';
+import { en as notifications } from './notifications';
 import type { fr } from './fr';
 import * as billing from './billing';
 import * as documents from './documents';
@@ -366,4 +368,6 @@ export const en: Messages<typeof fr> = {
     filterActor: 'Show this actor’s actions',
     filterPatient: 'this patient',
   },
+  appointments,
+  notifications,
 };

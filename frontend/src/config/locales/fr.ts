@@ -4,6 +4,8 @@ import * as billing from './billing';
 import * as documents from './documents';
 import * as portalClinical from './portal-clinical';
 import * as records from './records';
+import { fr as appointments } from './appointments';
+import { fr as notifications } from './notifications';
 
 export const fr = {
   ...records.fr,
@@ -365,4 +367,6 @@ export const fr = {
     filterActor: 'Voir les actions de cet auteur',
     filterPatient: 'ce patient',
   },
+  appointments,
+  notifications,
 };

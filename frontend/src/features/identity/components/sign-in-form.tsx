@@ -2,6 +2,7 @@
 // Sign-in in two steps: e-mail and password, then the authenticator code when the account has a
 // second factor (the server answers 401 totp_required). Lockouts (429) say how long to wait.
 import { zodResolver } from '@hookform/resolvers/zod';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -133,7 +134,7 @@ export function SignInForm({
   );
 }
 
-function describeFailure(t: ReturnType<typeof useTranslation>['t'], e: ApiError): string {
+function describeFailure(t: TFunction, e: ApiError): string {
   if (e.status === 429) {
     return e.retryAfter
       ? t('auth.locked', { minutes: Math.max(1, Math.ceil(e.retryAfter / 60)) })
