@@ -105,6 +105,14 @@ e2eDescribe('billing', () => {
     await expect.poll(() => byMethod.textContent()).toContain('Chèque');
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     await screenshot(page, 'billing-stats');
+    // The period's revenue as a PDF, rendered in the background and downloaded once.
+    await page.getByRole('button', { name: 'Rapport PDF de la période' }).click();
+    const report = page.getByRole('button', { name: /^Télécharger chiffre-affaires-\d{4}-\d{2}\.pdf/ });
+    await report.waitFor({ timeout: 30_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), report.click()]);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     // The accountant has no access to clinical data.
     expect(await apiStatus(page, `/api/v1/patients/${'0'.repeat(8)}-0000-4000-8000-000000000000/summary`)).toBe(403);
     await signOut(page);

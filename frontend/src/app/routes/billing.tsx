@@ -6,16 +6,19 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { PageHeader } from '@/components/layout/page-header';
-import type { InvoiceFilters } from '@/features/billing/api/billing';
+import { Alert } from '@/components/ui/alert';
+import { useRequestRevenueReport, type InvoiceFilters } from '@/features/billing/api/billing';
 import { ActCatalogue } from '@/features/billing/components/act-catalogue';
 import { BillingStatsView } from '@/features/billing/components/billing-stats';
 import { InvoiceDetail } from '@/features/billing/components/invoice-detail';
 import { InvoiceFiltersForm, InvoiceList } from '@/features/billing/components/invoice-list';
+import { JobProgress } from '@/features/jobs/components/job-progress';
 import { NewInvoice, type PatientPicker } from '@/features/billing/components/new-invoice';
 import { PatientCombobox } from '@/features/patients/components/patient-combobox';
 import { fullName, type PatientSummary } from '@/features/patients/types';
 import { useUser } from '@/lib/auth';
 import { can } from '@/lib/authorization';
+import { errorMessage } from '@/lib/error-message';
 
 const invoiceHref = (id: string) => `/billing/invoices/${id}`;
 
@@ -109,12 +112,36 @@ function BackToInvoices() {
   );
 }
 
+/** The period's revenue as a PDF: rendered by a background job, followed, downloaded once. */
+function RevenueReport({ year, month }: { year: number; month: number | null }) {
+  const { t } = useTranslation();
+  const start = useRequestRevenueReport();
+  const [job, setJob] = useState<{ id: string; period: string } | null>(null);
+  const period = `${year}-${month ?? ''}`;
+  return (
+    <div className="stack">
+      {start.isError && <Alert tone="error">{errorMessage(t, start.error)}</Alert>}
+      <div className="button-row">
+        <button
+          type="button"
+          className="button button--secondary"
+          disabled={start.isPending}
+          onClick={() => start.mutate({ year, month }, { onSuccess: (r) => setJob({ id: r.job_id, period }) })}
+        >
+          {t('billing.stats.report')}
+        </button>
+      </div>
+      {job && job.period === period && <JobProgress key={job.id} jobId={job.id} />}
+    </div>
+  );
+}
+
 export function StatsRoute() {
   const { t } = useTranslation();
   return (
     <>
       <PageHeader title={t('billing.stats.title')} />
-      <BillingStatsView />
+      <BillingStatsView actions={(year, month) => <RevenueReport year={year} month={month} />} />
     </>
   );
 }

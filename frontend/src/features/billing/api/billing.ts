@@ -206,6 +206,18 @@ export function useRecordPayment(id: string) {
   });
 }
 
+/** Asks the server for the period's revenue report (a PDF rendered by a background job). */
+export function useRequestRevenueReport() {
+  return useMutation({
+    mutationFn: ({ year, month }: { year: number; month: number | null }) =>
+      unwrap(
+        api.POST('/api/v1/reports', {
+          body: { kind: 'billing.revenue', parameters: month ? { year, month } : { year } },
+        }),
+      ),
+  });
+}
+
 export function downloadInvoicePdf(id: string, number: string | null): Promise<void> {
   return downloadFile(
     api.GET('/api/v1/invoices/{id}/pdf', { params: { path: { id } }, parseAs: 'blob' }),

@@ -3,7 +3,7 @@
 // practitioner and per payment method, with bar charts (their library loaded with them) whose
 // text alternative is the tables beside them.
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useId, useState } from 'react';
+import { lazy, Suspense, useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState } from '@/components/errors/error-state';
 import { Spinner } from '@/components/ui/spinner';
@@ -13,7 +13,14 @@ import { formatMoney, type BillingStats } from '../types';
 
 const StatsChart = lazy(() => import('./stats-chart'));
 
-export function BillingStatsView({ now = new Date() }: { now?: Date }) {
+export function BillingStatsView({
+  now = new Date(),
+  actions,
+}: {
+  now?: Date;
+  /** What the screen composes for the chosen period (e.g. its PDF report). */
+  actions?: (year: number, month: number | null) => ReactNode;
+}) {
   const { t } = useTranslation();
   const locale = useLocale();
   const id = useId();
@@ -53,6 +60,7 @@ export function BillingStatsView({ now = new Date() }: { now?: Date }) {
           </select>
         </div>
       </div>
+      {actions?.(year, month)}
       {query.isPending ? (
         <Spinner />
       ) : query.isError ? (

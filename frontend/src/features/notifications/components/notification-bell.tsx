@@ -30,6 +30,7 @@ const known = [
   'appointment_checked_in',
   'records_encounter_signed',
   'export_ready',
+  'report_ready',
   'document_added',
   'lab_result_added',
 ] as const;
