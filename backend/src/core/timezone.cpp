@@ -2,6 +2,7 @@
 #include "core/timezone.hpp"
 
 #include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -193,6 +194,18 @@ Timestamp TimeZone::start_of_day(const Date& day) const {
 
 Date TimeZone::local_date(Timestamp utc) const {
     return Date{floor<days>(sys_seconds{to_local(utc).time_since_epoch()})};
+}
+
+std::string format_local_fr(const TimeZone& zone, Timestamp t) {
+    auto local = zone.to_local(t);
+    auto day = std::chrono::floor<std::chrono::days>(local);
+    std::chrono::year_month_day ymd{day};
+    std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::seconds>(local - day)};
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%02u/%02u/%04d à %02d:%02d", static_cast<unsigned>(ymd.day()),
+                  static_cast<unsigned>(ymd.month()), static_cast<int>(ymd.year()), static_cast<int>(hms.hours().count()),
+                  static_cast<int>(hms.minutes().count()));
+    return buf;
 }
 
 }  // namespace medisecure

@@ -54,4 +54,7 @@ private:
     Rule start_, end_;
 };
 
+/// A local date and time as French documents print it: "24/11/2026 à 09:30".
+std::string format_local_fr(const TimeZone& zone, Timestamp t);
+
 }  // namespace medisecure

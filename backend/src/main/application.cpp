@@ -491,17 +491,9 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
              if (const auto* m = params.if_contains("month")) month = static_cast<unsigned>(m->as_int64());
              auto stats = p_->invoices->stats(Caller::system("reports"), year, month);
              if (!stats) return stats.error();
-             using namespace std::chrono;
-             auto local = p_->timezone->to_local(p_->clock.now());
-             auto day = floor<days>(local);
-             year_month_day ymd{day};
-             hh_mm_ss hms{floor<minutes>(local - day)};
-             char generated[32];
-             std::snprintf(generated, sizeof generated, "%02u/%02u/%04d %02d:%02d", static_cast<unsigned>(ymd.day()),
-                           static_cast<unsigned>(ymd.month()), static_cast<int>(ymd.year()),
-                           static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()));
              return notifications::ReportFile{billing::revenue_report_filename(year, month), "application/pdf",
-                                              billing::render_revenue_pdf(*stats, p_->billing_practice, generated)};
+                                              billing::render_revenue_pdf(*stats, p_->billing_practice,
+                                                                           format_local_fr(*p_->timezone, p_->clock.now()))};
          }});
     p.reports = std::make_unique<notifications::ReportService>(p.report_kinds, *p.job_store, *p.audit_log, p.clock, [this] {
         if (p_->runner) p_->runner->nudge();

@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -259,21 +261,25 @@ int demo_seed(const Args& a) {
 }
 
 int demo_generate(const Args& a) {
+    auto count = [&](const char* name, int fallback) -> std::optional<int> {
+        auto v = option(a, name);
+        if (v.empty()) return fallback;
+        int n = -1;
+        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 10'000'000) {
+            std::cerr << "medisecure demo generate: " << name << " must be a whole number from 0 to 10000000\n";
+            return std::nullopt;
+        }
+        return n;
+    };
+    auto patients = count("--patients", 100000), appointments = count("--appointments", 3000);
+    if (!patients || !appointments) return 2;  // before anything is written
     auto cfg = load_config(a);
     if (!cfg) return 2;
-    auto count = [&](const char* name, int fallback) {
-        auto v = option(a, name);
-        return v.empty() ? fallback : std::stoi(v);
-    };
-    int patients = count("--patients", 100000), appointments = count("--appointments", 3000);
-    if (patients < 0 || appointments < 0) {
-        std::cerr << "medisecure demo generate: counts must not be negative\n";
-        return 2;
-    }
     AppOptions opts = command_options();
     opts.migrate = true;
     Application app(*cfg, opts);
-    std::cout << generate_population(app, patients, appointments) << std::flush;
+    std::cout << generate_population(app, *patients, *appointments) << std::flush;
     return 0;
 }
 

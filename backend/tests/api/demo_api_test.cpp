@@ -72,3 +72,20 @@ TEST(DemoSeed, APracticeOfEveryRoleWithItsClinicalDayOnce) {
     for (const auto& e : std::filesystem::recursive_directory_iterator(dir.path() / "blobs")) blobs_after += e.is_regular_file();
     EXPECT_EQ(blobs_after, blobs);
 }
+
+TEST(DemoGenerate, AddsAPopulationAndRefusesABadCountBeforeWritingAnything) {
+    TempDir dir;
+    const std::string data = (dir.path() / "practice").string();
+    for (const char* bad : {"--patients 12x", "--patients -5", "--appointments 99999999999"}) {
+        auto refused = run_cli(std::string("demo generate ") + bad, data);
+        EXPECT_EQ(refused.status, 2) << bad << ": " << refused.out;
+        EXPECT_NE(refused.out.find("must be a whole number"), std::string::npos) << refused.out;
+        EXPECT_FALSE(std::filesystem::exists(data)) << bad;
+    }
+    auto made = run_cli("demo generate --patients 250 --appointments 7", data);
+    ASSERT_EQ(made.status, 0) << made.out;
+    EXPECT_NE(made.out.find("250 patients and 7 appointments generated."), std::string::npos) << made.out;
+    auto verify = run_cli("audit verify", data);  // every imported patient was audited, in one chain
+    EXPECT_EQ(verify.status, 0) << verify.out;
+    EXPECT_NE(verify.out.find("intact"), std::string::npos) << verify.out;
+}

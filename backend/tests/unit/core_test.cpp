@@ -175,3 +175,11 @@ TEST(TimeZone, PosixRulesAndRejections) {
     EXPECT_FALSE(TimeZone::named("Mars/Olympus_Mons"));
     EXPECT_FALSE(TimeZone::named("../../etc/passwd"));
 }
+
+TEST(TimeZone, FormatsLocalTimeAsFrenchDocumentsPrintIt) {
+    auto paris = TimeZone::named("Europe/Paris");
+    ASSERT_TRUE(paris);
+    // Winter (UTC+1) and summer (UTC+2).
+    EXPECT_EQ(format_local_fr(*paris, *parse_instant("2026-11-24T08:30:59Z")), "24/11/2026 à 09:30");
+    EXPECT_EQ(format_local_fr(*paris, *parse_instant("2026-07-01T22:05:00Z")), "02/07/2026 à 00:05");
+}

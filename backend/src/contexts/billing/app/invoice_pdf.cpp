@@ -242,13 +242,7 @@ std::string render_invoice_pdf(const InvoiceView& view, const PracticeInfo& prac
     if (v.is_draft())
         y = doc.paragraph(kLeft, y + 1, kRight - kLeft, "Brouillon : ce document n'est pas une facture et n'a pas de valeur comptable.", 9, true);
     if (v.issued_at) {
-        auto local = tz.to_local(*v.issued_at);
-        auto day = std::chrono::floor<std::chrono::days>(local);
-        std::chrono::hh_mm_ss hms{std::chrono::duration_cast<std::chrono::seconds>(local - day)};
-        char at[64];
-        std::snprintf(at, sizeof at, "Émise le %s à %02d:%02d.", format_date_fr(Date{day}).c_str(),
-                      static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()));
-        doc.paragraph(kLeft, y + 1, kRight - kLeft, at, 8);
+        doc.paragraph(kLeft, y + 1, kRight - kLeft, "Émise le " + format_local_fr(tz, *v.issued_at) + ".", 8);
     }
     return doc.bytes();
 }

@@ -9,7 +9,7 @@
 
 namespace medisecure::billing {
 
-/// `generated` is the local time printed in the footer ("24/11/2026 09:30").
+/// `generated` is the local time printed in the footer ("24/11/2026 à 09:30").
 std::string render_revenue_pdf(const BillingStats& stats, const PracticeInfo& practice, const std::string& generated);
 /// "chiffre-affaires-2026-11.pdf" or "chiffre-affaires-2026.pdf".
 std::string revenue_report_filename(int year, std::optional<unsigned> month);

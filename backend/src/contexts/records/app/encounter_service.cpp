@@ -32,17 +32,6 @@ void normalise(std::vector<Diagnosis>& list, CodeCatalog& codes) {
     settle_primary(list);
 }
 
-std::string local_time_text(const TimeZone& zone, Timestamp t) {
-    auto local = zone.to_local(t);
-    auto day = std::chrono::floor<std::chrono::days>(local);
-    std::chrono::year_month_day ymd{day};
-    std::chrono::hh_mm_ss hms{local - day};
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%02u/%02u/%04d à %02d:%02d", static_cast<unsigned>(ymd.day()),
-                  static_cast<unsigned>(ymd.month()), static_cast<int>(ymd.year()), static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()));
-    return buf;
-}
 
 }  // namespace
 
@@ -434,7 +423,7 @@ std::optional<PrescriptionPdf> EncounterService::render_pdf(const Encounter& e) 
         s.sex = it->second.sex;
     }
     s.issued_on = zone_.local_date(*e.signed_at);
-    s.signed_at_text = local_time_text(zone_, *e.signed_at);
+    s.signed_at_text = format_local_fr(zone_, *e.signed_at);
     s.reference = e.id;
     s.fingerprint = e.signature.substr(0, 16);
     s.lines = e.prescriptions;
