@@ -15,6 +15,7 @@
 #include "contexts/appointments/app/appointment_service.hpp"
 #include "contexts/appointments/app/schedule_service.hpp"
 #include "contexts/appointments/http/routes.hpp"
+#include "contexts/audit/adapters/journal/journaled_audit_repository.hpp"
 #include "contexts/audit/adapters/sql/sql_audit_repository.hpp"
 #include "contexts/audit/app/audit_log.hpp"
 #include "contexts/audit/app/audit_queries.hpp"
@@ -222,7 +223,9 @@ struct Application::Parts {
     MemoryCache cache{clock};
     std::map<std::string, std::unique_ptr<db::Database>> dbs;
 
-    std::unique_ptr<audit::SqlAuditRepository> audit_repo;
+    std::unique_ptr<audit::SqlAuditRepository> audit_sql;
+    std::unique_ptr<audit::JournaledAuditRepository> audit_journal;  // embedded SQLite only
+    audit::AuditRepository* audit_repo = nullptr;
     std::unique_ptr<audit::AuditLog> audit_log;
     std::unique_ptr<audit::AuditQueries> audit_queries;
 
@@ -319,8 +322,26 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
             mail::SmtpSettings{c.smtp_url, c.smtp_username, c.smtp_password, c.smtp_from, c.smtp_require_tls}, p.clock);
 
     // audit
-    p.audit_repo = std::make_unique<audit::SqlAuditRepository>(*p.dbs["audit"]);
+    p.audit_sql = std::make_unique<audit::SqlAuditRepository>(*p.dbs["audit"]);
+    p.audit_repo = p.audit_sql.get();
+    if (p.dbs["audit"]->dialect() == db::Dialect::sqlite) {
+        // One sequential, fsync'd append per batch on the request path; the indexed table is
+        // filled behind it. A shared PostgreSQL keeps the chain in the database itself.
+        p.audit_journal = std::make_unique<audit::JournaledAuditRepository>(
+            *p.audit_sql, fs::path(c.data_dir) / "audit.journal", p.registry);
+        p.audit_repo = p.audit_journal.get();
+    }
     p.audit_log = std::make_unique<audit::AuditLog>(*p.audit_repo, p.clock, c.audit_key, p.registry);
+    if (p.audit_journal) {
+        try {
+            p.audit_journal->open([log = p.audit_log.get()](const audit::AuditRecord& r) { return log->seal(r); },
+                                  [log = p.audit_log.get()](std::int64_t seq, const std::string& hash) {
+                                      return log->head_mac(seq, hash);
+                                  });
+        } catch (const std::exception& e) {
+            throw StartupError(std::string("the audit trail cannot be opened: ") + e.what());
+        }
+    }
     p.audit_log->start();
 
     // patients (identity needs to know patient ids exist)
@@ -587,6 +608,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
 Application::~Application() {
     if (p_ && p_->runner) p_->runner->stop();
     if (p_ && p_->audit_log) p_->audit_log->stop();
+    if (p_ && p_->audit_journal) p_->audit_journal->close();
 }
 
 std::uint16_t Application::listen() { return p_->server->listen(); }
@@ -596,6 +618,7 @@ void Application::run() {
     p_->server->run(p_->opts.handle_signals);
     p_->runner->stop();  // running jobs finish first
     p_->audit_log->stop();
+    if (p_->audit_journal) p_->audit_journal->close();
     log::flush();
 }
 
@@ -612,6 +635,7 @@ void Application::run_worker() {
     log::info("worker.stopping", {{"signal", sig}});
     p_->runner->stop();
     p_->audit_log->stop();
+    if (p_->audit_journal) p_->audit_journal->close();
     log::flush();
 }
 

@@ -3,6 +3,8 @@
 // (`medisecure audit verify`, `user create`, `serve --print-config`) run as real processes.
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include <boost/json.hpp>
 
 #include "test_app.hpp"
@@ -167,4 +169,34 @@ TEST(OperatorCli, ConfigurationProblemsAreAllListedAndSecretsRedacted) {
     EXPECT_NE(printed.out.find("(set, redacted)"), std::string::npos);
     auto cfg = json::parse(printed.out.substr(printed.out.find('{'))).as_object();
     EXPECT_EQ(cfg.at("data_dir"), dir.path().string());
+}
+
+TEST(OperatorCli, ACommandWritingWhileTheServerRunsExtendsTheSameChain) {
+    TestApp app;
+    auto id = app.patient("Inès", "Faure", "1980-05-06");
+    auto admin = app.client();
+    admin.bearer = app.admin().token;
+    std::string dir = app.config().data_dir;
+    auto creations = [&] {
+        auto page = admin.get("/api/v1/audit?action=user.create&limit=200");
+        EXPECT_EQ(page.status, 200);
+        return page.json().at("items").as_array().size();
+    };
+    auto before = creations();
+    // The server and a command (another process) append to the same journal at the same time.
+    auto reads = std::async(std::launch::async, [&] {
+        auto c = app.client();
+        c.bearer = admin.bearer;
+        int ok = 0;
+        for (int i = 0; i < 40; ++i) ok += c.get("/api/v1/patients/" + id).status == 200;
+        return ok;
+    });
+    auto created = run_cli("user create --email dr.roux@cabinet.fr --role doctor --name 'Dr Roux' --password-stdin", dir,
+                           "un mot de passe assez long");
+    EXPECT_EQ(reads.get(), 40);
+    ASSERT_EQ(created.status, 0) << created.out;
+    EXPECT_EQ(creations(), before + 1);  // the command's record, indexed by either process
+    auto verify = run_cli("audit verify", dir);
+    EXPECT_EQ(verify.status, 0) << verify.out;
+    EXPECT_NE(verify.out.find("intact"), std::string::npos);
 }

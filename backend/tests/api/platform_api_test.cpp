@@ -213,17 +213,39 @@ TEST(PlatformApi, ReadsFailClosedWhenTheAuditStoreIsDown) {
     auto c = app.client();
     c.bearer = app.admin().token;
     ASSERT_EQ(c.get("/api/v1/patients/" + id).status, 200);
-    // Sabotage the audit store from outside, as a full disk or a lost volume would.
-    auto url = db::parse_url(app.config().database_url("audit"));
-    db::Database raw(*url, 1);
-    raw.write([](soci::session& sql) { sql << "ALTER TABLE audit_log RENAME TO audit_log_moved"; });
+    // Sabotage the audit journal from outside, as a full disk or a lost volume would: records
+    // can no longer be made durable, so the data must not leave.
+    auto journal = std::filesystem::path(app.config().data_dir) / "audit.journal";
+    std::filesystem::rename(journal, journal.string() + ".moved");
+    std::filesystem::create_directory(journal);
     auto r = c.get("/api/v1/patients/" + id);
     EXPECT_EQ(r.status, 503);
     EXPECT_EQ(r.code(), "audit_unavailable");
     EXPECT_EQ(r.body.find("Bérard"), std::string::npos);  // the data did not leave
     EXPECT_EQ(c.get("/health/ready").status, 503);
-    raw.write([](soci::session& sql) { sql << "ALTER TABLE audit_log_moved RENAME TO audit_log"; });
+    std::filesystem::remove(journal);
+    std::filesystem::rename(journal.string() + ".moved", journal);
     EXPECT_EQ(c.get("/api/v1/patients/" + id).status, 200);
+}
+
+TEST(PlatformApi, AReadStaysAuditedWhileTheAuditIndexIsDownAndIsIndexedWhenItIsBack) {
+    TestApp app;
+    auto id = app.patient("Zoé", "Bérard", "2001-02-03");
+    auto c = app.client();
+    c.bearer = app.admin().token;
+    auto url = db::parse_url(app.config().database_url("audit"));
+    db::Database raw(*url, 1);
+    raw.write([](soci::session& sql) { sql << "ALTER TABLE audit_log RENAME TO audit_log_moved"; });
+    // The journal holds the record durably: the read is answered.
+    auto r = c.get("/api/v1/patients/" + id);
+    EXPECT_EQ(r.status, 200);
+    raw.write([](soci::session& sql) { sql << "ALTER TABLE audit_log_moved RENAME TO audit_log"; });
+    auto trail = c.get("/api/v1/audit?patient_id=" + id);
+    ASSERT_EQ(trail.status, 200);
+    auto items = trail.json().at("items").as_array();
+    ASSERT_FALSE(items.empty());
+    EXPECT_EQ(items[0].at("action").as_string(), "patient.read");
+    EXPECT_EQ(items[0].at("request_id").as_string(), r.header("x-request-id"));
 }
 
 TEST(PlatformApi, ServesTheWebApplicationWithClientSideRoutes) {

@@ -209,7 +209,7 @@ std::vector<Setting> build_settings() {
     s.push_back({"rate_limit.auth", "MEDISECURE_RATE_LIMIT_AUTH", "", "1/20", false,
                  "Login and refresh attempts per second / burst per client address.",
                  rate_setting(&Config::rate_auth_per_s, &Config::rate_auth_burst), rate_show(&Config::rate_auth_per_s, &Config::rate_auth_burst)});
-    s.push_back({"database.pool_size", "MEDISECURE_DB_POOL_SIZE", "", "0 (auto: workers + 2)", false,
+    s.push_back({"database.pool_size", "MEDISECURE_DB_POOL_SIZE", "", "0 (auto: workers + I/O threads + 2)", false,
                  "Connections per context database.", int_setting(&Config::db_pool_size, 0, 512), int_show(&Config::db_pool_size)});
     s.push_back({"cache.patient_entries", "MEDISECURE_PATIENT_CACHE_ENTRIES", "",
                  "-1 (auto: 20000 when the patients database is SQLite, 0 on PostgreSQL)", false,
@@ -462,7 +462,7 @@ LoadResult load(const std::optional<std::string>& file, const std::map<std::stri
         r.errors.push_back("practice.timezone: unknown time zone " + c.practice_timezone);
     if (c.io_threads == 0) c.io_threads = std::max(1u, std::thread::hardware_concurrency() / 2);
     if (c.worker_threads == 0) c.worker_threads = std::max(16u, std::thread::hardware_concurrency() * 8);
-    if (c.db_pool_size == 0) c.db_pool_size = c.worker_threads + 2;
+    if (c.db_pool_size == 0) c.db_pool_size = c.worker_threads + c.io_threads + 2;
     if (c.static_dir.empty()) c.static_dir = "./frontend/dist";
     if (c.swagger_ui_dir.empty()) c.swagger_ui_dir = "./frontend/node_modules/swagger-ui-dist";
     return r;

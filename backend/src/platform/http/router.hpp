@@ -77,6 +77,10 @@ struct Route {
     std::size_t body_limit = 0;  // 0: the server default
     bool streamed_body = false;  // the body is spooled (encrypted) to disk: req.spooled_body
     RateClass rate = RateClass::standard;
+    /// The handler never waits for long: in-memory work, queued audit records and at most a few
+    /// indexed reads. The transport then runs it on the connection's own thread instead of
+    /// handing it to the worker pool and back (two thread switches per request).
+    bool light = false;
     Handler handler;
 };
 

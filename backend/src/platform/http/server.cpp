@@ -212,6 +212,7 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
 
             std::optional<Error> early;
             bool body_done = hp.is_done();
+            bool light = false;
             if (!method) {
                 early = Error{ErrorKind::method_not_allowed, "method_not_allowed", "This method is not supported."};
             } else if (!decoded || decoded->empty() || (*decoded)[0] != '/') {
@@ -220,6 +221,7 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                 req.method = *method;
                 req.path = std::move(*decoded);
                 const Route* route = pipeline.route_for(req);
+                light = route && route->light;
                 std::size_t limit = route && route->body_limit ? route->body_limit : opt.body_limit;
                 auto too_large = [&] {
                     return Error{ErrorKind::payload_too_large, "payload_too_large",
@@ -262,7 +264,9 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                 resp = pipeline.reject(req, *early);
                 if (early->kind == ErrorKind::payload_too_large) resp.headers.set("Connection", "close");
             } else {
-                if (queued.load() >= static_cast<std::int64_t>(opt.max_queue)) {
+                if (light) {
+                    resp = pipeline.handle(req);
+                } else if (queued.load() >= static_cast<std::int64_t>(opt.max_queue)) {
                     overloaded->inc();
                     Error e = unavailable("overloaded", "The server is busy; retry shortly.");
                     e.retry_after_s = 1;

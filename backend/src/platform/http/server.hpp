@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The HTTP/1.1 transport: Beast + Asio C++20 coroutines, one coroutine per connection on its
 // own strand, keep-alive, deadlines on every read and write, header and body limits (413),
-// handlers on a bounded worker pool, responses held until their audit records are durable, and
-// a graceful shutdown that drains in-flight requests. Nothing outside this file sees Beast.
+// handlers on a bounded worker pool (light routes on the connection's own thread), responses
+// held until their audit records are durable, and a graceful shutdown that drains in-flight
+// requests. Nothing outside this file sees Beast.
 #pragma once
 
 #include <chrono>

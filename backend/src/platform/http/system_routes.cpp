@@ -24,6 +24,7 @@ void add_system_routes(Router& router, SystemRoutes deps) {
                 .access = Access::anyone(),
                 .responses = {{200, "Alive", live}},
                 .rate = RateClass::none,
+                .light = true,
                 .handler = [](Request&) { return Response::json(200, json::object{{"status", "live"}}); }});
 
     const Schema ready = Schema::named(

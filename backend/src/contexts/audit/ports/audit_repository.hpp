@@ -18,7 +18,8 @@ struct AuditFilter {
     int limit = 50;
 };
 
-/// Append-only storage of the chain. Implementations: SqlAuditRepository (SQLite, PostgreSQL).
+/// Append-only storage of the chain. Implementations: SqlAuditRepository (SQLite, PostgreSQL),
+/// JournaledAuditRepository (an fsync'd journal in front of the embedded SQLite store).
 /// Blocking: yes. Thread safety: safe (each call uses its own session). PHI: patient ids only.
 class AuditRepository {
 public:
@@ -29,6 +30,11 @@ public:
     virtual void append(std::vector<AuditRecord>& records,
                         const std::function<std::string(const AuditRecord&)>& seal,
                         const std::function<std::string(std::int64_t, const std::string&)>& head_mac) = 0;
+    /// Inserts records already numbered, linked and sealed elsewhere (by the journal in front
+    /// of the embedded store) and moves the head, in one transaction. Records the store already
+    /// holds are skipped; throws, writing nothing, when the rest does not continue the head.
+    virtual void append_sealed(const std::vector<AuditRecord>& records,
+                               const std::function<std::string(std::int64_t, const std::string&)>& head_mac) = 0;
     /// Newest first.
     virtual std::vector<AuditRecord> search(const AuditFilter& f) = 0;
     /// Every record in seq order, in chunks, for verification.

@@ -27,6 +27,20 @@ public:
         }
         head_ = {seq, hash, head_mac(seq, hash)};
     }
+    void append_sealed(const std::vector<AuditRecord>& records,
+                       const std::function<std::string(std::int64_t, const std::string&)>& head_mac) override {
+        std::lock_guard lock(mu_);
+        if (fail) throw std::runtime_error("audit store unavailable");
+        std::string hash = head_.hash.empty() ? kGenesis : head_.hash;
+        auto it = records.begin();
+        while (it != records.end() && it->seq <= head_.seq) ++it;
+        if (it == records.end()) return;
+        if (it->seq != head_.seq + 1 || it->prev_hash != hash)
+            throw std::runtime_error("audit records do not continue the stored chain");
+        ++batches;
+        rows.insert(rows.end(), it, records.end());
+        head_ = {records.back().seq, records.back().hash, head_mac(records.back().seq, records.back().hash)};
+    }
     std::vector<AuditRecord> search(const AuditFilter& f) override {
         std::lock_guard lock(mu_);
         std::vector<AuditRecord> out;

@@ -324,6 +324,7 @@ void add_routes(http::Router& router, PatientService& service) {
         .access = readers,
         .params = {{"id", ParamIn::path, id_param(), true, "Patient id"}},
         .responses = {{200, "The record", patient_s(), "application/json", {"ETag"}}},
+        .light = true,  // a cache hit, or one read by primary key
         .handler = [&service](Request& r) {
             auto p = service.get(r.caller(), std::string(r.path_param("id")));
             if (!p) return http::problem(p.error(), r.request_id);

@@ -28,6 +28,44 @@ AuditRecord from_row(const db::Row& r) {
     a.hash = db::as_string(r, 13);
     return a;
 }
+
+
+void insert_record(soci::session& sql, const AuditRecord& r) {
+    db::Query::insert("audit_log", {{"seq", static_cast<long long>(r.seq)},
+                                    {"at", static_cast<long long>(to_micros(r.at))},
+                                    {"actor_id", r.actor_id},
+                                    {"actor_role", r.actor_role},
+                                    {"action", r.action},
+                                    {"resource_type", r.resource_type},
+                                    {"resource_id", r.resource_id},
+                                    {"patient_id", r.patient_id},
+                                    {"client_ip", r.client_ip},
+                                    {"request_id", r.request_id},
+                                    {"outcome", std::string(to_string(r.outcome))},
+                                    {"detail", r.detail},
+                                    {"prev_hash", r.prev_hash},
+                                    {"hash", r.hash}})
+        .execute(sql);
+}
+
+std::pair<long long, std::string> read_head(soci::session& sql, bool pg) {
+    long long seq = 0;
+    std::string hash;
+    // The head row serialises writers, including other instances on a shared PostgreSQL.
+    db::Query head(pg ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+                      : "SELECT seq, hash FROM audit_head WHERE id = 1");
+    head.for_each(sql, [&](const db::Row& r) {
+        seq = db::as_int64(r, 0);
+        hash = db::as_string(r, 1);
+    });
+    return {seq, hash};
+}
+
+void move_head(soci::session& sql, long long seq, const std::string& hash, const std::string& mac) {
+    db::Query update("UPDATE audit_head SET seq = ");
+    update.bind(seq).sql(", hash = ").bind(hash).sql(", mac = ").bind(mac).sql(" WHERE id = 1");
+    update.execute(sql);
+}
 }  // namespace
 
 void SqlAuditRepository::append(std::vector<AuditRecord>& records,
@@ -35,39 +73,31 @@ void SqlAuditRepository::append(std::vector<AuditRecord>& records,
                                 const std::function<std::string(std::int64_t, const std::string&)>& head_mac) {
     const bool pg = db_.dialect() == db::Dialect::postgresql;
     db_.write([&](soci::session& sql) {
-        long long seq = 0;
-        std::string hash;
-        // The head row serialises writers, including other instances on a shared PostgreSQL.
-        db::Query head(pg ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
-                          : "SELECT seq, hash FROM audit_head WHERE id = 1");
-        head.for_each(sql, [&](const db::Row& r) {
-            seq = db::as_int64(r, 0);
-            hash = db::as_string(r, 1);
-        });
+        auto [seq, hash] = read_head(sql, pg);
         for (auto& r : records) {
             r.seq = ++seq;
             r.prev_hash = hash;
             r.hash = seal(r);
             hash = r.hash;
-            db::Query::insert("audit_log", {{"seq", static_cast<long long>(r.seq)},
-                                            {"at", static_cast<long long>(to_micros(r.at))},
-                                            {"actor_id", r.actor_id},
-                                            {"actor_role", r.actor_role},
-                                            {"action", r.action},
-                                            {"resource_type", r.resource_type},
-                                            {"resource_id", r.resource_id},
-                                            {"patient_id", r.patient_id},
-                                            {"client_ip", r.client_ip},
-                                            {"request_id", r.request_id},
-                                            {"outcome", std::string(to_string(r.outcome))},
-                                            {"detail", r.detail},
-                                            {"prev_hash", r.prev_hash},
-                                            {"hash", r.hash}})
-                .execute(sql);
+            insert_record(sql, r);
         }
-        db::Query update("UPDATE audit_head SET seq = ");
-        update.bind(seq).sql(", hash = ").bind(hash).sql(", mac = ").bind(head_mac(seq, hash)).sql(" WHERE id = 1");
-        update.execute(sql);
+        move_head(sql, seq, hash, head_mac(seq, hash));
+    });
+}
+
+void SqlAuditRepository::append_sealed(const std::vector<AuditRecord>& records,
+                                       const std::function<std::string(std::int64_t, const std::string&)>& head_mac) {
+    const bool pg = db_.dialect() == db::Dialect::postgresql;
+    db_.write([&](soci::session& sql) {
+        auto [seq, hash] = read_head(sql, pg);
+        auto it = records.begin();
+        while (it != records.end() && it->seq <= seq) ++it;  // indexed meanwhile by another process
+        if (it == records.end()) return;
+        if (it->seq != seq + 1 || it->prev_hash != hash)
+            throw std::runtime_error("audit records do not continue the stored chain (head " + std::to_string(seq) +
+                                     ", next " + std::to_string(it->seq) + ")");
+        for (; it != records.end(); ++it) insert_record(sql, *it);
+        move_head(sql, records.back().seq, records.back().hash, head_mac(records.back().seq, records.back().hash));
     });
 }
 

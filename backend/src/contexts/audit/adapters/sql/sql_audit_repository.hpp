@@ -11,6 +11,8 @@ public:
     explicit SqlAuditRepository(db::Database& db) : db_(db) {}
     void append(std::vector<AuditRecord>& records, const std::function<std::string(const AuditRecord&)>& seal,
                 const std::function<std::string(std::int64_t, const std::string&)>& head_mac) override;
+    void append_sealed(const std::vector<AuditRecord>& records,
+                       const std::function<std::string(std::int64_t, const std::string&)>& head_mac) override;
     std::vector<AuditRecord> search(const AuditFilter& f) override;
     void scan(const std::function<void(std::vector<AuditRecord>&)>& chunk) override;
     std::optional<ChainHead> head() override;

@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "contexts/audit/adapters/journal/journaled_audit_repository.hpp"
+
+#include <boost/json.hpp>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include "platform/log/log.hpp"
+
+namespace medisecure::audit {
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t kIndexBatch = 5000;
+
+std::string to_line(const AuditRecord& r) {
+    json::object o;
+    o["seq"] = r.seq;
+    o["at"] = to_micros(r.at);
+    o["actor_id"] = r.actor_id;
+    o["actor_role"] = r.actor_role;
+    o["action"] = r.action;
+    o["resource_type"] = r.resource_type;
+    o["resource_id"] = r.resource_id;
+    o["patient_id"] = r.patient_id;
+    o["client_ip"] = r.client_ip;
+    o["request_id"] = r.request_id;
+    o["outcome"] = to_string(r.outcome);
+    o["detail"] = r.detail;
+    o["prev_hash"] = r.prev_hash;
+    o["hash"] = r.hash;
+    std::string line = json::serialize(o);
+    line += '\n';
+    return line;
+}
+
+std::optional<AuditRecord> from_line(std::string_view line) {
+    boost::system::error_code ec;
+    auto v = json::parse(line, ec);
+    if (ec || !v.is_object()) return std::nullopt;
+    const auto& o = v.as_object();
+    auto str = [&](const char* k) -> std::optional<std::string> {
+        auto* f = o.if_contains(k);
+        if (!f || !f->is_string()) return std::nullopt;
+        return std::string(f->as_string());
+    };
+    auto num = [&](const char* k) -> std::optional<std::int64_t> {
+        auto* f = o.if_contains(k);
+        if (!f || !f->is_int64()) return std::nullopt;
+        return f->as_int64();
+    };
+    AuditRecord r;
+    auto seq = num("seq"), at = num("at");
+    auto actor = str("actor_id"), role = str("actor_role"), action = str("action"), rtype = str("resource_type"),
+         rid = str("resource_id"), pid = str("patient_id"), ip = str("client_ip"), req = str("request_id"),
+         outcome = str("outcome"), detail = str("detail"), prev = str("prev_hash"), hash = str("hash");
+    if (!seq || !at || !actor || !role || !action || !rtype || !rid || !pid || !ip || !req || !outcome || !detail ||
+        !prev || !hash)
+        return std::nullopt;
+    auto oc = parse_outcome(*outcome);
+    if (!oc) return std::nullopt;
+    r.seq = *seq;
+    r.at = from_micros(*at);
+    r.actor_id = std::move(*actor);
+    r.actor_role = std::move(*role);
+    r.action = std::move(*action);
+    r.resource_type = std::move(*rtype);
+    r.resource_id = std::move(*rid);
+    r.patient_id = std::move(*pid);
+    r.client_ip = std::move(*ip);
+    r.request_id = std::move(*req);
+    r.outcome = *oc;
+    r.detail = std::move(*detail);
+    r.prev_hash = std::move(*prev);
+    r.hash = std::move(*hash);
+    return r;
+}
+
+[[noreturn]] void fail_errno(const std::string& what) {
+    throw std::runtime_error("audit journal: " + what + ": " + std::strerror(errno));
+}
+
+void sync_directory(const std::filesystem::path& dir) {
+    int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d < 0) return;
+    ::fsync(d);
+    ::close(d);
+}
+
+std::string read_range(int fd, std::uintmax_t from, std::uintmax_t to) {
+    std::string out(to - from, '\0');
+    std::size_t done = 0;
+    while (done < out.size()) {
+        auto n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(from + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail_errno("cannot read");
+        if (n == 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    out.resize(done);
+    return out;
+}
+
+std::uintmax_t size_of(int fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) fail_errno("cannot stat");
+    return static_cast<std::uintmax_t>(st.st_size);
+}
+
+}  // namespace
+
+/// This process's mutex, then the exclusive lock every process takes on the lock file.
+class JournaledAuditRepository::Locked {
+public:
+    explicit Locked(JournaledAuditRepository& j) : j_(j), lock_(j.file_mu_) {
+        while (::flock(j_.lock_fd_, LOCK_EX) != 0)
+            if (errno != EINTR) fail_errno("cannot lock " + j_.lock_path_.string());
+    }
+    ~Locked() { ::flock(j_.lock_fd_, LOCK_UN); }
+    Locked(const Locked&) = delete;
+    Locked& operator=(const Locked&) = delete;
+
+private:
+    JournaledAuditRepository& j_;
+    std::lock_guard<std::mutex> lock_;
+};
+
+JournaledAuditRepository::JournaledAuditRepository(AuditRepository& index, std::filesystem::path journal,
+                                                   metrics::Registry& registry, std::uintmax_t rotate_bytes)
+    : index_(index), path_(std::move(journal)), lock_path_(path_.string() + ".lock"), rotate_bytes_(rotate_bytes),
+      indexed_(registry.counter("medisecure_audit_records_indexed_total",
+                                "Audit records copied from the journal into the indexed store")),
+      index_failures_(registry.counter("medisecure_audit_index_failures_total",
+                                       "Failed attempts to copy journaled audit records into the indexed store")) {
+    registry.gauge_fn("medisecure_audit_index_lag_records", "Durable audit records not yet in the indexed store", [this] {
+        std::lock_guard lock(mu_);
+        return static_cast<double>(std::max<std::int64_t>(0, durable_seq_ - indexed_seq_));
+    });
+}
+
+JournaledAuditRepository::~JournaledAuditRepository() { close(); }
+
+void JournaledAuditRepository::reopen_if_replaced() {
+    struct stat st {};
+    if (fd_ >= 0 && ::stat(path_.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_ino) == inode_) return;
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd_ < 0) fail_errno("cannot open " + path_.string());
+    if (::fstat(fd_, &st) != 0) fail_errno("cannot stat " + path_.string());
+    inode_ = static_cast<std::uint64_t>(st.st_ino);
+    known_size_ = std::numeric_limits<std::uintmax_t>::max();
+    indexed_offset_ = 0;
+    sync_directory(path_.parent_path());
+}
+
+std::size_t JournaledAuditRepository::open(Seal seal, HeadMac head_mac) {
+    seal_ = std::move(seal);
+    head_mac_ = std::move(head_mac);
+    lock_fd_ = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd_ < 0) fail_errno("cannot open " + lock_path_.string());
+    {
+        Locked l(*this);
+        reopen_if_replaced();
+    }
+    std::size_t recovered = index_pass();
+    if (recovered > 0) log::info("audit.journal_indexed", {{"records", recovered}});
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = false;
+    }
+    indexer_ = std::thread([this] { run_indexer(); });
+    return recovered;
+}
+
+void JournaledAuditRepository::close() {
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (indexer_.joinable()) indexer_.join();
+    indexed_cv_.notify_all();
+    std::lock_guard lock(file_mu_);
+    if (fd_ >= 0) ::close(fd_);
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+    fd_ = lock_fd_ = -1;
+}
+
+JournaledAuditRepository::Tail JournaledAuditRepository::journal_head() {
+    auto size = size_of(fd_);
+    if (size == known_size_) return known_tail_;
+    // The last byte of a complete append is a newline; anything after the last newline is a
+    // write a crash cut short, never acknowledged: cut it off.
+    std::uintmax_t window = 16 * 1024;
+    std::string tail;
+    while (size > 0) {
+        std::uintmax_t from = size > window ? size - window : 0;
+        tail = read_range(fd_, from, size);
+        auto last_nl = tail.rfind('\n');
+        if (last_nl == std::string::npos && from > 0) {
+            window *= 4;
+            continue;
+        }
+        if (last_nl == std::string::npos || last_nl + 1 != tail.size()) {
+            std::uintmax_t cut = last_nl == std::string::npos ? 0 : from + last_nl + 1;
+            if (::ftruncate(fd_, static_cast<off_t>(cut)) != 0 || ::fdatasync(fd_) != 0)
+                fail_errno("cannot cut the torn tail of " + path_.string());
+            log::warn("audit.journal_torn_tail", {{"bytes", static_cast<std::int64_t>(size - cut)}});
+            size = cut;
+            tail.resize(last_nl == std::string::npos ? 0 : last_nl + 1);
+            if (size == 0) break;
+        }
+        // The window must hold the whole last line.
+        if (from == 0 || (tail.size() >= 2 && tail.rfind('\n', tail.size() - 2) != std::string::npos)) break;
+        window *= 4;
+    }
+    Tail t;
+    if (size == 0) {
+        auto h = index_.head();
+        t.seq = h ? h->seq : 0;
+        t.hash = h && !h->hash.empty() ? h->hash : kGenesis;
+    } else {
+        auto end = tail.size() - 1;  // the final newline
+        auto begin = tail.rfind('\n', end - 1);
+        begin = begin == std::string::npos ? 0 : begin + 1;
+        auto r = from_line(std::string_view(tail).substr(begin, end - begin));
+        if (!r) throw std::runtime_error("audit journal: the last line of " + path_.string() + " is not a record");
+        t.seq = r->seq;
+        t.hash = r->hash;
+    }
+    known_size_ = size;
+    known_tail_ = t;
+    return t;
+}
+
+void JournaledAuditRepository::append(std::vector<AuditRecord>& records, const Seal& seal, const HeadMac&) {
+    if (records.empty()) return;
+    if (lock_fd_ < 0) throw std::runtime_error("audit journal is not open");
+    std::int64_t last = 0;
+    {
+        Locked l(*this);
+        reopen_if_replaced();
+        Tail t = journal_head();
+        std::uintmax_t before = known_size_;
+        std::string bytes;
+        for (auto& r : records) {
+            r.seq = ++t.seq;
+            r.prev_hash = t.hash;
+            r.hash = seal(r);
+            t.hash = r.hash;
+            bytes += to_line(r);
+        }
+        std::size_t done = 0;
+        bool ok = true;
+        while (ok && done < bytes.size()) {
+            auto n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) ok = false;
+            else done += static_cast<std::size_t>(n);
+        }
+        if (!ok || ::fdatasync(fd_) != 0) {
+            int saved = errno;
+            known_size_ = std::numeric_limits<std::uintmax_t>::max();
+            // A partial batch must not stay in front of later ones.
+            if (::ftruncate(fd_, static_cast<off_t>(before)) != 0)
+                log::error("audit.journal_cut_failed", {{"error", std::strerror(errno)}});
+            errno = saved;
+            fail_errno("cannot write " + path_.string());
+        }
+        known_size_ = before + bytes.size();
+        known_tail_ = t;
+        last = t.seq;
+    }
+    {
+        std::lock_guard lock(mu_);
+        durable_seq_ = std::max(durable_seq_, last);
+        work_ = true;
+    }
+    cv_.notify_one();
+}
+
+void JournaledAuditRepository::append_sealed(const std::vector<AuditRecord>&, const HeadMac&) {
+    throw std::logic_error("the journal seals its own records");
+}
+
+std::size_t JournaledAuditRepository::index_pass() {
+    std::int64_t target;
+    {
+        std::lock_guard lock(mu_);
+        target = durable_seq_;
+    }
+    std::string bytes;
+    std::uintmax_t start, size;
+    std::uint64_t inode;
+    {
+        Locked l(*this);
+        reopen_if_replaced();
+        size = size_of(fd_);
+        if (size < indexed_offset_) indexed_offset_ = 0;
+        start = indexed_offset_;
+        inode = inode_;
+        bytes = read_range(fd_, start, size);
+    }
+    // Complete lines only: a line without its newline is being written, or was torn.
+    std::vector<AuditRecord> records;
+    std::size_t pos = 0, line_no = 0;
+    for (;;) {
+        auto nl = bytes.find('\n', pos);
+        if (nl == std::string::npos) break;
+        ++line_no;
+        auto r = from_line(std::string_view(bytes).substr(pos, nl - pos));
+        bool valid = r && seal_(*r) == r->hash;
+        if (valid && !records.empty())
+            valid = r->seq == records.back().seq + 1 && r->prev_hash == records.back().hash;
+        if (!valid)
+            throw std::runtime_error("audit journal " + path_.string() + ": the line at byte " +
+                                     std::to_string(start + pos) +
+                                     " is not a valid continuation of the chain; set the journal aside and "
+                                     "run `medisecure audit verify`");
+        records.push_back(std::move(*r));
+        pos = nl + 1;
+    }
+    std::uintmax_t end = start + pos;
+    if (!records.empty()) {
+        for (std::size_t i = 0; i < records.size(); i += kIndexBatch) {
+            std::vector<AuditRecord> chunk(records.begin() + static_cast<std::ptrdiff_t>(i),
+                                           records.begin() + static_cast<std::ptrdiff_t>(std::min(records.size(), i + kIndexBatch)));
+            index_.append_sealed(chunk, head_mac_);
+        }
+        indexed_.inc(records.size());
+    }
+    {
+        Locked l(*this);
+        reopen_if_replaced();
+        if (inode_ == inode) {
+            indexed_offset_ = end;
+            // Everything written so far is indexed: start an empty journal when it has grown.
+            if (end > rotate_bytes_ && size_of(fd_) == end) {
+                auto fresh = path_;
+                fresh += ".new";
+                int f = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+                if (f < 0) fail_errno("cannot create " + fresh.string());
+                bool synced = ::fsync(f) == 0;
+                ::close(f);
+                if (!synced || ::rename(fresh.c_str(), path_.c_str()) != 0) fail_errno("cannot replace " + path_.string());
+                sync_directory(path_.parent_path());
+                reopen_if_replaced();
+            }
+        }
+    }
+    {
+        std::lock_guard lock(mu_);
+        std::int64_t reached = records.empty() ? target : std::max(target, records.back().seq);
+        indexed_seq_ = std::max(indexed_seq_, reached);
+        if (index_failing_) log::info("audit.index_recovered");
+        index_failing_ = false;
+    }
+    indexed_cv_.notify_all();
+    return records.size();
+}
+
+void JournaledAuditRepository::run_indexer() {
+    for (;;) {
+        bool stop;
+        {
+            std::unique_lock lock(mu_);
+            cv_.wait(lock, [&] { return stopping_ || work_; });
+            stop = stopping_;
+            work_ = false;
+        }
+        try {
+            index_pass();
+        } catch (const std::exception& e) {
+            index_failures_.inc();
+            {
+                std::lock_guard lock(mu_);
+                if (!index_failing_) log::error("audit.index_failed", {{"error", e.what()}});
+                index_failing_ = true;
+                work_ = true;  // the journal still holds the records: try again
+            }
+            if (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        if (stop) return;  // the next start indexes whatever a failure left behind
+    }
+}
+
+bool JournaledAuditRepository::wait_indexed(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    auto target = durable_seq_;
+    if (indexed_seq_ >= target) return true;
+    work_ = true;
+    cv_.notify_one();
+    return indexed_cv_.wait_for(lock, timeout, [&] { return indexed_seq_ >= target || stopping_; }) &&
+           indexed_seq_ >= target;
+}
+
+std::vector<AuditRecord> JournaledAuditRepository::search(const AuditFilter& f) {
+    if (!wait_indexed()) log::warn("audit.index_behind", {{"operation", "search"}});
+    return index_.search(f);
+}
+
+void JournaledAuditRepository::scan(const std::function<void(std::vector<AuditRecord>&)>& chunk) {
+    if (!wait_indexed()) log::warn("audit.index_behind", {{"operation", "scan"}});
+    index_.scan(chunk);
+}
+
+std::optional<ChainHead> JournaledAuditRepository::head() {
+    if (!wait_indexed()) log::warn("audit.index_behind", {{"operation", "head"}});
+    return index_.head();
+}
+
+bool JournaledAuditRepository::ping() {
+    {
+        std::lock_guard lock(mu_);
+        if (index_failing_) return false;
+    }
+    return index_.ping();
+}
+
+}  // namespace medisecure::audit
