@@ -558,6 +558,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     so.port = c.listen_port;
     so.io_threads = c.io_threads;
     so.worker_threads = c.worker_threads;
+    so.inline_light_routes = p.dbs["patients"]->dialect() == db::Dialect::sqlite;
     so.max_queue = c.worker_queue_limit;
     so.header_limit = c.max_header_bytes;
     so.body_limit = c.max_body_bytes;

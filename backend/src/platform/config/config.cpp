@@ -158,8 +158,8 @@ std::vector<Setting> build_settings() {
     s.push_back({"server.public_url", "MEDISECURE_PUBLIC_URL", "", "", false,
                  "The URL users reach (e.g. https://medisecure.example.org); `https` marks cookies Secure.",
                  string_setting(&Config::public_url), string_show(&Config::public_url)});
-    s.push_back({"server.io_threads", "MEDISECURE_IO_THREADS", "", "0 (auto: half the cores, at least 1)", false,
-                 "Threads running the network event loop.", int_setting(&Config::io_threads, 0, 256),
+    s.push_back({"server.io_threads", "MEDISECURE_IO_THREADS", "", "0 (auto: one per core)", false,
+                 "Threads running the network event loop, and the light routes (health, patient reads) without a hand-off.", int_setting(&Config::io_threads, 0, 256),
                  int_show(&Config::io_threads)});
     s.push_back({"server.worker_threads", "MEDISECURE_WORKER_THREADS", "", "0 (auto: 8 per core, at least 16)", false,
                  "Threads running handlers and blocking work (database, crypto); a write waits on one for its group commit.",
@@ -460,7 +460,7 @@ LoadResult load(const std::optional<std::string>& file, const std::map<std::stri
     }
     if (!TimeZone::named(c.practice_timezone))
         r.errors.push_back("practice.timezone: unknown time zone " + c.practice_timezone);
-    if (c.io_threads == 0) c.io_threads = std::max(1u, std::thread::hardware_concurrency() / 2);
+    if (c.io_threads == 0) c.io_threads = std::max(1u, std::thread::hardware_concurrency());
     if (c.worker_threads == 0) c.worker_threads = std::max(16u, std::thread::hardware_concurrency() * 8);
     if (c.db_pool_size == 0) c.db_pool_size = c.worker_threads + c.io_threads + 2;
     if (c.static_dir.empty()) c.static_dir = "./frontend/dist";

@@ -22,6 +22,10 @@ struct ServerOptions {
     std::uint16_t port = 8000;  // 0: an ephemeral port (tests)
     unsigned io_threads = 1;
     unsigned worker_threads = 4;
+    /// Run light routes on the connection's thread. Only when what they touch is in-process
+    /// (embedded SQLite, in-memory cache): a network round trip there would stall every
+    /// connection of that thread.
+    bool inline_light_routes = true;
     std::size_t max_queue = 4096;  // requests waiting for a worker before 503
     std::size_t max_connections = 10000;
     std::size_t header_limit = 16 * 1024;

@@ -3,6 +3,9 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
+#include <unordered_map>
+
 #include "platform/crypto/digest.hpp"
 
 namespace medisecure::identity {
@@ -10,11 +13,22 @@ namespace json = boost::json;
 
 namespace {
 std::string deny_key(std::string_view sid) { return "revoked:sid:" + std::string(sid); }
+
+/// Tokens this thread has verified, with their claims: a token seen again skips the base64,
+/// the MAC and the JSON (it is the same bytes, so the same user). Expiry and revocation are
+/// still checked on every request; the memo belongs to one TokenService (its secret).
+struct VerifiedTokens {
+    std::uint64_t instance = 0;
+    std::unordered_map<std::string, AccessClaims> claims;
+};
+thread_local VerifiedTokens t_verified;
+std::atomic<std::uint64_t> g_instances{0};
+constexpr std::size_t kVerifiedPerThread = 512;
 }  // namespace
 
 TokenService::TokenService(std::string jwt_secret, Cache& cache, const Clock& clock, int access_ttl_s)
     : signer_(crypto::derive_key(jwt_secret, "medisecure access token v1"), "medisecure"), cache_(cache),
-      clock_(clock), ttl_(access_ttl_s) {}
+      clock_(clock), ttl_(access_ttl_s), instance_(++g_instances) {}
 
 std::string TokenService::issue(const User& u, const std::string& session_id, bool enrolment_only,
                                 std::int64_t& expires_at) const {
@@ -27,8 +41,21 @@ std::string TokenService::issue(const User& u, const std::string& session_id, bo
     return signer_.sign(std::move(claims));
 }
 
+
 Result<AccessClaims> TokenService::verify(std::string_view token) const {
-    auto claims = signer_.verify(token, to_seconds(clock_.now()));
+    auto now = to_seconds(clock_.now());
+    if (t_verified.instance == instance_) {
+        if (auto it = t_verified.claims.find(std::string(token)); it != t_verified.claims.end()) {
+            if (it->second.expires_at <= now) {
+                t_verified.claims.erase(it);
+                return unauthenticated("invalid_token", "The access token is invalid or expired.");
+            }
+            if (cache_.get(deny_key(it->second.session_id)))
+                return unauthenticated("token_revoked", "This session has ended; sign in again.");
+            return it->second;
+        }
+    }
+    auto claims = signer_.verify(token, now);
     if (!claims) return claims.error();
     auto str = [&](const char* k) -> std::string {
         auto* v = claims->if_contains(k);
@@ -46,6 +73,11 @@ Result<AccessClaims> TokenService::verify(std::string_view token) const {
     if (auto* e = claims->if_contains("enr"); e && e->is_bool()) c.enrolment_only = e->get_bool();
     if (cache_.get(deny_key(c.session_id)))
         return unauthenticated("token_revoked", "This session has ended; sign in again.");
+    if (t_verified.instance != instance_ || t_verified.claims.size() >= kVerifiedPerThread) {
+        t_verified.claims.clear();
+        t_verified.instance = instance_;
+    }
+    t_verified.claims.emplace(std::string(token), c);
     return c;
 }
 

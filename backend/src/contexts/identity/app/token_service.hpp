@@ -36,6 +36,7 @@ private:
     Cache& cache_;
     const Clock& clock_;
     int ttl_;
+    std::uint64_t instance_;  // keys this service's memo of verified tokens
 };
 
 }  // namespace medisecure::identity

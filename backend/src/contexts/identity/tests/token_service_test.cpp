@@ -60,3 +60,22 @@ TEST(TokenService, DeniedSessionsAreRefusedAtOnce) {
     TokenService stranger(std::string(40, 'x'), cache, clock, 900);
     EXPECT_FALSE(stranger.verify(other));
 }
+
+TEST(TokenService, ATokenVerifiedBeforeIsStillCheckedForRevocationAndSecret) {
+    ManualClock clock(*parse_instant("2026-03-01T08:00:00Z"));
+    MemoryCache cache(clock);
+    TokenService tokens(std::string(40, 'j'), cache, clock, 900);
+    User u;
+    u.id = "u1";
+    u.role = Role::nurse;
+    std::int64_t exp = 0;
+    auto t = tokens.issue(u, "s1", false, exp);
+    ASSERT_TRUE(tokens.verify(t));
+    ASSERT_TRUE(tokens.verify(t));  // from this thread's memo
+    EXPECT_EQ(tokens.verify(t)->role, Role::nurse);
+    TokenService stranger(std::string(40, 'x'), cache, clock, 900);
+    EXPECT_FALSE(stranger.verify(t));  // the memo is not another secret's
+    ASSERT_TRUE(tokens.verify(t));
+    tokens.deny_session("s1");
+    EXPECT_EQ(tokens.verify(t).error().code, "token_revoked");
+}
