@@ -249,3 +249,25 @@ TEST(AuditJournal, FillsTheSqliteIndexAndSkipsWhatAnotherProcessIndexed) {
     f.limit = 100;
     EXPECT_EQ(a.search(f).size(), 20u);
 }
+
+TEST(AuditJournal, ACleanStopLeavesAnEmptyJournalAndTheNextStartReadsNothing) {
+    testkit::TempDir dir;
+    MemoryAuditRepository index;
+    auto path = dir.path() / "audit.journal";
+    {
+        metrics::Registry reg;
+        JournaledAuditRepository journal(index, path, reg);
+        journal.open(seal, head_mac);
+        auto b = batch(25);
+        journal.append(b, seal, head_mac);
+        EXPECT_GT(fs::file_size(path), 0u);
+    }
+    EXPECT_EQ(fs::file_size(path), 0u);
+    expect_intact(index, 25);
+    metrics::Registry reg;
+    JournaledAuditRepository again(index, path, reg);
+    EXPECT_EQ(again.open(seal, head_mac), 0u);
+    auto b = batch(1);
+    again.append(b, seal, head_mac);
+    EXPECT_EQ(b[0].seq, 26);
+}

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <charconv>
 #include <limits>
 
 #include "platform/log/log.hpp"
@@ -82,6 +83,17 @@ std::optional<AuditRecord> from_line(std::string_view line) {
     r.prev_hash = std::move(*prev);
     r.hash = std::move(*hash);
     return r;
+}
+
+/// The sequence number a journal line starts with (`{"seq":N,`), without parsing the rest.
+std::optional<std::int64_t> seq_prefix(std::string_view line) {
+    constexpr std::string_view kPrefix = "{\"seq\":";
+    if (line.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+    std::int64_t v = 0;
+    auto begin = line.data() + kPrefix.size(), stop = line.data() + line.size();
+    auto [ptr, ec] = std::from_chars(begin, stop, v);
+    if (ec != std::errc{} || ptr == begin || ptr == stop || *ptr != ',') return std::nullopt;
+    return v;
 }
 
 [[noreturn]] void fail_errno(const std::string& what) {
@@ -188,6 +200,17 @@ void JournaledAuditRepository::close() {
     cv_.notify_all();
     if (indexer_.joinable()) indexer_.join();
     indexed_cv_.notify_all();
+    if (lock_fd_ >= 0) {
+        // A clean stop leaves an empty journal when everything is indexed: the next start
+        // has nothing to read.
+        try {
+            Locked l(*this);
+            reopen_if_replaced();
+            replace_if_indexed();
+        } catch (const std::exception& e) {
+            log::warn("audit.journal_not_replaced", {{"error", e.what()}});
+        }
+    }
     std::lock_guard lock(file_mu_);
     if (fd_ >= 0) ::close(fd_);
     if (lock_fd_ >= 0) ::close(lock_fd_);
@@ -291,6 +314,19 @@ void JournaledAuditRepository::append_sealed(const std::vector<AuditRecord>&, co
     throw std::logic_error("the journal seals its own records");
 }
 
+void JournaledAuditRepository::replace_if_indexed() {
+    if (fd_ < 0 || size_of(fd_) != indexed_offset_ || indexed_offset_ == 0) return;
+    auto fresh = path_;
+    fresh += ".new";
+    int f = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (f < 0) fail_errno("cannot create " + fresh.string());
+    bool synced = ::fsync(f) == 0;
+    ::close(f);
+    if (!synced || ::rename(fresh.c_str(), path_.c_str()) != 0) fail_errno("cannot replace " + path_.string());
+    sync_directory(path_.parent_path());
+    reopen_if_replaced();
+}
+
 std::size_t JournaledAuditRepository::index_pass() {
     std::int64_t target;
     {
@@ -309,13 +345,22 @@ std::size_t JournaledAuditRepository::index_pass() {
         inode = inode_;
         bytes = read_range(fd_, start, size);
     }
-    // Complete lines only: a line without its newline is being written, or was torn.
+    // Complete lines only: a line without its newline is being written, or was torn. Lines
+    // the index already holds are recognised by their sequence number and skipped unparsed.
+    std::int64_t indexed_head = 0;
+    if (!bytes.empty())
+        if (auto h = index_.head()) indexed_head = h->seq;
     std::vector<AuditRecord> records;
-    std::size_t pos = 0, line_no = 0;
+    std::size_t pos = 0;
     for (;;) {
         auto nl = bytes.find('\n', pos);
         if (nl == std::string::npos) break;
-        ++line_no;
+        if (records.empty()) {
+            if (auto seq = seq_prefix(std::string_view(bytes).substr(pos, nl - pos)); seq && *seq <= indexed_head) {
+                pos = nl + 1;
+                continue;
+            }
+        }
         auto r = from_line(std::string_view(bytes).substr(pos, nl - pos));
         bool valid = r && seal_(*r) == r->hash;
         if (valid && !records.empty())
@@ -343,17 +388,7 @@ std::size_t JournaledAuditRepository::index_pass() {
         if (inode_ == inode) {
             indexed_offset_ = end;
             // Everything written so far is indexed: start an empty journal when it has grown.
-            if (end > rotate_bytes_ && size_of(fd_) == end) {
-                auto fresh = path_;
-                fresh += ".new";
-                int f = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-                if (f < 0) fail_errno("cannot create " + fresh.string());
-                bool synced = ::fsync(f) == 0;
-                ::close(f);
-                if (!synced || ::rename(fresh.c_str(), path_.c_str()) != 0) fail_errno("cannot replace " + path_.string());
-                sync_directory(path_.parent_path());
-                reopen_if_replaced();
-            }
+            if (end > rotate_bytes_) replace_if_indexed();
         }
     }
     {

@@ -65,6 +65,7 @@ private:
     class Locked;
     void reopen_if_replaced();
     Tail journal_head();
+    void replace_if_indexed();  // with the lock held
     std::size_t index_pass();
     void run_indexer();
 
