@@ -13,7 +13,7 @@ build_pkgs=(
   libsoci-dev libsqlite3-dev sqlite3 libpq-dev
   libssl-dev libsodium-dev libargon2-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libhpdf-dev libpng-dev libstb-dev zlib1g-dev tzdata
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
 )
 # Real servers the integration tests start on loopback, and the browser for the UI tests.
 test_pkgs=(

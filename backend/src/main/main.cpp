@@ -395,11 +395,14 @@ int openapi(const Args& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Memory that comes back: large blocks (an Argon2 hash takes 19 MiB) always from mmap and
-    // returned when freed, instead of growing the heap of every worker thread's arena; and a few
-    // arenas rather than one per thread.
+#ifndef MEDISECURE_JEMALLOC
+    // With glibc malloc, memory that comes back: large blocks (an Argon2 hash takes 19 MiB)
+    // always from mmap and returned when freed, instead of growing the heap of every worker
+    // thread's arena; and a few arenas rather than one per thread. (jemalloc returns unused
+    // pages by itself.)
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
     mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+#endif
     Args a = parse(argc, argv);
     auto cmd = [&](std::size_t i) { return a.positional.size() > i ? a.positional[i] : std::string(); };
     try {

@@ -81,6 +81,10 @@ struct Route {
     /// indexed reads. The transport then runs it on the connection's own thread instead of
     /// handing it to the worker pool and back (two thread switches per request).
     bool light = false;
+    /// Light for this request only when it says so: e.g. a search whose answer is cached. Runs
+    /// on the connection's thread before authentication, so it must be cheap and must not
+    /// decide anything but where the handler runs.
+    std::function<bool(const Request&)> light_when;
     Handler handler;
 };
 

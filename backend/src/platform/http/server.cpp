@@ -221,7 +221,7 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                 req.method = *method;
                 req.path = std::move(*decoded);
                 const Route* route = pipeline.route_for(req);
-                light = opt.inline_light_routes && route && route->light;
+                light = opt.inline_light_routes && route && (route->light || (route->light_when && route->light_when(req)));
                 std::size_t limit = route && route->body_limit ? route->body_limit : opt.body_limit;
                 auto too_large = [&] {
                     return Error{ErrorKind::payload_too_large, "payload_too_large",

@@ -234,6 +234,19 @@ Result<Patient> PatientService::archive(const Caller& caller, const std::string&
     return r;
 }
 
+int PatientService::normalise(PatientQuery& q) {
+    if (!q.nir.empty())
+        if (auto n = parse_nir(q.nir)) q.nir = n->value;
+    int limit = std::clamp(q.limit, 1, kMaxPageSize);
+    q.limit = limit + 1;  // one more tells whether there is a next page
+    return limit;
+}
+
+bool PatientService::search_cached(PatientQuery q) {
+    normalise(q);
+    return store_.search_cached(q);
+}
+
 Result<SearchPage> PatientService::search(const Caller& caller, PatientQuery q) {
     if (!caller.any_of({Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::accountant, Role::system})) {
         audit_.record(caller, {"patient.search", "patient", "", "", Outcome::denied, ""});
@@ -241,10 +254,7 @@ Result<SearchPage> PatientService::search(const Caller& caller, PatientQuery q) 
     }
     if (q.terms.empty() && !q.birth_date && q.mrn.empty() && q.nir.empty())
         return invalid_field("q", "required", "give a name, a birth date, an MRN or a NIR");
-    if (!q.nir.empty())
-        if (auto n = parse_nir(q.nir)) q.nir = n->value;
-    int limit = std::clamp(q.limit, 1, kMaxPageSize);
-    q.limit = limit + 1;
+    int limit = normalise(q);
     SearchPage page;
     page.patients = store_.search(q);
     if (static_cast<int>(page.patients.size()) > limit) {

@@ -70,6 +70,8 @@ public:
                            const PatientPatch& patch);
     Result<Patient> archive(const Caller& caller, const std::string& id);
     Result<SearchPage> search(const Caller& caller, PatientQuery query);
+    /// True when search() would find this query's answer in memory (no database wait).
+    bool search_cached(PatientQuery query);
     bool exists(const std::string& id) { return store_.exists(id); }
     /// For other contexts that already authorised and audit their own request: the identity
     /// of the patients they list. Unknown ids are absent from the result. Not audited here.
@@ -79,6 +81,8 @@ public:
     static constexpr int kMaxPageSize = 100;
 
 private:
+    /// The page size asked for; `q` then asks the store for one more, with a canonical NIR.
+    static int normalise(PatientQuery& q);
     bool may_read(const Caller& c, const std::string& id) const;
     Result<void> check_fields(Patient& p, bool check_practitioner);
 

@@ -2,6 +2,10 @@
 // /api/v1/patients: register, read, edit (If-Match), archive, search.
 #include "contexts/patients/http/routes.hpp"
 
+#include <charconv>
+
+#include "platform/http/url.hpp"
+
 #include <boost/json.hpp>
 
 #include "core/text.hpp"
@@ -287,6 +291,33 @@ const Schema& duplicate_problem_s() {
 
 }  // namespace
 
+namespace {
+
+/// A search's parameters, from any source of query values (validated by the pipeline first,
+/// except in the light probe, which only needs to know whether the answer is cached).
+Result<PatientQuery> search_query(const std::function<std::optional<std::string>(std::string_view)>& get) {
+    PatientQuery q;
+    q.terms = query_terms(get("q").value_or(""));
+    if (q.terms.size() > 6) return invalid_field("q", "too_many_terms", "use at most 6 words");
+    if (auto v = get("birth_date")) q.birth_date = parse_date(*v);
+    q.mrn = get("mrn").value_or("");
+    q.nir = get("nir").value_or("");
+    q.include_archived = get("include_archived").value_or("false") == "true";
+    if (auto c = get("cursor")) {
+        q.after = decode_cursor(*c);
+        if (!q.after) return invalid_field("cursor", "invalid", "is not a cursor from this API");
+    }
+    if (auto l = get("limit")) {
+        int n = 0;
+        auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), n);
+        if (ec != std::errc{} || end != l->data() + l->size()) return invalid_field("limit", "invalid", "is not an integer");
+        q.limit = n;
+    }
+    return q;
+}
+
+}  // namespace
+
 void add_routes(http::Router& router, PatientService& service) {
     const auto staff_write = Access::roles_of({Role::admin, Role::doctor, Role::nurse, Role::secretary});
     const auto readers = Access::roles_of({Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::accountant, Role::patient});
@@ -395,21 +426,21 @@ void add_routes(http::Router& router, PatientService& service) {
         .responses = {{200, "A page of matches",
                        Schema::named("PatientPage", Schema::object({req("items", Schema::array(summary_s())),
                                                                     req("next_cursor", Schema::string().nullable())}))}},
+        // Answered on the connection's thread when the page is cached (most repeated searches).
+        .light_when = [&service](const Request& r) {
+            auto params = http::parse_query(r.query_string);
+            if (!params) return false;
+            auto q = search_query([&](std::string_view name) -> std::optional<std::string> {
+                for (const auto& [k, v] : *params)
+                    if (k == name) return v;
+                return std::nullopt;
+            });
+            return q && service.search_cached(std::move(*q));
+        },
         .handler = [&service](Request& r) {
-            PatientQuery q;
-            q.terms = query_terms(r.query("q").value_or(""));
-            if (q.terms.size() > 6)
-                return http::problem(invalid_field("q", "too_many_terms", "use at most 6 words"), r.request_id);
-            if (auto v = r.query("birth_date")) q.birth_date = parse_date(*v);
-            q.mrn = r.query("mrn").value_or("");
-            q.nir = r.query("nir").value_or("");
-            q.include_archived = r.query("include_archived").value_or("false") == "true";
-            if (auto c = r.query("cursor")) {
-                q.after = decode_cursor(*c);
-                if (!q.after) return http::problem(invalid_field("cursor", "invalid", "is not a cursor from this API"), r.request_id);
-            }
-            if (auto l = r.query("limit")) q.limit = std::stoi(*l);
-            auto page = service.search(r.caller(), q);
+            auto q = search_query([&](std::string_view name) { return r.query(name); });
+            if (!q) return http::problem(q.error(), r.request_id);
+            auto page = service.search(r.caller(), std::move(*q));
             if (!page) return http::problem(page.error(), r.request_id);
             json::array items;
             for (const auto& p : page->patients) items.push_back(summary_json(p));

@@ -51,6 +51,8 @@ public:
     virtual Result<Patient> write(const std::function<Result<Patient>(PatientUnit&)>& fn) = 0;
     virtual std::optional<Patient> find(const std::string& id) = 0;
     virtual std::vector<Patient> search(const PatientQuery& q) = 0;
+    /// True when search(q) would be answered from memory, without waiting on the database.
+    virtual bool search_cached(const PatientQuery&) { return false; }
     virtual bool exists(const std::string& id) = 0;
     virtual bool ping() = 0;
 };

@@ -52,6 +52,11 @@ void CachedPatientStore::Lru<V>::put(const std::string& key, V value) {
 }
 
 template <class V>
+bool CachedPatientStore::Lru<V>::contains(const std::string& key) const {
+    return index_.find(key) != index_.end();
+}
+
+template <class V>
 bool CachedPatientStore::Lru<V>::erase(const std::string& key) {
     auto it = index_.find(key);
     if (it == index_.end()) return false;
@@ -125,6 +130,12 @@ std::vector<Patient> CachedPatientStore::search(const PatientQuery& q) {
     std::lock_guard lock(mu_);
     if (epoch_ == seen) searches_.put(key, std::move(copy));
     return found;
+}
+
+bool CachedPatientStore::search_cached(const PatientQuery& q) {
+    std::string key = key_of(q);
+    std::lock_guard lock(mu_);
+    return searches_.contains(key);
 }
 
 bool CachedPatientStore::exists(const std::string& id) {

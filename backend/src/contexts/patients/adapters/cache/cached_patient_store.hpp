@@ -27,6 +27,7 @@ public:
     Result<Patient> write(const std::function<Result<Patient>(PatientUnit&)>& fn) override;
     std::optional<Patient> find(const std::string& id) override;
     std::vector<Patient> search(const PatientQuery& q) override;
+    bool search_cached(const PatientQuery& q) override;
     bool exists(const std::string& id) override;
     bool ping() override { return inner_.ping(); }
 
@@ -42,6 +43,7 @@ private:
         const V* get(const std::string& key);
         void put(const std::string& key, V value);
         bool erase(const std::string& key);
+        bool contains(const std::string& key) const;
         void clear() {
             index_.clear();
             order_.clear();
