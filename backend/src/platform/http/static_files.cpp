@@ -3,7 +3,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "platform/crypto/digest.hpp"
 
@@ -28,7 +27,8 @@ std::string content_type_for(std::string_view path) {
     return "application/octet-stream";
 }
 
-std::size_t StaticFiles::mount(const std::string& prefix, const std::string& dir, bool spa_fallback) {
+std::size_t StaticFiles::mount(const std::string& prefix, const std::string& dir, bool spa_fallback,
+                               const std::function<bool(const std::string&)>& keep) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) return 0;
     std::size_t n = 0;
@@ -37,14 +37,14 @@ std::size_t StaticFiles::mount(const std::string& prefix, const std::string& dir
          it.increment(ec)) {
         if (!it->is_regular_file()) continue;
         auto rel = fs::relative(it->path(), dir).generic_string();
-        if (rel.find("..") != std::string::npos) continue;
+        if (rel.find("..") != std::string::npos || (keep && !keep(rel))) continue;
         std::ifstream in(it->path(), std::ios::binary);
-        std::stringstream buf;
-        buf << in.rdbuf();
+        std::string content(static_cast<std::size_t>(it->file_size(ec)), '\0');
+        if (ec || !in.read(content.data(), static_cast<std::streamsize>(content.size()))) continue;
         std::string url = base + "/" + rel;
         // Vite emits content-hashed names under assets/: safe to cache for a year.
         bool immutable = rel.rfind("assets/", 0) == 0;
-        add(url, buf.str());
+        add(url, std::move(content));
         files_[url].immutable = immutable;
         ++n;
     }

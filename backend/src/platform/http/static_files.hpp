@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,7 +18,10 @@ class StaticFiles {
 public:
     /// Loads every regular file under `dir` at URL prefix `prefix` ("/" or "/docs").
     /// Returns how many files were loaded (0 when the directory is missing).
-    std::size_t mount(const std::string& prefix, const std::string& dir, bool spa_fallback);
+    /// Loads the files under `dir` (those `keep` accepts, by path relative to `dir`; all when
+    /// empty) to be served under `prefix`. Returns how many.
+    std::size_t mount(const std::string& prefix, const std::string& dir, bool spa_fallback,
+                      const std::function<bool(const std::string& relative)>& keep = {});
     /// Adds one generated file (e.g. /docs/index.html).
     void add(const std::string& url_path, std::string content, std::string content_type = "");
     std::optional<Response> serve(std::string_view path, std::optional<std::string_view> if_none_match) const;
