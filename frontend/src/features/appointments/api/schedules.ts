@@ -3,6 +3,7 @@
 // types, and the secret link to their calendar feed.
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, etagOf, unwrap, unwrapWithResponse } from '@/lib/api-client';
+import { replaceQueryData } from '@/lib/query-client';
 import { isApiError } from '@/lib/api-error';
 import type { AbsenceInput, AppointmentType, AppointmentTypeInput, AppointmentTypePatch, OpeningRange } from '../types';
 import { appointmentsKeys, etagForVersion } from './appointments';
@@ -40,8 +41,8 @@ export function useSaveOpeningHours(practitionerId: string) {
       );
       return { hours: data, etag: etagOf(response) };
     },
-    onSuccess: (saved) => {
-      queryClient.setQueryData(scheduleKeys.hours(practitionerId), saved);
+    onSuccess: async (saved) => {
+      await replaceQueryData(queryClient, scheduleKeys.hours(practitionerId), saved);
       // Free slots follow the opening hours.
       void queryClient.invalidateQueries({ queryKey: appointmentsKeys.all });
     },

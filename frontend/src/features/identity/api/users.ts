@@ -2,6 +2,7 @@
 // User administration (admin): /api/v1/users.
 import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, etagOf, unwrap, unwrapWithResponse } from '@/lib/api-client';
+import { replaceQueryData } from '@/lib/query-client';
 import type { NewUser, Role, UserChanges } from '../types';
 
 export interface UserFilter {
@@ -71,8 +72,8 @@ export function useUpdateUser(id: string) {
       );
       return { ...data, etag: etagOf(response) };
     },
-    onSuccess: (result) => {
-      queryClient.setQueryData(usersKeys.detail(id), { user: result.user, etag: result.etag });
+    onSuccess: async (result) => {
+      await replaceQueryData(queryClient, usersKeys.detail(id), { user: result.user, etag: result.etag });
       void queryClient.invalidateQueries({ queryKey: ['users', 'list'] });
     },
   });

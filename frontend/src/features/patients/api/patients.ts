@@ -3,6 +3,7 @@
 // cached in memory only, and briefly (see lib/query-client).
 import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, etagOf, unwrap, unwrapWithResponse } from '@/lib/api-client';
+import { replaceQueryData } from '@/lib/query-client';
 import type { Patient, PatientInput, PatientPatch } from '../types';
 
 export interface PatientSearch {
@@ -78,8 +79,8 @@ export function useRegisterPatient() {
       );
       return { patient: data, etag: etagOf(response) };
     },
-    onSuccess: (result) => {
-      queryClient.setQueryData(patientsKeys.detail(result.patient.id), result);
+    onSuccess: async (result) => {
+      await replaceQueryData(queryClient, patientsKeys.detail(result.patient.id), result);
       void queryClient.invalidateQueries({ queryKey: ['patients', 'search'] });
     },
   });
@@ -97,8 +98,8 @@ export function useUpdatePatient(id: string) {
       );
       return { patient: data, etag: etagOf(response) };
     },
-    onSuccess: (result) => {
-      queryClient.setQueryData(patientsKeys.detail(id), result);
+    onSuccess: async (result) => {
+      await replaceQueryData(queryClient, patientsKeys.detail(id), result);
       void queryClient.invalidateQueries({ queryKey: ['patients', 'search'] });
     },
   });

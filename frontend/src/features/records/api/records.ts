@@ -11,6 +11,7 @@ import {
   type QueryClient,
 } from '@tanstack/react-query';
 import { api, etagOf, unwrap, unwrapWithResponse } from '@/lib/api-client';
+import { replaceQueryData } from '@/lib/query-client';
 import { downloadFile } from '@/lib/save-file';
 import {
   etagOfVersion,
@@ -141,8 +142,8 @@ function refreshPatient(queryClient: QueryClient, patientId: string): Promise<vo
   return queryClient.invalidateQueries({ queryKey: recordsKeys.patient(patientId) });
 }
 
-function rememberEncounter(queryClient: QueryClient, result: EncounterWithEtag): void {
-  queryClient.setQueryData(recordsKeys.encounter(result.encounter.id), result);
+async function rememberEncounter(queryClient: QueryClient, result: EncounterWithEtag): Promise<void> {
+  await replaceQueryData(queryClient, recordsKeys.encounter(result.encounter.id), result);
   void refreshPatient(queryClient, result.encounter.patient_id);
 }
 
