@@ -8,13 +8,20 @@
 using namespace medisecure;
 using namespace medisecure::identity;
 
+namespace {
+User user(const std::string& id, Role role) {
+    User u;
+    u.id = id;
+    u.role = role;
+    return u;
+}
+}  // namespace
+
 TEST(TokenService, IssuesVerifiableTokensWithTheirClaims) {
     ManualClock clock(*parse_instant("2026-03-01T08:00:00Z"));
     MemoryCache cache(clock);
     TokenService tokens(std::string(40, 'j'), cache, clock, 900);
-    User u;
-    u.id = "u1";
-    u.role = Role::patient;
+    User u = user("u1", Role::patient);
     u.patient_id = "p1";
     std::int64_t exp = 0;
     auto t = tokens.issue(u, "s1", false, exp);
@@ -32,9 +39,7 @@ TEST(TokenService, ExpiresAfterItsLifetime) {
     ManualClock clock(*parse_instant("2026-03-01T08:00:00Z"));
     MemoryCache cache(clock);
     TokenService tokens(std::string(40, 'j'), cache, clock, 900);
-    User u;
-    u.id = "u1";
-    u.role = Role::doctor;
+    User u = user("u1", Role::doctor);
     std::int64_t exp = 0;
     auto t = tokens.issue(u, "s1", false, exp);
     clock.advance(std::chrono::seconds(899));
@@ -47,9 +52,7 @@ TEST(TokenService, DeniedSessionsAreRefusedAtOnce) {
     ManualClock clock(*parse_instant("2026-03-01T08:00:00Z"));
     MemoryCache cache(clock);
     TokenService tokens(std::string(40, 'j'), cache, clock, 900);
-    User u;
-    u.id = "u1";
-    u.role = Role::doctor;
+    User u = user("u1", Role::doctor);
     std::int64_t exp = 0;
     auto t = tokens.issue(u, "s1", false, exp);
     auto other = tokens.issue(u, "s2", false, exp);
@@ -65,9 +68,7 @@ TEST(TokenService, ATokenVerifiedBeforeIsStillCheckedForRevocationAndSecret) {
     ManualClock clock(*parse_instant("2026-03-01T08:00:00Z"));
     MemoryCache cache(clock);
     TokenService tokens(std::string(40, 'j'), cache, clock, 900);
-    User u;
-    u.id = "u1";
-    u.role = Role::nurse;
+    User u = user("u1", Role::nurse);
     std::int64_t exp = 0;
     auto t = tokens.issue(u, "s1", false, exp);
     ASSERT_TRUE(tokens.verify(t));

@@ -14,7 +14,7 @@ import { Dialog } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { isApiError } from '@/lib/api-error';
 import { useLocale } from '@/lib/i18n';
-import { msg, requiredText } from '@/lib/validation';
+import { requiredText } from '@/lib/validation';
 import { formatDateTime } from '@/utils/format';
 import { formatZonedDateTime, toWallClock } from '@/utils/time-zone';
 import {
@@ -34,7 +34,14 @@ import { chosenStart } from './booking-form';
 import { BookingWarnings } from './booking-warnings';
 import { formMessage } from './form-message';
 import { appointmentErrorMessage, applyAppointmentErrors } from './messages';
-import { OTHER_TIME, SlotSelect } from './slot-select';
+import {
+  OTHER_TIME,
+  OtherTimeField,
+  otherTimeGiven,
+  otherTimeIssue,
+  SlotSelect,
+  slotChoiceFields,
+} from './slot-select';
 import { StatusBadge, TypeSwatch } from './status-badge';
 
 type Mode = 'view' | 'reschedule' | 'cancel';
@@ -220,14 +227,9 @@ function AppointmentPanel({
 
 const rescheduleSchema = z
   .object({
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, msg('validation.date')),
-    slot: z.string().min(1, msg('validation.required')),
-    time: z.string(),
+    ...slotChoiceFields,
   })
-  .refine((v) => v.slot !== OTHER_TIME || /^([01]\d|2[0-3]):[0-5]\d$/.test(v.time), {
-    path: ['time'],
-    message: msg('validation.required'),
-  });
+  .refine(otherTimeGiven, otherTimeIssue);
 type RescheduleInput = z.infer<typeof rescheduleSchema>;
 
 function RescheduleForm({
@@ -289,14 +291,11 @@ function RescheduleForm({
         allowOtherTime
       />
       {slot === OTHER_TIME && (
-        <Field
-          label={t('appointments.booking.time')}
-          hint={t('appointments.booking.timeHint', { zone: timeZone })}
+        <OtherTimeField
+          timeZone={timeZone}
+          registration={form.register('time')}
           error={formMessage(t, errors.time?.message)}
-          required
-        >
-          <input {...form.register('time')} type="time" step={300} className="input" />
-        </Field>
+        />
       )}
       <div className="form__actions">
         <button type="submit" className="button" disabled={move.isPending}>

@@ -17,7 +17,14 @@ import { useBookAppointment } from '../api/appointments';
 import type { AppointmentWritten, Practitioner } from '../types';
 import { formMessage } from './form-message';
 import { applyAppointmentErrors } from './messages';
-import { OTHER_TIME, SlotSelect } from './slot-select';
+import {
+  OTHER_TIME,
+  OtherTimeField,
+  otherTimeGiven,
+  otherTimeIssue,
+  SlotSelect,
+  slotChoiceFields,
+} from './slot-select';
 
 export type PatientPicker = (props: { onChange: (patientId: string) => void; error?: string | undefined }) => ReactNode;
 
@@ -25,15 +32,10 @@ const schema = z
   .object({
     practitioner_id: z.string().min(1, msg('validation.required')),
     type_id: z.string().min(1, msg('validation.required')),
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, msg('validation.date')),
-    slot: z.string().min(1, msg('validation.required')),
-    time: z.string(),
+    ...slotChoiceFields,
     patient_id: z.string().min(1, 'appointments.validation.patientRequired'),
   })
-  .refine((v) => v.slot !== OTHER_TIME || /^([01]\d|2[0-3]):[0-5]\d$/.test(v.time), {
-    path: ['time'],
-    message: msg('validation.required'),
-  });
+  .refine(otherTimeGiven, otherTimeIssue);
 type Input = z.infer<typeof schema>;
 
 /** The instant the form names: the chosen slot, or the other time on the chosen day. */
@@ -193,14 +195,11 @@ export function BookingForm({
           }
         />
         {slot === OTHER_TIME && (
-          <Field
-            label={t('appointments.booking.time')}
-            hint={t('appointments.booking.timeHint', { zone: timeZone })}
+          <OtherTimeField
+            timeZone={timeZone}
+            registration={form.register('time')}
             error={formMessage(t, errors.time?.message)}
-            required
-          >
-            <input {...form.register('time')} type="time" step={300} className="input" />
-          </Field>
+          />
         )}
       </div>
       <div className="form__actions">

@@ -5,13 +5,51 @@
 import { useQuery } from '@tanstack/react-query';
 import type { UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
 import { Field } from '@/components/ui/field';
 import { errorMessage } from '@/lib/error-message';
 import { useLocale } from '@/lib/i18n';
+import { msg } from '@/lib/validation';
 import { addDays, formatZonedTime } from '@/utils/time-zone';
 import { availabilityQuery } from '../api/appointments';
 
 export const OTHER_TIME = 'other';
+
+/** The day, the slot (or OTHER_TIME) and the other time, as a booking form validates them. */
+export const slotChoiceFields = {
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, msg('validation.date')),
+  slot: z.string().min(1, msg('validation.required')),
+  time: z.string(),
+};
+
+/** With OTHER_TIME chosen, the time must be given (HH:MM): a refinement and its issue. */
+export function otherTimeGiven(v: { slot: string; time: string }): boolean {
+  return v.slot !== OTHER_TIME || /^([01]\d|2[0-3]):[0-5]\d$/.test(v.time);
+}
+export const otherTimeIssue = { path: ['time'], message: msg('validation.required') };
+
+/** The time field shown when staff choose another time than the offered slots. */
+export function OtherTimeField({
+  timeZone,
+  registration,
+  error,
+}: {
+  timeZone: string;
+  registration: UseFormRegisterReturn;
+  error?: string | undefined;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Field
+      label={t('appointments.booking.time')}
+      hint={t('appointments.booking.timeHint', { zone: timeZone })}
+      error={error}
+      required
+    >
+      <input {...registration} type="time" step={300} className="input" />
+    </Field>
+  );
+}
 
 export function SlotSelect({
   practitionerId,

@@ -24,6 +24,33 @@ import {
 import { severities, type Icd10Code, type Severity } from '../types';
 import { Icd10Lookup } from './icd10-lookup';
 
+type EntryStatus = 'active' | 'resolved';
+
+/** Marks an entry resolved, or active again; the caller sends the version it was read at. */
+function StatusToggle({
+  status,
+  name,
+  pending,
+  onToggle,
+}: {
+  status: EntryStatus;
+  name: string;
+  pending: boolean;
+  onToggle: (next: EntryStatus) => Promise<unknown>;
+}) {
+  const { t } = useTranslation();
+  return (
+    <button
+      type="button"
+      className="button button--secondary button--small"
+      disabled={pending}
+      onClick={() => void onToggle(status === 'active' ? 'resolved' : 'active').catch((e: unknown) => toastError(t, e))}
+    >
+      {status === 'active' ? t('records.status.markResolved', { name }) : t('records.status.markActive', { name })}
+    </button>
+  );
+}
+
 export function AllergiesPanel({ patientId, canEdit }: { patientId: string; canEdit: boolean }) {
   const { t } = useTranslation();
   const query = useQuery(allergiesQuery(patientId));
@@ -45,24 +72,12 @@ export function AllergiesPanel({ patientId, canEdit }: { patientId: string; canE
                 {a.status === 'resolved' && <span className="badge badge--muted">{t('records.status.resolved')}</span>}
               </span>
               {canEdit && (
-                <button
-                  type="button"
-                  className="button button--secondary button--small"
-                  disabled={update.isPending}
-                  onClick={() =>
-                    void update
-                      .mutateAsync({
-                        id: a.id,
-                        version: a.version,
-                        patch: { status: a.status === 'active' ? 'resolved' : 'active' },
-                      })
-                      .catch((e: unknown) => toastError(t, e))
-                  }
-                >
-                  {a.status === 'active'
-                    ? t('records.status.markResolved', { name: a.substance })
-                    : t('records.status.markActive', { name: a.substance })}
-                </button>
+                <StatusToggle
+                  status={a.status}
+                  name={a.substance}
+                  pending={update.isPending}
+                  onToggle={(status) => update.mutateAsync({ id: a.id, version: a.version, patch: { status } })}
+                />
               )}
             </li>
           ))}
@@ -179,24 +194,12 @@ export function ConditionsPanel({ patientId, canEdit }: { patientId: string; can
                 {c.status === 'resolved' && <span className="badge badge--muted">{t('records.status.resolved')}</span>}
               </span>
               {canEdit && (
-                <button
-                  type="button"
-                  className="button button--secondary button--small"
-                  disabled={update.isPending}
-                  onClick={() =>
-                    void update
-                      .mutateAsync({
-                        id: c.id,
-                        version: c.version,
-                        patch: { status: c.status === 'active' ? 'resolved' : 'active' },
-                      })
-                      .catch((e: unknown) => toastError(t, e))
-                  }
-                >
-                  {c.status === 'active'
-                    ? t('records.status.markResolved', { name: c.code })
-                    : t('records.status.markActive', { name: c.code })}
-                </button>
+                <StatusToggle
+                  status={c.status}
+                  name={c.code}
+                  pending={update.isPending}
+                  onToggle={(status) => update.mutateAsync({ id: c.id, version: c.version, patch: { status } })}
+                />
               )}
             </li>
           ))}

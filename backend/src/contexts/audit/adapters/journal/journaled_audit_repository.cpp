@@ -217,7 +217,7 @@ void JournaledAuditRepository::close() {
     fd_ = lock_fd_ = -1;
 }
 
-JournaledAuditRepository::Tail JournaledAuditRepository::journal_head() {
+ChainHead JournaledAuditRepository::journal_head() {
     auto size = size_of(fd_);
     if (size == known_size_) return known_tail_;
     // The last byte of a complete append is a newline; anything after the last newline is a
@@ -245,7 +245,7 @@ JournaledAuditRepository::Tail JournaledAuditRepository::journal_head() {
         if (from == 0 || (tail.size() >= 2 && tail.rfind('\n', tail.size() - 2) != std::string::npos)) break;
         window *= 4;
     }
-    Tail t;
+    ChainHead t;
     if (size == 0) {
         auto h = index_.head();
         t.seq = h ? h->seq : 0;
@@ -271,7 +271,7 @@ void JournaledAuditRepository::append(std::vector<AuditRecord>& records, const S
     {
         Locked l(*this);
         reopen_if_replaced();
-        Tail t = journal_head();
+        ChainHead t = journal_head();
         std::uintmax_t before = known_size_;
         std::string bytes;
         for (auto& r : records) {

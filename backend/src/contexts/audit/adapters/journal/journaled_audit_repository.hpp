@@ -58,13 +58,9 @@ public:
     bool wait_indexed(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 private:
-    struct Tail {
-        std::int64_t seq = 0;
-        std::string hash;
-    };
     class Locked;
     void reopen_if_replaced();
-    Tail journal_head();
+    ChainHead journal_head();  // seq and hash of the chain's last record (no mac)
     void replace_if_indexed();  // with the lock held
     std::size_t index_pass();
     void run_indexer();
@@ -79,7 +75,7 @@ private:
     int fd_ = -1, lock_fd_ = -1;
     std::uint64_t inode_ = 0;
     std::uintmax_t known_size_ = 0;  // the journal's size after this process's last append
-    Tail known_tail_;                // and the record that ends it
+    ChainHead known_tail_;                // and the record that ends it
     std::uintmax_t indexed_offset_ = 0;  // bytes of the journal this process has seen indexed
 
     std::mutex mu_;
