@@ -375,6 +375,65 @@ TEST_P(AuditContract, AppendsAChainThatVerifiesAndSearches) {
     log.stop();
 }
 
+TEST_P(AuditContract, APatientsRecordsAreFoundAcrossSequenceRanges) {
+    // The patient index is keyed by ranges of 65,536 records: a patient's page is gathered
+    // range by range, newest first, and a cursor continues in the older ranges.
+    auto db = open("audit");
+    audit::SqlAuditRepository repo(*db);
+    const std::set<std::int64_t> target{5, 65535, 65536, 65537, 69999};
+    std::vector<audit::AuditRecord> batch;
+    auto seal = [](const audit::AuditRecord& r) { return "h" + std::to_string(r.seq); };
+    auto mac = [](std::int64_t, const std::string&) { return std::string("m"); };
+    for (std::int64_t seq = 1; seq <= 70000; ++seq) {
+        audit::AuditRecord r;
+        r.at = from_micros(1'700'000'000'000'000 + seq);
+        r.actor_id = "u";
+        r.actor_role = "doctor";
+        r.action = "patient.read";
+        r.resource_type = "patient";
+        r.patient_id = target.contains(seq) ? "p-target" : (seq % 3 ? "p-" + std::to_string(seq % 1000) : "");
+        r.resource_id = r.patient_id;
+        r.outcome = audit::Outcome::success;
+        batch.push_back(std::move(r));
+        if (batch.size() == 10000) {
+            repo.append(batch, seal, mac);
+            batch.clear();
+        }
+    }
+    ASSERT_EQ(repo.head()->seq, 70000);
+    auto seqs = [&](const audit::AuditFilter& f) {
+        std::vector<std::int64_t> out;
+        for (const auto& r : repo.search(f)) out.push_back(r.seq);
+        return out;
+    };
+    audit::AuditFilter f;
+    f.patient_id = "p-target";
+    f.limit = 3;
+    EXPECT_EQ(seqs(f), (std::vector<std::int64_t>{69999, 65537, 65536}));
+    f.before_seq = 65536;
+    f.limit = 10;
+    EXPECT_EQ(seqs(f), (std::vector<std::int64_t>{65535, 5}));
+    f.before_seq.reset();
+    f.limit = 100;
+    EXPECT_EQ(seqs(f), (std::vector<std::int64_t>{69999, 65537, 65536, 65535, 5}));
+    f.action = "patient.update";
+    EXPECT_TRUE(seqs(f).empty());
+    f.patient_id = "p-nobody";
+    f.action.clear();
+    EXPECT_TRUE(seqs(f).empty());
+    if (GetParam() == std::string("sqlite")) {
+        // The lookup of one range is a seek into the index, not a scan of the table.
+        std::string plan;
+        db->read([&](soci::session& sql) {
+            soci::rowset<soci::row> rows =
+                sql.prepare << "EXPLAIN QUERY PLAN SELECT seq FROM audit_log WHERE 1 = 1 AND seq / 65536 = 1 "
+                               "AND patient_id <> '' AND patient_id = 'p-target' ORDER BY seq DESC LIMIT 3";
+            for (const auto& row : rows) plan += row.get<std::string>(3) + "\n";
+        });
+        EXPECT_NE(plan.find("INDEX audit_log_patient_range (<expr>=? AND patient_id=?)"), std::string::npos) << plan;
+    }
+}
+
 TEST_P(AuditContract, TheStoreRefusesUpdatesAndDeletes) {
     auto db = open("audit");
     audit::SqlAuditRepository repo(*db);

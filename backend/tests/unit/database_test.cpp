@@ -71,6 +71,28 @@ TEST(Database, QueryBindsEveryValue) {
     EXPECT_EQ(names[0], "Robert'); DROP TABLE t;--");
 }
 
+TEST(Database, InsertOfSeveralRowsBindsEachRowsValues) {
+    testkit::TempDir dir;
+    db::Database d(*db::parse_url("sqlite:" + dir.file("t.db")), 1);
+    d.write([](soci::session& sql) { sql << "CREATE TABLE t (name TEXT, n BIGINT)"; });
+    using Row = std::vector<std::pair<const char*, db::Value>>;
+    auto q = db::Query::insert("t", std::vector<Row>{{{"name", std::string("a'; --")}, {"n", 1LL}},
+                                                     {{"name", std::string("b")}, {"n", 2LL}},
+                                                     {{"name", std::string("c")}, {"n", 3LL}}});
+    EXPECT_EQ(q.text().find("a'"), std::string::npos);  // values are bound, never spliced
+    EXPECT_EQ(d.write([&](soci::session& sql) { return q.execute(sql); }), 3);
+    std::string got;
+    d.read([&](soci::session& sql) {
+        db::Query("SELECT name, n FROM t ORDER BY n").for_each(sql, [&](const db::Row& r) {
+            got += db::as_string(r, 0) + "=" + std::to_string(db::as_int64(r, 1)) + ";";
+        });
+    });
+    EXPECT_EQ(got, "a'; --=1;b=2;c=3;");
+    EXPECT_THROW(db::Query::insert("t", std::vector<Row>{}), std::invalid_argument);
+    EXPECT_THROW(db::Query::insert("t", std::vector<Row>{{{"name", std::string("a")}, {"n", 1LL}}, {{"name", std::string("b")}}}),
+                 std::invalid_argument);
+}
+
 TEST(Database, PreparedStatementsReadEveryTypeNestAndReportErrors) {
     testkit::TempDir dir;
     db::Database d(*db::parse_url("sqlite:" + dir.file("t.db")), 1);

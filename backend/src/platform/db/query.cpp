@@ -38,6 +38,21 @@ Query Query::insert(std::string_view table, const std::vector<std::pair<const ch
     return q;
 }
 
+Query Query::insert(std::string_view table, const std::vector<std::vector<std::pair<const char*, Value>>>& rows) {
+    if (rows.empty()) throw std::invalid_argument("an INSERT needs at least one row");
+    Query q("INSERT INTO ");
+    q.sql(table).sql(" (");
+    for (std::size_t i = 0; i < rows.front().size(); ++i) q.sql(i ? ", " : "").sql(rows.front()[i].first);
+    q.sql(") VALUES ");
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (rows[r].size() != rows.front().size()) throw std::invalid_argument("every row lists the same columns");
+        q.sql(r ? ", (" : "(");
+        for (std::size_t i = 0; i < rows[r].size(); ++i) q.sql(i ? ", " : "").bind(rows[r][i].second);
+        q.sql(")");
+    }
+    return q;
+}
+
 namespace {
 
 using namespace sqlite_api;

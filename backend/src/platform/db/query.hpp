@@ -34,6 +34,9 @@ public:
     Query& bind(const Value& value);
     /// "INSERT INTO <table> (c1, c2…) VALUES (:p1, :p2…)" from a column list.
     static Query insert(std::string_view table, const std::vector<std::pair<const char*, Value>>& columns);
+    /// One INSERT of several rows with the columns of the first; every row lists the same
+    /// columns in the same order. One round trip on PostgreSQL instead of one per row.
+    static Query insert(std::string_view table, const std::vector<std::vector<std::pair<const char*, Value>>>& rows);
     const std::string& text() const { return text_; }
     /// Runs the query and calls `fn` for each row (the row is valid during the call only).
     void for_each(soci::session& sql, const std::function<void(const Row&)>& fn);

@@ -276,6 +276,9 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                     resp = co_await asio::co_spawn(
                         workers,
                         [this, &req]() -> asio::awaitable<Response> {
+                            static thread_local const bool named =
+                                (log::name_thread("ms-worker"), true);
+                            (void)named;
                             --queued;
                             co_return pipeline.handle(req);
                         },
@@ -576,7 +579,11 @@ void HttpServer::run(bool handle_signals) {
     }
     asio::co_spawn(im.ioc, im.accept_loop(), asio::detached);
     std::vector<std::thread> extra;
-    for (unsigned i = 1; i < std::max(1u, im.opt.io_threads); ++i) extra.emplace_back([&im] { im.ioc.run(); });
+    for (unsigned i = 1; i < std::max(1u, im.opt.io_threads); ++i)
+        extra.emplace_back([&im] {
+            log::name_thread("ms-io");
+            im.ioc.run();
+        });
     im.ioc.run();
     for (auto& t : extra) t.join();
     im.workers.join();

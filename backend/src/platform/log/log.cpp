@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/log/log.hpp"
 
+#include <pthread.h>
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -126,6 +127,12 @@ void write(Level level, std::string_view event, std::initializer_list<Field> fie
     } else {
         std::fprintf(stderr, "%s\n", line.c_str());
     }
+}
+
+void name_thread(const char* name) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%s", name);
+    pthread_setname_np(pthread_self(), buf);
 }
 
 }  // namespace medisecure::log

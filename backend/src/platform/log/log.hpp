@@ -41,6 +41,10 @@ inline void info(std::string_view e, std::initializer_list<Field> f = {}) { writ
 inline void warn(std::string_view e, std::initializer_list<Field> f = {}) { write(Level::warn, e, f); }
 inline void error(std::string_view e, std::initializer_list<Field> f = {}) { write(Level::error, e, f); }
 
+/// Names the calling thread (at most 15 characters are kept) as `top -H`, `ps -L`, gdb and
+/// profilers show it.
+void name_thread(const char* name);
+
 /// Appends `s` to `out` as the body of a JSON string (no quotes).
 void json_escape(std::string& out, std::string_view s);
 

@@ -23,7 +23,10 @@ void AuditLog::start() {
     std::lock_guard lock(mu_);
     if (thread_.joinable()) return;
     stopping_ = false;
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        log::name_thread("ms-audit");
+        run();
+    });
 }
 
 void AuditLog::stop() {

@@ -24,8 +24,15 @@ JobRunner::~JobRunner() { stop(); }
 
 void JobRunner::start() {
     if (running_.exchange(true)) return;
-    threads_.emplace_back([this] { relay_loop(); });
-    for (unsigned i = 0; i < std::max(1u, opt_.workers); ++i) threads_.emplace_back([this] { worker_loop(); });
+    threads_.emplace_back([this] {
+        log::name_thread("ms-relay");
+        relay_loop();
+    });
+    for (unsigned i = 0; i < std::max(1u, opt_.workers); ++i)
+        threads_.emplace_back([this] {
+            log::name_thread("ms-jobs");
+            worker_loop();
+        });
 }
 
 void JobRunner::stop() {

@@ -19,8 +19,10 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t kIndexBatch = 5000;
-constexpr auto kIndexPause = std::chrono::milliseconds(20);
+constexpr std::size_t kIndexBatch = 20000;
+// The indexer waits this long after the first new record, so that one transaction carries
+// thousands of them; an audit query cuts the wait short (wait_indexed).
+constexpr auto kIndexPause = std::chrono::milliseconds(250);
 
 std::string to_line(const AuditRecord& r) {
     json::object o;
@@ -188,7 +190,10 @@ std::size_t JournaledAuditRepository::open(Seal seal, HeadMac head_mac) {
         std::lock_guard lock(mu_);
         stopping_ = false;
     }
-    indexer_ = std::thread([this] { run_indexer(); });
+    indexer_ = std::thread([this] {
+        log::name_thread("ms-audit-index");
+        run_indexer();
+    });
     return recovered;
 }
 
@@ -408,14 +413,12 @@ void JournaledAuditRepository::run_indexer() {
         {
             std::unique_lock lock(mu_);
             cv_.wait(lock, [&] { return stopping_ || work_; });
+            // The pause gathers records: the pages each one touches (the table's last leaf, the
+            // newest range of each index, the head row) are then written once for thousands.
+            cv_.wait_for(lock, kIndexPause, [&] { return stopping_ || hurry_; });
             stop = stopping_;
-        }
-        // A short pause gathers more records per transaction: the pages every record touches
-        // (the table's last leaf, the head row) are then written once for hundreds of records.
-        if (!stop) std::this_thread::sleep_for(kIndexPause);
-        {
-            std::lock_guard lock(mu_);
             work_ = false;
+            hurry_ = false;
         }
         try {
             index_pass();
@@ -438,6 +441,7 @@ bool JournaledAuditRepository::wait_indexed(std::chrono::milliseconds timeout) {
     auto target = durable_seq_;
     if (indexed_seq_ >= target) return true;
     work_ = true;
+    hurry_ = true;
     cv_.notify_one();
     return indexed_cv_.wait_for(lock, timeout, [&] { return indexed_seq_ >= target || stopping_; }) &&
            indexed_seq_ >= target;

@@ -82,6 +82,7 @@ private:
     std::condition_variable cv_, indexed_cv_;
     std::int64_t durable_seq_ = 0, indexed_seq_ = 0;
     bool work_ = false, stopping_ = false, index_failing_ = false;
+    bool hurry_ = false;  // a reader is waiting: index without pausing
     std::thread indexer_;
 
     metrics::Counter& indexed_;

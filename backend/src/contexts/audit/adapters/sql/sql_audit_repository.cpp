@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "contexts/audit/adapters/sql/sql_audit_repository.hpp"
 
+#include <algorithm>
+#include <span>
+#include <utility>
+
 #include "platform/db/query.hpp"
 
 namespace medisecure::audit {
 
 namespace {
+// A patient's records are indexed by sequence range first (migration V0002): a new record's
+// entry then lands among the newest range's pages, not at a random place in the whole history
+// (which cost every audited read a random page write).
+constexpr long long kPatientRange = 65536;
+
 constexpr const char* kColumns =
     "seq, at, actor_id, actor_role, action, resource_type, resource_id, patient_id, client_ip, request_id, "
     "outcome, detail, prev_hash, hash";
@@ -30,22 +39,37 @@ AuditRecord from_row(const db::Row& r) {
 }
 
 
-void insert_record(soci::session& sql, const AuditRecord& r) {
-    db::Query::insert("audit_log", {{"seq", static_cast<long long>(r.seq)},
-                                    {"at", static_cast<long long>(to_micros(r.at))},
-                                    {"actor_id", r.actor_id},
-                                    {"actor_role", r.actor_role},
-                                    {"action", r.action},
-                                    {"resource_type", r.resource_type},
-                                    {"resource_id", r.resource_id},
-                                    {"patient_id", r.patient_id},
-                                    {"client_ip", r.client_ip},
-                                    {"request_id", r.request_id},
-                                    {"outcome", std::string(to_string(r.outcome))},
-                                    {"detail", r.detail},
-                                    {"prev_hash", r.prev_hash},
-                                    {"hash", r.hash}})
-        .execute(sql);
+std::vector<std::pair<const char*, db::Value>> columns_of(const AuditRecord& r) {
+    return {{"seq", static_cast<long long>(r.seq)},
+            {"at", static_cast<long long>(to_micros(r.at))},
+            {"actor_id", r.actor_id},
+            {"actor_role", r.actor_role},
+            {"action", r.action},
+            {"resource_type", r.resource_type},
+            {"resource_id", r.resource_id},
+            {"patient_id", r.patient_id},
+            {"client_ip", r.client_ip},
+            {"request_id", r.request_id},
+            {"outcome", std::string(to_string(r.outcome))},
+            {"detail", r.detail},
+            {"prev_hash", r.prev_hash},
+            {"hash", r.hash}};
+}
+
+/// SQLite: one cached statement per row. PostgreSQL: up to 500 rows per statement, because
+/// each statement is a round trip.
+void insert_records(soci::session& sql, bool pg, std::span<const AuditRecord> records) {
+    if (!pg) {
+        for (const auto& r : records) db::Query::insert("audit_log", columns_of(r)).execute(sql);
+        return;
+    }
+    constexpr std::size_t kRowsPerInsert = 500;
+    for (std::size_t i = 0; i < records.size(); i += kRowsPerInsert) {
+        std::vector<std::vector<std::pair<const char*, db::Value>>> rows;
+        for (const auto& r : records.subspan(i, std::min(kRowsPerInsert, records.size() - i)))
+            rows.push_back(columns_of(r));
+        db::Query::insert("audit_log", rows).execute(sql);
+    }
 }
 
 std::pair<long long, std::string> read_head(soci::session& sql, bool pg) {
@@ -79,8 +103,8 @@ void SqlAuditRepository::append(std::vector<AuditRecord>& records,
             r.prev_hash = hash;
             r.hash = seal(r);
             hash = r.hash;
-            insert_record(sql, r);
         }
+        insert_records(sql, pg, records);
         move_head(sql, seq, hash, head_mac(seq, hash));
     });
 }
@@ -96,22 +120,45 @@ void SqlAuditRepository::append_sealed(const std::vector<AuditRecord>& records,
         if (it->seq != seq + 1 || it->prev_hash != hash)
             throw std::runtime_error("audit records do not continue the stored chain (head " + std::to_string(seq) +
                                      ", next " + std::to_string(it->seq) + ")");
-        for (; it != records.end(); ++it) insert_record(sql, *it);
+        insert_records(sql, pg, std::span(it, records.end()));
         move_head(sql, records.back().seq, records.back().hash, head_mac(records.back().seq, records.back().hash));
     });
 }
 
 std::vector<AuditRecord> SqlAuditRepository::search(const AuditFilter& f) {
-    db::Query q(std::string("SELECT ") + kColumns + " FROM audit_log WHERE 1 = 1");
-    if (!f.patient_id.empty()) q.sql(" AND patient_id = ").bind(f.patient_id);
-    if (!f.actor_id.empty()) q.sql(" AND actor_id = ").bind(f.actor_id);
-    if (!f.action.empty()) q.sql(" AND action = ").bind(f.action);
-    if (f.from) q.sql(" AND at >= ").bind(static_cast<long long>(to_micros(*f.from)));
-    if (f.to) q.sql(" AND at < ").bind(static_cast<long long>(to_micros(*f.to)));
-    if (f.before_seq) q.sql(" AND seq < ").bind(static_cast<long long>(*f.before_seq));
-    q.sql(" ORDER BY seq DESC LIMIT ").bind(static_cast<long long>(f.limit));
+    // Every filter but the patient's, newest first; with `range`, one range of the patient's.
+    auto query = [&f](std::optional<long long> range, long long limit) {
+        db::Query q(std::string("SELECT ") + kColumns + " FROM audit_log WHERE 1 = 1");
+        if (range)
+            q.sql(" AND seq / " + std::to_string(kPatientRange) + " = ")
+                .bind(*range)
+                .sql(" AND patient_id <> '' AND patient_id = ")
+                .bind(f.patient_id);
+        if (!f.actor_id.empty()) q.sql(" AND actor_id = ").bind(f.actor_id);
+        if (!f.action.empty()) q.sql(" AND action = ").bind(f.action);
+        if (f.from) q.sql(" AND at >= ").bind(static_cast<long long>(to_micros(*f.from)));
+        if (f.to) q.sql(" AND at < ").bind(static_cast<long long>(to_micros(*f.to)));
+        if (f.before_seq) q.sql(" AND seq < ").bind(static_cast<long long>(*f.before_seq));
+        q.sql(" ORDER BY seq DESC LIMIT ").bind(limit);
+        return q;
+    };
     std::vector<AuditRecord> out;
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out.push_back(from_row(r)); }); });
+    auto collect = [&out](const db::Row& r) { out.push_back(from_row(r)); };
+    db_.read([&](soci::session& sql) {
+        if (f.patient_id.empty()) {
+            query(std::nullopt, f.limit).for_each(sql, collect);
+            return;
+        }
+        // A patient's records are read one sequence range at a time, newest first, until the
+        // page is full: each range is one seek into audit_log_patient_range.
+        long long top = 0;
+        db::Query head("SELECT seq FROM audit_head WHERE id = 1");
+        head.for_each(sql, [&](const db::Row& r) { top = db::as_int64(r, 0); });
+        if (f.before_seq) top = std::min(top, static_cast<long long>(*f.before_seq) - 1);
+        for (long long range = top / kPatientRange;
+             range >= 0 && std::cmp_less(out.size(), f.limit); --range)
+            query(range, f.limit - static_cast<long long>(out.size())).for_each(sql, collect);
+    });
     return out;
 }
 
