@@ -288,6 +288,8 @@ TEST_P(PatientContract, UpdatesAreVersionedAndReindexed) {
     EXPECT_EQ(s.search(q).size(), 1u);
     q.terms = {"berard"};
     EXPECT_TRUE(s.search(q).empty());
+    q.terms = {"zoe"};  // the unchanged first name keeps its token
+    EXPECT_EQ(s.search(q).size(), 1u);
     auto stale = s.write([&](patients::PatientUnit& u) -> Result<patients::Patient> {
         auto cur = p;  // version 1
         cur.version = 2;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "contexts/patients/adapters/sql/sql_patient_store.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include "core/text.hpp"
 #include "platform/db/query.hpp"
 
@@ -108,11 +111,20 @@ std::vector<std::string> tokens_of(const Patient& p) {
     return all;
 }
 
-void write_tokens(soci::session& sql, const Patient& p) {
-    db::Query("DELETE FROM patient_tokens WHERE patient_id = ").bind(p.id).execute(sql);
-    for (const auto& t : tokens_of(p)) {
+/// Brings the patient's search tokens from those of `before` (none for a new patient) to those
+/// of `p`, row by row on the (token, patient) key: the table has no index by patient, which
+/// would cost every registration several more page writes at random places. (A change to
+/// name_tokens needs a migration that rebuilds the table, as it would anyway.)
+void write_tokens(soci::session& sql, const Patient& p, const std::optional<Patient>& before) {
+    auto now = tokens_of(p);
+    std::vector<std::string> was = before ? tokens_of(*before) : std::vector<std::string>{};
+    std::vector<std::string> gone, added;
+    std::set_difference(was.begin(), was.end(), now.begin(), now.end(), std::back_inserter(gone));
+    std::set_difference(now.begin(), now.end(), was.begin(), was.end(), std::back_inserter(added));
+    for (const auto& t : gone)
+        db::Query("DELETE FROM patient_tokens WHERE token = ").bind(t).sql(" AND patient_id = ").bind(p.id).execute(sql);
+    for (const auto& t : added)
         db::Query("INSERT INTO patient_tokens (token, patient_id) VALUES (").bind(t).sql(", ").bind(p.id).sql(")").execute(sql);
-    }
 }
 
 std::optional<Patient> find_in(soci::session& sql, const std::string& id) {
@@ -163,13 +175,15 @@ public:
 
     void insert(const Patient& p) override {
         db::Query::insert("patients", columns_of(p)).execute(sql_);
-        write_tokens(sql_, p);
+        write_tokens(sql_, p, std::nullopt);
     }
 
     std::optional<Patient> find(const std::string& id) override { return find_in(sql_, id); }
 
     bool update(const Patient& p) override {
         // Rewrites the row in place: delete + insert would break the tokens' foreign key.
+        auto before = find_in(sql_, p.id);
+        if (!before) return false;
         auto cols = columns_of(p);
         db::Query q("UPDATE patients SET ");
         for (std::size_t i = 1; i < cols.size(); ++i) {  // every column but the id
@@ -177,7 +191,7 @@ public:
         }
         q.sql(" WHERE id = ").bind(p.id).sql(" AND version = ").bind(static_cast<long long>(p.version - 1));
         if (q.execute(sql_) != 1) return false;
-        write_tokens(sql_, p);
+        write_tokens(sql_, p, before);
         return true;
     }
 
