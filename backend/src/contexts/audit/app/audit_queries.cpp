@@ -52,12 +52,18 @@ Result<AccessLogPage> AuditQueries::access_log(const Caller& caller, const std::
 }
 
 VerifyReport AuditQueries::verify() {
-    std::vector<AuditRecord> all;
+    // Streamed: memory stays flat however long the trail is.
+    ChainVerifier v([this](const AuditRecord& r) { return log_.seal(r); },
+                    [this](std::int64_t s, const std::string& h) { return log_.head_mac(s, h); });
     repo_.scan([&](std::vector<AuditRecord>& chunk) {
-        for (auto& r : chunk) all.push_back(std::move(r));
+        for (const auto& r : chunk) v.add(r);
     });
-    return verify_chain(all, [this](const AuditRecord& r) { return log_.seal(r); }, repo_.head(),
-                        [this](std::int64_t s, const std::string& h) { return log_.head_mac(s, h); });
+    auto head = repo_.head();
+    if (v.wanted())  // a broken link: read the chain again to tell a move from a deletion
+        repo_.scan([&](std::vector<AuditRecord>& chunk) {
+            for (const auto& r : chunk) v.locate(r);
+        });
+    return v.finish(head);
 }
 
 }  // namespace medisecure::audit

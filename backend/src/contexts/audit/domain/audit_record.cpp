@@ -60,61 +60,83 @@ std::string canonical(const AuditRecord& r) {
     return out;
 }
 
-VerifyReport verify_chain(const std::vector<AuditRecord>& r,
-                          const std::function<std::string(const AuditRecord&)>& seal,
-                          const std::optional<ChainHead>& head,
-                          const std::function<std::string(std::int64_t, const std::string&)>& head_mac) {
-    VerifyReport rep;
-    rep.records = static_cast<std::int64_t>(r.size());
-    const std::size_t n = r.size();
-    std::vector<bool> sealed(n), explained(n, false);
-    std::unordered_map<std::string, std::size_t> by_hash;
-    for (std::size_t i = 0; i < n; ++i) {
-        sealed[i] = seal(r[i]) == r[i].hash;
-        by_hash.emplace(r[i].hash, i);
+ChainVerifier::ChainVerifier(Seal seal, HeadMac head_mac) : seal_(std::move(seal)), head_mac_(std::move(head_mac)) {}
+
+void ChainVerifier::settle_edit(const Link& l) {
+    if (!l.sealed && !l.explained)
+        edits_.push_back({ProblemKind::edited, l.seq,
+                          "record " + std::to_string(l.seq) + " was edited: its content no longer matches its seal"});
+}
+
+void ChainVerifier::add(const AuditRecord& r) {
+    const std::int64_t i = n_++;
+    Link cur{r.seq, r.hash, seal_(r) == r.hash, false};
+    const std::string& expected = last_ ? last_->hash : kGenesis;
+    const std::string& before_prev = before_last_ ? before_last_->hash : kGenesis;
+    if (r.prev_hash != expected) {
+        if (last_ && !last_->sealed && r.prev_hash == before_prev) {
+            links_.push_back({ProblemKind::inserted, last_->seq,
+                              "record " + std::to_string(last_->seq) + " was inserted: it is not part of the chain"});
+            last_->explained = true;
+        } else {
+            breaks_.push_back({i, r.seq, last_ ? last_->seq : 0, r.prev_hash});
+            links_.push_back({ProblemKind::deleted, r.seq, ""});  // classified in finish()
+        }
+    } else if (last_ && r.seq != last_->seq + 1) {
+        links_.push_back({ProblemKind::renumbered, r.seq,
+                          "record " + std::to_string(r.seq) + " was renumbered: it directly follows record " +
+                              std::to_string(last_->seq)});
+    } else if (!last_ && r.seq != 1) {
+        links_.push_back({ProblemKind::renumbered, r.seq, "the first record is numbered " + std::to_string(r.seq)});
     }
-    auto add = [&](ProblemKind k, std::int64_t seq, std::string msg) { rep.problems.push_back({k, seq, std::move(msg)}); };
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::string& expected = i == 0 ? kGenesis : r[i - 1].hash;
-        const std::string before_prev = i >= 2 ? r[i - 2].hash : kGenesis;
-        if (r[i].prev_hash != expected) {
-            if (i >= 1 && !sealed[i - 1] && r[i].prev_hash == before_prev) {
-                add(ProblemKind::inserted, r[i - 1].seq,
-                    "record " + std::to_string(r[i - 1].seq) + " was inserted: it is not part of the chain");
-                explained[i - 1] = true;
-            } else if (auto it = by_hash.find(r[i].prev_hash); it != by_hash.end() && it->second != i - 1) {
-                add(ProblemKind::reordered, r[i].seq,
-                    "record " + std::to_string(r[i].seq) + " was moved: in the chain it follows record " +
-                        std::to_string(r[it->second].seq));
-            } else if (i == 0) {
-                add(ProblemKind::deleted, r[i].seq,
-                    "records before " + std::to_string(r[i].seq) + " were deleted (the first record does not start the chain)");
-            } else {
-                add(ProblemKind::deleted, r[i].seq,
-                    "one or more records between " + std::to_string(r[i - 1].seq) + " and " +
-                        std::to_string(r[i].seq) + " were deleted");
-            }
-        } else if (i >= 1 && r[i].seq != r[i - 1].seq + 1) {
-            add(ProblemKind::renumbered, r[i].seq,
-                "record " + std::to_string(r[i].seq) + " was renumbered: it directly follows record " +
-                    std::to_string(r[i - 1].seq));
-        } else if (i == 0 && r[i].seq != 1) {
-            add(ProblemKind::renumbered, r[i].seq, "the first record is numbered " + std::to_string(r[i].seq));
+    if (before_last_) settle_edit(*before_last_);
+    before_last_ = std::move(last_);
+    last_ = std::move(cur);
+}
+
+void ChainVerifier::locate(const AuditRecord& r) {
+    if (located_ == 0)
+        for (const auto& b : breaks_) wanted_.insert(b.prev_hash);
+    const std::int64_t i = located_++;
+    // The first record with that hash, as a lookup by hash would find.
+    if (wanted_.contains(r.hash)) found_.try_emplace(r.hash, i, r.seq);
+}
+
+VerifyReport ChainVerifier::finish(const std::optional<ChainHead>& head) {
+    if (before_last_) settle_edit(*before_last_);
+    if (last_) settle_edit(*last_);
+    // Each broken link, in order, gets the message the whole chain supports.
+    std::size_t b = 0;
+    for (auto& p : links_) {
+        if (p.kind != ProblemKind::deleted || !p.message.empty()) continue;
+        const Break& br = breaks_[b++];
+        auto it = found_.find(br.prev_hash);
+        if (it != found_.end() && it->second.first != br.index - 1) {
+            p.kind = ProblemKind::reordered;
+            p.message = "record " + std::to_string(br.seq) + " was moved: in the chain it follows record " +
+                        std::to_string(it->second.second);
+        } else if (br.index == 0) {
+            p.message = "records before " + std::to_string(br.seq) +
+                        " were deleted (the first record does not start the chain)";
+        } else {
+            p.message = "one or more records between " + std::to_string(br.before_seq) + " and " +
+                        std::to_string(br.seq) + " were deleted";
         }
     }
-    // Seals after links: a record found to be inserted is not also reported as edited.
-    for (std::size_t i = 0; i < n; ++i)
-        if (!sealed[i] && !explained[i])
-            add(ProblemKind::edited, r[i].seq,
-                "record " + std::to_string(r[i].seq) + " was edited: its content no longer matches its seal");
+    VerifyReport rep;
+    rep.records = n_;
+    // Links before seals: for the same record, a link problem is listed first.
+    rep.problems = std::move(links_);
+    rep.problems.insert(rep.problems.end(), std::make_move_iterator(edits_.begin()), std::make_move_iterator(edits_.end()));
     std::stable_sort(rep.problems.begin(), rep.problems.end(),
-                     [](const ChainProblem& a, const ChainProblem& b) { return a.seq < b.seq; });
+                     [](const ChainProblem& a, const ChainProblem& x) { return a.seq < x.seq; });
+    auto add = [&](ProblemKind k, std::int64_t seq, std::string msg) { rep.problems.push_back({k, seq, std::move(msg)}); };
     if (head) {
         // The migration creates the genesis head before any key exists.
         bool genesis = head->seq == 0 && head->mac.empty() && head->hash == kGenesis;
-        bool head_valid = genesis || head_mac(head->seq, head->hash) == head->mac;
-        std::int64_t last_seq = n ? r.back().seq : 0;
-        std::string last_hash = n ? r.back().hash : kGenesis;
+        bool head_valid = genesis || head_mac_(head->seq, head->hash) == head->mac;
+        std::int64_t last_seq = last_ ? last_->seq : 0;
+        std::string last_hash = last_ ? last_->hash : kGenesis;
         if (!head_valid) {
             add(ProblemKind::edited, head->seq, "the chain head was edited");
         } else if (last_seq != head->seq || last_hash != head->hash) {
@@ -124,10 +146,19 @@ VerifyReport verify_chain(const std::vector<AuditRecord>& r,
             else
                 add(ProblemKind::inserted, last_seq, "records after " + std::to_string(head->seq) + " were appended outside the audit log");
         }
-    } else if (n > 0) {
+    } else if (n_ > 0) {
         add(ProblemKind::truncated, 0, "the chain head is missing");
     }
     return rep;
+}
+
+VerifyReport verify_chain(const std::vector<AuditRecord>& r, const ChainVerifier::Seal& seal,
+                          const std::optional<ChainHead>& head, const ChainVerifier::HeadMac& head_mac) {
+    ChainVerifier v(seal, head_mac);
+    for (const auto& rec : r) v.add(rec);
+    if (v.wanted())
+        for (const auto& rec : r) v.locate(rec);
+    return v.finish(head);
 }
 
 }  // namespace medisecure::audit

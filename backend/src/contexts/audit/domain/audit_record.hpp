@@ -7,6 +7,9 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -59,6 +62,51 @@ struct VerifyReport {
     std::int64_t records = 0;
     std::vector<ChainProblem> problems;
     bool ok() const { return problems.empty(); }
+};
+
+/// Verifies a chain read in seq order, one record at a time, holding only the last two records'
+/// links and the problems found, so a trail of any length fits in memory.
+///
+/// A broken link is classified as an insertion (the record before it is unsealed and the link
+/// skips it), a move (the record it names is elsewhere in the chain) or a deletion. Whether it
+/// is elsewhere needs the whole chain: the first pass notes the hashes that broken links name
+/// (`wanted()`), and when there are any the caller reads the chain once more through `locate`.
+class ChainVerifier {
+public:
+    using Seal = std::function<std::string(const AuditRecord&)>;
+    using HeadMac = std::function<std::string(std::int64_t, const std::string&)>;
+    ChainVerifier(Seal seal, HeadMac head_mac);
+
+    /// First pass: every record, in seq order.
+    void add(const AuditRecord& r);
+    /// The hashes named by broken links; empty for an intact chain.
+    bool wanted() const { return !breaks_.empty(); }
+    /// Second pass, only when wanted(): every record again, in the same order.
+    void locate(const AuditRecord& r);
+    VerifyReport finish(const std::optional<ChainHead>& head);
+
+private:
+    struct Link {
+        std::int64_t seq = 0;
+        std::string hash;
+        bool sealed = true;
+        bool explained = false;  // found inserted: not also reported as edited
+    };
+    struct Break {
+        std::int64_t index;  // position of the record whose link is broken
+        std::int64_t seq, before_seq;
+        std::string prev_hash;
+    };
+    void settle_edit(const Link& l);
+
+    Seal seal_;
+    HeadMac head_mac_;
+    std::int64_t n_ = 0, located_ = 0;
+    std::optional<Link> last_, before_last_;
+    std::vector<Break> breaks_;
+    std::unordered_set<std::string> wanted_;  // filled at the start of the second pass
+    std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> found_;  // hash -> first (position, seq)
+    std::vector<ChainProblem> links_, edits_;
 };
 
 /// Verifies records given in seq order. `seal` recomputes a record's hash with the key;

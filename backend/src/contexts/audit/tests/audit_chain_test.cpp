@@ -111,6 +111,39 @@ TEST(AuditChain, ReorderedRecordsAreNamed) {
     EXPECT_EQ(first_kind(r), ProblemKind::reordered);
 }
 
+TEST(AuditChain, ARecordMovedAheadOfItsPredecessorIsNamedByLookingFurther) {
+    // Its link names a record that comes later in the table: the verifier, which reads the
+    // chain once, reads it a second time to find that record.
+    Chain c(10);
+    auto moved = c.rows[7];  // seq 8, now third
+    c.rows.erase(c.rows.begin() + 7);
+    c.rows.insert(c.rows.begin() + 2, moved);
+    for (std::size_t i = 0; i < c.rows.size(); ++i) c.rows[i].seq = static_cast<std::int64_t>(i) + 1;
+    auto r = c.verify();
+    ASSERT_EQ(r.problems.size(), 3u);
+    for (const auto& p : r.problems) EXPECT_EQ(p.kind, ProblemKind::reordered) << p.message;
+    EXPECT_EQ(r.problems[0].message, "record 3 was moved: in the chain it follows record 8");
+    EXPECT_EQ(r.problems[1].message, "record 4 was moved: in the chain it follows record 2");
+    EXPECT_EQ(r.problems[2].message, "record 9 was moved: in the chain it follows record 3");
+}
+
+TEST(AuditChain, TheVerifierReadsTheChainAgainOnlyWhenALinkIsBroken) {
+    Chain c(5);
+    ChainVerifier intact(seal, head_mac);
+    for (const auto& r : c.rows) intact.add(r);
+    EXPECT_FALSE(intact.wanted());
+    EXPECT_TRUE(intact.finish(c.head).ok());
+    c.rows.erase(c.rows.begin() + 2);
+    ChainVerifier gap(seal, head_mac);
+    for (const auto& r : c.rows) gap.add(r);
+    ASSERT_TRUE(gap.wanted());
+    for (const auto& r : c.rows) gap.locate(r);
+    auto rep = gap.finish(c.head);
+    ASSERT_EQ(rep.problems.size(), 1u);
+    EXPECT_EQ(rep.problems[0].kind, ProblemKind::deleted);
+    EXPECT_EQ(rep.problems[0].message, "one or more records between 2 and 4 were deleted");
+}
+
 TEST(AuditChain, TruncatedTailIsCaughtByTheHead) {
     Chain c(10);
     c.rows.pop_back();

@@ -66,6 +66,26 @@ TEST(AuditLog, ConcurrentWritersShareCommits) {
     EXPECT_TRUE(q.verify().ok());
 }
 
+TEST(AuditLog, VerifyNamesARecordMovedInTheStore) {
+    MemoryAuditRepository repo;
+    SystemClock clock;
+    metrics::Registry reg;
+    AuditLog log(repo, clock, std::string(40, 'k'), reg);
+    log.start();
+    auto caller = testkit::caller_of(Role::doctor, "u1");
+    for (int i = 0; i < 6; ++i) log.record(caller, {"patient.read", "patient", "p", "p", Outcome::success, ""});
+    ASSERT_TRUE(wait_durable(log, caller.audit_ticket->value()));
+    log.stop();
+    std::swap(repo.rows[1], repo.rows[4]);  // contents change places, numbers stay
+    std::swap(repo.rows[1].seq, repo.rows[4].seq);
+    AuditQueries q(repo, log, [](const std::string&) { return true; });
+    auto rep = q.verify();
+    EXPECT_EQ(rep.records, 6);
+    ASSERT_FALSE(rep.ok());
+    EXPECT_EQ(rep.problems[0].kind, ProblemKind::reordered);
+    EXPECT_EQ(rep.problems[0].message, "record 2 was moved: in the chain it follows record 4");
+}
+
 TEST(AuditLog, FailsClosedWhileTheStoreIsDownAndRecovers) {
     MemoryAuditRepository repo;
     SystemClock clock;
