@@ -29,7 +29,36 @@ std::optional<Date> parse_date(std::string_view s) {
     return date;
 }
 
+namespace {
+// Writes `v` as exactly `n` decimal digits; the caller has checked v < 10^n. Dates are formatted
+// in every response that carries one (a search page formats a date per patient), and this is
+// several times cheaper than snprintf.
+char* put_digits(char* out, long long v, int n) {
+    for (int i = n - 1; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    }
+    return out + n;
+}
+
+bool four_digit_year(const Date& d) {
+    return d.ok() && static_cast<int>(d.year()) >= 0 && static_cast<int>(d.year()) <= 9999;
+}
+
+char* put_date(char* p, const Date& d) {
+    p = put_digits(p, static_cast<int>(d.year()), 4);
+    *p++ = '-';
+    p = put_digits(p, static_cast<unsigned>(d.month()), 2);
+    *p++ = '-';
+    return put_digits(p, static_cast<unsigned>(d.day()), 2);
+}
+}  // namespace
+
 std::string format_date(const Date& d) {
+    if (four_digit_year(d)) {
+        char buf[10];
+        return std::string(buf, put_date(buf, d));
+    }
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
                   static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
@@ -84,6 +113,20 @@ std::string format_instant(Timestamp t) {
     auto days = std::chrono::floor<std::chrono::days>(t);
     Date d{days};
     std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::milliseconds>(t - days)};
+    if (four_digit_year(d)) {
+        char buf[24];
+        char* p = put_date(buf, d);
+        *p++ = 'T';
+        p = put_digits(p, hms.hours().count(), 2);
+        *p++ = ':';
+        p = put_digits(p, hms.minutes().count(), 2);
+        *p++ = ':';
+        p = put_digits(p, hms.seconds().count(), 2);
+        *p++ = '.';
+        p = put_digits(p, hms.subseconds().count(), 3);
+        *p++ = 'Z';
+        return std::string(buf, p);
+    }
     char buf[40];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02lld.%03lldZ",
                   static_cast<int>(d.year()), static_cast<unsigned>(d.month()),

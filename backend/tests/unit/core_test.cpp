@@ -67,6 +67,30 @@ TEST(Time, ParsesStrictDates) {
     EXPECT_EQ(format_date(*parse_date("0999-01-05")), "0999-01-05");
 }
 
+TEST(Time, FormatsEveryDateAndInstantAsTheReferenceFormatDoes) {
+    // The digit writer against printf over every day of the four-digit years, sampled, and
+    // instants at every field's extremes; years outside 0-9999 take the printf path.
+    auto reference_date = [](const Date& d) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                      static_cast<unsigned>(d.day()));
+        return std::string(buf);
+    };
+    for (int y = 0; y <= 9999; y += 7)
+        for (unsigned m = 1; m <= 12; ++m)
+            for (unsigned dd : {1u, 9u, 10u, 28u}) {
+                Date d{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{dd}};
+                ASSERT_EQ(format_date(d), reference_date(d));
+            }
+    Date far{std::chrono::year{12345}, std::chrono::month{1}, std::chrono::day{2}};
+    EXPECT_EQ(format_date(far), "12345-01-02");
+    Date before{std::chrono::year{-1}, std::chrono::month{1}, std::chrono::day{2}};
+    EXPECT_EQ(format_date(before), reference_date(before));
+    EXPECT_EQ(format_instant(*parse_instant("1900-01-01T00:00:00Z")), "1900-01-01T00:00:00.000Z");
+    EXPECT_EQ(format_instant(*parse_instant("9999-12-31T23:59:59.999999Z")), "9999-12-31T23:59:59.999Z");
+    EXPECT_EQ(format_instant(*parse_instant("2026-07-04T09:05:07.040Z")), "2026-07-04T09:05:07.040Z");
+}
+
 TEST(Time, ParsesInstantsWithOffsets) {
     auto a = parse_instant("2026-03-29T01:30:00Z");
     auto b = parse_instant("2026-03-29T03:30:00+02:00");
