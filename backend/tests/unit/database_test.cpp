@@ -91,6 +91,9 @@ TEST(Database, InsertOfSeveralRowsBindsEachRowsValues) {
     EXPECT_THROW(db::Query::insert("t", std::vector<Row>{}), std::invalid_argument);
     EXPECT_THROW(db::Query::insert("t", std::vector<Row>{{{"name", std::string("a")}, {"n", 1LL}}, {{"name", std::string("b")}}}),
                  std::invalid_argument);
+    EXPECT_THROW(db::Query::insert("t", std::vector<Row>{{{"name", std::string("a")}, {"n", 1LL}},
+                                                         {{"n", 2LL}, {"name", std::string("b")}}}),
+                 std::invalid_argument);  // same columns in another order
 }
 
 TEST(Database, PreparedStatementsReadEveryTypeNestAndReportErrors) {

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/db/query.hpp"
 
+#include <span>
+#include <stdexcept>
+
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include "platform/db/statement_cache.hpp"
@@ -28,29 +31,37 @@ Query& Query::bind(const Value& value) {
     return bind(std::get<long long>(value));
 }
 
-Query Query::insert(std::string_view table, const std::vector<std::pair<const char*, Value>>& columns) {
-    Query q("INSERT INTO ");
-    q.sql(table).sql(" (");
-    for (std::size_t i = 0; i < columns.size(); ++i) q.sql(i ? ", " : "").sql(columns[i].first);
-    q.sql(") VALUES (");
-    for (std::size_t i = 0; i < columns.size(); ++i) q.sql(i ? ", " : "").bind(columns[i].second);
-    q.sql(")");
-    return q;
-}
+namespace {
+using Columns = std::vector<std::pair<const char*, Value>>;
 
-Query Query::insert(std::string_view table, const std::vector<std::vector<std::pair<const char*, Value>>>& rows) {
+Query insert_rows(std::string_view table, std::span<const Columns> rows) {
     if (rows.empty()) throw std::invalid_argument("an INSERT needs at least one row");
+    const Columns& first = rows.front();
     Query q("INSERT INTO ");
     q.sql(table).sql(" (");
-    for (std::size_t i = 0; i < rows.front().size(); ++i) q.sql(i ? ", " : "").sql(rows.front()[i].first);
+    for (std::size_t i = 0; i < first.size(); ++i) q.sql(i ? ", " : "").sql(first[i].first);
     q.sql(") VALUES ");
     for (std::size_t r = 0; r < rows.size(); ++r) {
-        if (rows[r].size() != rows.front().size()) throw std::invalid_argument("every row lists the same columns");
+        const Columns& row = rows[r];
+        if (row.size() != first.size()) throw std::invalid_argument("every row lists the same columns");
         q.sql(r ? ", (" : "(");
-        for (std::size_t i = 0; i < rows[r].size(); ++i) q.sql(i ? ", " : "").bind(rows[r][i].second);
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            if (std::string_view(row[i].first) != first[i].first)
+                throw std::invalid_argument("every row lists the same columns");
+            q.sql(i ? ", " : "").bind(row[i].second);
+        }
         q.sql(")");
     }
     return q;
+}
+}  // namespace
+
+Query Query::insert(std::string_view table, const Columns& columns) {
+    return insert_rows(table, std::span(&columns, 1));
+}
+
+Query Query::insert(std::string_view table, const std::vector<Columns>& rows) {
+    return insert_rows(table, rows);
 }
 
 namespace {

@@ -4,8 +4,8 @@
 // assets are cached for a year, everything else is revalidated.
 #pragma once
 
-#include <map>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,10 +16,9 @@ namespace medisecure::http {
 
 class StaticFiles {
 public:
-    /// Loads every regular file under `dir` at URL prefix `prefix` ("/" or "/docs").
-    /// Returns how many files were loaded (0 when the directory is missing).
-    /// Loads the files under `dir` (those `keep` accepts, by path relative to `dir`; all when
-    /// empty) to be served under `prefix`. Returns how many.
+    /// Loads the regular files under `dir` (those `keep` accepts, by path relative to `dir`; all
+    /// when it is empty) to be served under URL prefix `prefix` ("/" or "/docs"). Returns how
+    /// many were loaded (0 when the directory is missing).
     std::size_t mount(const std::string& prefix, const std::string& dir, bool spa_fallback,
                       const std::function<bool(const std::string& relative)>& keep = {});
     /// Adds one generated file (e.g. /docs/index.html).

@@ -79,8 +79,9 @@ void ChainVerifier::add(const AuditRecord& r) {
                               "record " + std::to_string(last_->seq) + " was inserted: it is not part of the chain"});
             last_->explained = true;
         } else {
-            breaks_.push_back({i, r.seq, last_ ? last_->seq : 0, r.prev_hash});
-            links_.push_back({ProblemKind::deleted, r.seq, ""});  // classified in finish()
+            breaks_.push_back({links_.size(), i, r.seq, last_ ? last_->seq : 0, r.prev_hash});
+            wanted_.insert(r.prev_hash);
+            links_.push_back({ProblemKind::deleted, r.seq, ""});
         }
     } else if (last_ && r.seq != last_->seq + 1) {
         links_.push_back({ProblemKind::renumbered, r.seq,
@@ -95,8 +96,6 @@ void ChainVerifier::add(const AuditRecord& r) {
 }
 
 void ChainVerifier::locate(const AuditRecord& r) {
-    if (located_ == 0)
-        for (const auto& b : breaks_) wanted_.insert(b.prev_hash);
     const std::int64_t i = located_++;
     // The first record with that hash, as a lookup by hash would find.
     if (wanted_.contains(r.hash)) found_.try_emplace(r.hash, i, r.seq);
@@ -106,10 +105,8 @@ VerifyReport ChainVerifier::finish(const std::optional<ChainHead>& head) {
     if (before_last_) settle_edit(*before_last_);
     if (last_) settle_edit(*last_);
     // Each broken link, in order, gets the message the whole chain supports.
-    std::size_t b = 0;
-    for (auto& p : links_) {
-        if (p.kind != ProblemKind::deleted || !p.message.empty()) continue;
-        const Break& br = breaks_[b++];
+    for (const Break& br : breaks_) {
+        ChainProblem& p = links_[br.problem];
         auto it = found_.find(br.prev_hash);
         if (it != found_.end() && it->second.first != br.index - 1) {
             p.kind = ProblemKind::reordered;

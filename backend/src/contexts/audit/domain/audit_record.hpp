@@ -79,8 +79,8 @@ public:
 
     /// First pass: every record, in seq order.
     void add(const AuditRecord& r);
-    /// The hashes named by broken links; empty for an intact chain.
-    bool wanted() const { return !breaks_.empty(); }
+    /// Whether a broken link names a record to look for (never for an intact chain).
+    bool wanted() const { return !wanted_.empty(); }
     /// Second pass, only when wanted(): every record again, in the same order.
     void locate(const AuditRecord& r);
     VerifyReport finish(const std::optional<ChainHead>& head);
@@ -93,7 +93,8 @@ private:
         bool explained = false;  // found inserted: not also reported as edited
     };
     struct Break {
-        std::int64_t index;  // position of the record whose link is broken
+        std::size_t problem;  // its entry in links_, classified by finish()
+        std::int64_t index;   // position of the record whose link is broken
         std::int64_t seq, before_seq;
         std::string prev_hash;
     };
@@ -101,10 +102,10 @@ private:
 
     Seal seal_;
     HeadMac head_mac_;
-    std::int64_t n_ = 0, located_ = 0;
+    std::int64_t n_ = 0, located_ = 0;  // records added, records located
     std::optional<Link> last_, before_last_;
     std::vector<Break> breaks_;
-    std::unordered_set<std::string> wanted_;  // filled at the start of the second pass
+    std::unordered_set<std::string> wanted_;  // the hashes broken links name
     std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> found_;  // hash -> first (position, seq)
     std::vector<ChainProblem> links_, edits_;
 };

@@ -41,7 +41,6 @@ std::string TokenService::issue(const User& u, const std::string& session_id, bo
     return signer_.sign(std::move(claims));
 }
 
-
 Result<AccessClaims> TokenService::verify(std::string_view token) const {
     auto now = to_seconds(clock_.now());
     if (t_verified.instance == instance_) {

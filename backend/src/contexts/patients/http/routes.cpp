@@ -2,16 +2,15 @@
 // /api/v1/patients: register, read, edit (If-Match), archive, search.
 #include "contexts/patients/http/routes.hpp"
 
-#include <charconv>
-
-#include "platform/http/url.hpp"
-
 #include <boost/json.hpp>
+
+#include <charconv>
 
 #include "core/text.hpp"
 #include "platform/crypto/digest.hpp"
 #include "platform/http/conditional.hpp"
 #include "platform/http/problem.hpp"
+#include "platform/http/url.hpp"
 #include "platform/json/json_util.hpp"
 
 namespace medisecure::patients {
@@ -288,10 +287,6 @@ const Schema& duplicate_problem_s() {
                 .describe("Existing patients that look like the same person"))}));
     return s;
 }
-
-}  // namespace
-
-namespace {
 
 /// A search's parameters, from any source of query values (validated by the pipeline first,
 /// except in the light probe, which only needs to know whether the answer is cached).

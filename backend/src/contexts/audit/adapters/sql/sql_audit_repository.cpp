@@ -151,9 +151,7 @@ std::vector<AuditRecord> SqlAuditRepository::search(const AuditFilter& f) {
         }
         // A patient's records are read one sequence range at a time, newest first, until the
         // page is full: each range is one seek into audit_log_patient_range.
-        long long top = 0;
-        db::Query head("SELECT seq FROM audit_head WHERE id = 1");
-        head.for_each(sql, [&](const db::Row& r) { top = db::as_int64(r, 0); });
+        long long top = read_head(sql, false).first;
         if (f.before_seq) top = std::min(top, static_cast<long long>(*f.before_seq) - 1);
         for (long long range = top / kPatientRange;
              range >= 0 && std::cmp_less(out.size(), f.limit); --range)
