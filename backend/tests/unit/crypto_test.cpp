@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
-#include <ctime>
-
 #include "core/random.hpp"
 #include "platform/crypto/digest.hpp"
 #include "platform/crypto/jwt.hpp"
 #include "platform/crypto/password_hasher.hpp"
 #include "platform/crypto/sealed_box.hpp"
 #include "platform/crypto/totp.hpp"
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <ctime>
+#include <gtest/gtest.h>
+#include <thread>
+#include <vector>
 
 using namespace medisecure;
 using namespace medisecure::crypto;
@@ -29,6 +31,46 @@ TEST(Digest, KnownVectors) {
     HmacKey long_key(std::string(131, '\xaa'));
     auto six = long_key.mac("Test Using Larger Than Block-Size Key - Hash Key First");
     EXPECT_EQ(to_hex(six.data(), six.size()), "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    // RFC 4231 test case 7: the long key with a message longer than a block.
+    auto seven = long_key.mac("This is a test using a larger than block-size key and a larger than "
+                              "block-size data. The key "
+                              "needs to be hashed before being used by the HMAC algorithm.");
+    EXPECT_EQ(to_hex(seven.data(), seven.size()),
+              "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+    // RFC 4231 test case 1, and a key exactly one block long (Python's hmac module gives the
+    // value).
+    auto one = hmac_sha256(std::string(20, '\x0b'), "Hi There");
+    EXPECT_EQ(to_hex(one.data(), one.size()),
+              "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    std::string block_key;
+    for (int i = 0; i < 64; ++i)
+        block_key += static_cast<char>(i);
+    auto block = hmac_sha256(block_key, "exactly one block of key");
+    EXPECT_EQ(to_hex(block.data(), block.size()),
+              "aed89a53f83495834369f6c764db660e0e41d224347eb2b6f2054241399e36e2");
+}
+
+TEST(Digest, OneKeySharedByThreads) {
+    // Each thread computes with its own working context from the key's shared states.
+    HmacKey key("shared between threads");
+    std::vector<std::string> expected(200);
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        auto m = hmac_sha256("shared between threads", "message " + std::to_string(i));
+        expected[i] = to_hex(m.data(), m.size());
+    }
+    std::atomic<int> mismatches{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int round = 0; round < 50; ++round)
+                for (std::size_t i = 0; i < expected.size(); ++i) {
+                    auto m = key.mac("message " + std::to_string(i));
+                    if (to_hex(m.data(), m.size()) != expected[i]) ++mismatches;
+                }
+        });
+    for (auto& t : threads)
+        t.join();
+    EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(Encoding, Base64AndBase32RoundTrip) {

