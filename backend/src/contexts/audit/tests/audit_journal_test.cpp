@@ -33,6 +33,10 @@ std::string head_mac(std::int64_t seq, const std::string& hash) {
     return to_hex(mac.data(), mac.size());
 }
 
+// Every character JSON escapes, and more than ASCII.
+const std::string kDetail = "café, \"quoted\"\nline\ttab \\ back\x01"
+                            "control";
+
 std::vector<AuditRecord> batch(int n, const std::string& actor = "u1") {
     std::vector<AuditRecord> out;
     for (int i = 0; i < n; ++i) {
@@ -46,7 +50,7 @@ std::vector<AuditRecord> batch(int n, const std::string& actor = "u1") {
         r.patient_id = r.resource_id;
         r.client_ip = "127.0.0.1";
         r.request_id = "req-" + std::to_string(i);
-        r.detail = "café, \"quoted\"\nline";
+        r.detail = kDetail;
         out.push_back(r);
     }
     return out;
@@ -92,7 +96,7 @@ TEST(AuditJournal, AppendIsDurableInTheJournalAndReadersSeeTheirWrites) {
     auto found = journal.search(AuditFilter{});  // waits for the index
     ASSERT_EQ(found.size(), 3u);
     EXPECT_EQ(found[0].seq, 3);
-    EXPECT_EQ(found[0].detail, "café, \"quoted\"\nline");
+    EXPECT_EQ(found[0].detail, kDetail);
     EXPECT_EQ(journal.head()->seq, 3);
     expect_intact(index, 3);
 }
@@ -123,6 +127,54 @@ TEST(AuditJournal, RecordsLeftUnindexedByACrashAreIndexedAtTheNextStart) {
     EXPECT_EQ(b[0].seq, 7);
     EXPECT_TRUE(again.wait_indexed());
     expect_intact(index, 7);
+}
+
+TEST(AuditJournal, TheIndexerTakesThisProcesssBatchesFromMemory) {
+    testkit::TempDir dir;
+    MemoryAuditRepository index;
+    metrics::Registry reg;
+    auto path = dir.path() / "audit.journal";
+    JournaledAuditRepository journal(index, path, reg);
+    journal.open(seal, head_mac);
+    auto b = batch(3);
+    journal.append(b, seal, head_mac);
+    // The indexer waits before it copies: spoil the journal's copy meanwhile (same length). Read
+    // back from the file, the line would fail its seal and stop the index.
+    auto text = slurp(path);
+    auto at = text.find("\"p1\"");
+    ASSERT_NE(at, std::string::npos);
+    text[at + 2] = '9';
+    std::ofstream(path, std::ios::binary | std::ios::in | std::ios::out)
+        .write(text.data(), static_cast<std::streamsize>(text.size()));
+    ASSERT_TRUE(journal.wait_indexed());
+    EXPECT_TRUE(journal.ping());
+    expect_intact(index, 3);
+    EXPECT_EQ(index.rows[1].resource_id, "p1");
+}
+
+TEST(AuditJournal, BatchesMemoryNoLongerHoldsAreReadFromTheFile) {
+    testkit::TempDir dir;
+    MemoryAuditRepository index;
+    metrics::Registry reg;
+    // Memory keeps 5 records: of four batches of 3, only the last waits there.
+    JournaledAuditRepository journal(index, dir.path() / "audit.journal", reg, 16u << 20, 5);
+    journal.open(seal, head_mac);
+    index.fail = true;
+    for (int i = 0; i < 4; ++i) {
+        auto b = batch(3, "u" + std::to_string(i));
+        journal.append(b, seal, head_mac);
+    }
+    EXPECT_FALSE(journal.wait_indexed(std::chrono::milliseconds(300)));
+    index.fail = false;
+    ASSERT_TRUE(journal.wait_indexed());
+    expect_intact(index, 12);
+    EXPECT_EQ(index.rows[0].actor_id, "u0");
+    EXPECT_EQ(index.rows[11].actor_id, "u3");
+    // What was left in memory was indexed from the file already: later batches still follow.
+    auto more = batch(2, "u4");
+    journal.append(more, seal, head_mac);
+    ASSERT_TRUE(journal.wait_indexed());
+    expect_intact(index, 14);
 }
 
 TEST(AuditJournal, ATornLastWriteIsCutOffAndTheChainContinues) {

@@ -24,25 +24,34 @@ constexpr std::size_t kIndexBatch = 20000;
 // thousands of them; an audit query cuts the wait short (wait_indexed).
 constexpr auto kIndexPause = std::chrono::milliseconds(250);
 
-std::string to_line(const AuditRecord& r) {
-    json::object o;
-    o["seq"] = r.seq;
-    o["at"] = to_micros(r.at);
-    o["actor_id"] = r.actor_id;
-    o["actor_role"] = r.actor_role;
-    o["action"] = r.action;
-    o["resource_type"] = r.resource_type;
-    o["resource_id"] = r.resource_id;
-    o["patient_id"] = r.patient_id;
-    o["client_ip"] = r.client_ip;
-    o["request_id"] = r.request_id;
-    o["outcome"] = to_string(r.outcome);
-    o["detail"] = r.detail;
-    o["prev_hash"] = r.prev_hash;
-    o["hash"] = r.hash;
-    std::string line = json::serialize(o);
-    line += '\n';
-    return line;
+/// One journal line: a JSON object whose first member is "seq" (seq_prefix reads it unparsed).
+/// Written directly: this runs for every audited request, on the thread that makes it durable.
+void append_line(std::string& out, const AuditRecord& r) {
+    auto text = [&out](std::string_view key, std::string_view value) {
+        out += ",\"";
+        out += key;
+        out += "\":\"";
+        log::json_escape(out, value);
+        out += '"';
+    };
+    char digits[24];
+    out += "{\"seq\":";
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, r.seq).ptr);
+    out += ",\"at\":";
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, to_micros(r.at)).ptr);
+    text("actor_id", r.actor_id);
+    text("actor_role", r.actor_role);
+    text("action", r.action);
+    text("resource_type", r.resource_type);
+    text("resource_id", r.resource_id);
+    text("patient_id", r.patient_id);
+    text("client_ip", r.client_ip);
+    text("request_id", r.request_id);
+    text("outcome", to_string(r.outcome));
+    text("detail", r.detail);
+    text("prev_hash", r.prev_hash);
+    text("hash", r.hash);
+    out += "}\n";
 }
 
 std::optional<AuditRecord> from_line(std::string_view line) {
@@ -147,13 +156,18 @@ private:
     std::lock_guard<std::mutex> lock_;
 };
 
-JournaledAuditRepository::JournaledAuditRepository(AuditRepository& index, std::filesystem::path journal,
-                                                   metrics::Registry& registry, std::uintmax_t rotate_bytes)
-    : index_(index), path_(std::move(journal)), lock_path_(path_.string() + ".lock"), rotate_bytes_(rotate_bytes),
+JournaledAuditRepository::JournaledAuditRepository(AuditRepository& index,
+                                                   std::filesystem::path journal,
+                                                   metrics::Registry& registry,
+                                                   std::uintmax_t rotate_bytes,
+                                                   std::size_t keep_records)
+    : index_(index), path_(std::move(journal)), lock_path_(path_.string() + ".lock"),
+      rotate_bytes_(rotate_bytes), keep_records_(keep_records),
       indexed_(registry.counter("medisecure_audit_records_indexed_total",
                                 "Audit records copied from the journal into the indexed store")),
-      index_failures_(registry.counter("medisecure_audit_index_failures_total",
-                                       "Failed attempts to copy journaled audit records into the indexed store")) {
+      index_failures_(registry.counter(
+          "medisecure_audit_index_failures_total",
+          "Failed attempts to copy journaled audit records into the indexed store")) {
     registry.gauge_fn("medisecure_audit_index_lag_records", "Durable audit records not yet in the indexed store", [this] {
         std::lock_guard lock(mu_);
         return static_cast<double>(std::max<std::int64_t>(0, durable_seq_ - indexed_seq_));
@@ -279,12 +293,13 @@ void JournaledAuditRepository::append(std::vector<AuditRecord>& records, const S
         ChainHead t = journal_head();
         std::uintmax_t before = known_size_;
         std::string bytes;
+        bytes.reserve(records.size() * 512);
         for (auto& r : records) {
             r.seq = ++t.seq;
             r.prev_hash = t.hash;
             r.hash = seal(r);
             t.hash = r.hash;
-            bytes += to_line(r);
+            append_line(bytes, r);
         }
         std::size_t done = 0;
         bool ok = true;
@@ -306,6 +321,14 @@ void JournaledAuditRepository::append(std::vector<AuditRecord>& records, const S
         known_size_ = before + bytes.size();
         known_tail_ = t;
         last = t.seq;
+        std::lock_guard lock(mu_);
+        written_records_ += records.size();
+        written_.push_back({inode_, before, known_size_, records});
+        // Bounded while the index cannot keep up: what is dropped is read back from the file.
+        while (written_records_ > keep_records_ && written_.size() > 1) {
+            written_records_ -= written_.front().records.size();
+            written_.pop_front();
+        }
     }
     {
         std::lock_guard lock(mu_);
@@ -341,6 +364,7 @@ std::size_t JournaledAuditRepository::index_pass() {
     std::string bytes;
     std::uintmax_t start, size;
     std::uint64_t inode;
+    std::vector<AuditRecord> records;
     {
         Locked l(*this);
         reopen_if_replaced();
@@ -348,14 +372,30 @@ std::size_t JournaledAuditRepository::index_pass() {
         if (size < indexed_offset_) indexed_offset_ = 0;
         start = indexed_offset_;
         inode = inode_;
+        // The batches this process wrote, from memory (sealed here, not parsed or checked again),
+        // as long as they continue exactly where the index stands in this file.
+        std::lock_guard lock(mu_);
+        while (!written_.empty() &&
+               (written_.front().inode != inode || written_.front().end <= start)) {
+            written_records_ -= written_.front().records.size();
+            written_.pop_front();
+        }
+        while (!written_.empty() && written_.front().begin == start) {
+            auto& w = written_.front();
+            records.insert(records.end(), std::make_move_iterator(w.records.begin()),
+                           std::make_move_iterator(w.records.end()));
+            start = w.end;
+            written_records_ -= w.records.size();
+            written_.pop_front();
+        }
+        // The rest (another process's appends, or what memory no longer holds) from the file.
         bytes = read_range(fd_, start, size);
     }
     // Complete lines only: a line without its newline is being written, or was torn. Lines
     // the index already holds are recognised by their sequence number and skipped unparsed.
     std::int64_t indexed_head = 0;
-    if (!bytes.empty())
+    if (!bytes.empty() && records.empty())
         if (auto h = index_.head()) indexed_head = h->seq;
-    std::vector<AuditRecord> records;
     std::size_t pos = 0;
     for (;;) {
         auto nl = bytes.find('\n', pos);

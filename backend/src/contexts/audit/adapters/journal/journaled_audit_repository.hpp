@@ -5,7 +5,9 @@
 // (one JSON line per record) and fdatasyncs: the batch is durable when append() returns, for
 // the price of one sequential write instead of a transaction touching every index. An indexer
 // thread then copies the sealed records into the SQL store, whose indexes answer the queries,
-// in larger batches and off the request path. Queries first wait until the index holds every
+// in larger batches and off the request path: the batches this process wrote from memory,
+// anything else (another process's appends, a crash's leftovers) read back from the journal,
+// each line's link and seal checked. Queries first wait until the index holds every
 // record made durable before them, so a reader always sees its own writes.
 //
 // Several processes may share a data directory (the server, `user create`, `codes import`, a
@@ -20,13 +22,14 @@
 // directly. Blocking: yes (file and database I/O). Thread safety: safe. PHI: patient ids only.
 #pragma once
 
+#include "contexts/audit/ports/audit_repository.hpp"
+#include "platform/metrics/metrics.hpp"
+
 #include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <thread>
-
-#include "contexts/audit/ports/audit_repository.hpp"
-#include "platform/metrics/metrics.hpp"
 
 namespace medisecure::audit {
 
@@ -35,8 +38,9 @@ public:
     using Seal = std::function<std::string(const AuditRecord&)>;
     using HeadMac = std::function<std::string(std::int64_t, const std::string&)>;
 
-    JournaledAuditRepository(AuditRepository& index, std::filesystem::path journal, metrics::Registry& registry,
-                             std::uintmax_t rotate_bytes = 16u << 20);
+    JournaledAuditRepository(AuditRepository& index, std::filesystem::path journal,
+                             metrics::Registry& registry, std::uintmax_t rotate_bytes = 16u << 20,
+                             std::size_t keep_records = 100000);
     ~JournaledAuditRepository() override;
 
     /// Opens the journal, indexes what it holds beyond the SQL head (each record's link and seal
@@ -68,6 +72,7 @@ private:
     AuditRepository& index_;
     std::filesystem::path path_, lock_path_;
     std::uintmax_t rotate_bytes_;
+    std::size_t keep_records_;  // at most this many written records wait in memory for the indexer
     Seal seal_;
     HeadMac head_mac_;
 
@@ -78,8 +83,15 @@ private:
     ChainHead known_tail_;                // and the record that ends it
     std::uintmax_t indexed_offset_ = 0;  // bytes of the journal this process has seen indexed
 
-    std::mutex mu_;
+    std::mutex mu_;  // after file_mu_ when both are held
     std::condition_variable cv_, indexed_cv_;
+    struct Written {  // one batch this process appended: bytes [begin, end) of the file `inode`
+        std::uint64_t inode;
+        std::uintmax_t begin, end;
+        std::vector<AuditRecord> records;
+    };
+    std::deque<Written> written_;
+    std::size_t written_records_ = 0;
     std::int64_t durable_seq_ = 0, indexed_seq_ = 0;
     bool work_ = false, stopping_ = false, index_failing_ = false;
     bool hurry_ = false;  // a reader is waiting: index without pausing
