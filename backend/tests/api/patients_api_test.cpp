@@ -192,8 +192,30 @@ TEST_F(PatientsApi, UpdatesNeedTheCurrentETag) {
     EXPECT_EQ(as(*accountant_).patch(path, R"({"phone":"+33 6 99 99 99 99"})", {"If-Match: \"v3\""}).status, 403);
 }
 
+TEST_F(PatientsApi, ReadsAfterAChangeShowTheChangeInEachView) {
+    // Read bodies are kept per view between changes: a change must show in every view at once.
+    auto id = app_->patient("Inès", "Garnier", "1975-05-05", R"({"phone":"+33 6 22 22 22 22"})");
+    auto path = "/api/v1/patients/" + id;
+    auto c = as(*secretary_);
+    ASSERT_EQ(c.get(path).json().at("phone"), "+33 6 22 22 22 22");
+    ASSERT_EQ(c.get(path).json().at("phone"), "+33 6 22 22 22 22");
+    ASSERT_EQ(as(*accountant_).get(path).json().at("last_name"), "Garnier");
+    auto changed = c.patch(path, R"({"phone":"+33 6 33 33 33 33","last_name":"Garnier-Roux"})",
+                           {"If-Match: \"v1\""});
+    ASSERT_EQ(changed.status, 200) << changed.body;
+    auto full = c.get(path);
+    EXPECT_EQ(full.header("etag"), "\"v2\"");
+    EXPECT_EQ(full.json().at("phone"), "+33 6 33 33 33 33");
+    EXPECT_EQ(full.json().at("last_name"), "Garnier-Roux");
+    auto billing = as(*accountant_).get(path).json().as_object();
+    EXPECT_EQ(billing.at("last_name"), "Garnier-Roux");
+    EXPECT_FALSE(billing.contains("phone"));  // each view keeps its own body
+    EXPECT_TRUE(c.get(path).json().as_object().contains("phone"));
+}
+
 TEST_F(PatientsApi, ArchiveIsAdminOnly) {
     auto id = app_->patient("Côme", "Rousseau", "1950-01-01");
+    EXPECT_EQ(as(*secretary_).get("/api/v1/patients/" + id).json().at("archived"), false);
     EXPECT_EQ(as(*secretary_).del("/api/v1/patients/" + id).status, 403);
     auto admin = app_->client();
     admin.bearer = app_->admin().token;

@@ -2,16 +2,18 @@
 // /api/v1/patients: register, read, edit (If-Match), archive, search.
 #include "contexts/patients/http/routes.hpp"
 
-#include <boost/json.hpp>
-
-#include <charconv>
-
+#include "core/lru.hpp"
 #include "core/text.hpp"
 #include "platform/crypto/digest.hpp"
 #include "platform/http/conditional.hpp"
 #include "platform/http/problem.hpp"
 #include "platform/http/url.hpp"
 #include "platform/json/json_util.hpp"
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <memory>
+#include <mutex>
 
 namespace medisecure::patients {
 namespace json = boost::json;
@@ -172,8 +174,47 @@ json::object summary_json(const Patient& p) {
             {"birth_date", format_date(p.birth_date)}, {"age", age_of(p)}, {"archived", p.archived}};
 }
 
-Response patient_response(int status, const Patient& p, const Caller& caller) {
-    Response r = Response::json(status, patient_json(p, PatientService::view_for(caller.role)));
+/// Serialised patient bodies, built once per change and per day instead of on every read. An
+/// entry (per view and id) holds what its body was made from: the record's version and update
+/// instant, and the day (the age depends on it). It answers only when all three match the record
+/// just read through the service, which checked access and recorded the audit entry: the cache
+/// holds no authorisation and can serve nothing older than that record. Thread safety: safe.
+class RenderedPatients {
+public:
+    explicit RenderedPatients(std::size_t capacity) : bodies_(capacity) {}
+
+    std::string body(const Patient& p, PatientView view) {
+        auto key = std::to_string(static_cast<int>(view)) + p.id;
+        auto today = date_of(SystemClock{}.now());
+        {
+            std::lock_guard lock(mu_);
+            if (auto* e = bodies_.get(key);
+                e && e->version == p.version && e->updated_at == p.updated_at && e->day == today)
+                return *e->body;
+        }
+        auto made = std::make_shared<const std::string>(json::serialize(patient_json(p, view)));
+        std::lock_guard lock(mu_);
+        bodies_.put(key, {p.version, p.updated_at, today, made});
+        return *made;
+    }
+
+private:
+    struct Entry {
+        std::int64_t version;
+        Timestamp updated_at;
+        Date day;
+        std::shared_ptr<const std::string> body;
+    };
+    std::mutex mu_;
+    Lru<Entry> bodies_;
+};
+
+Response patient_response(int status, const Patient& p, const Caller& caller,
+                          RenderedPatients& rendered) {
+    Response r;
+    r.status = status;
+    r.content_type = "application/json";
+    r.body = rendered.body(p, PatientService::view_for(caller.role));
     r.headers.set("ETag", http::etag_for(p.version));
     return r;
 }
@@ -314,76 +355,88 @@ Result<PatientQuery> search_query(const std::function<std::optional<std::string>
 }  // namespace
 
 void add_routes(http::Router& router, PatientService& service) {
+    // As many bodies as the embedded patient cache holds records (20,000 by default).
+    auto rendered = std::make_shared<RenderedPatients>(20000);
     const auto staff_write = Access::roles_of({Role::admin, Role::doctor, Role::nurse, Role::secretary});
     const auto readers = Access::roles_of({Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::accountant, Role::patient});
 
-    router.add({
-        .method = Method::post,
-        .path = "/api/v1/patients",
-        .operation_id = "registerPatient",
-        .summary = "Register a patient",
-        .description = "Refuses a probable duplicate (same normalised names and birth date, or same NIR) with 409 and "
-                       "the candidates, unless `allow_duplicate=true` says it is a different person.",
-        .tag = "patients",
-        .access = staff_write,
-        .params = {{"allow_duplicate", ParamIn::query, Schema::boolean(), false, "Register even if it looks like a duplicate"}},
-        .body = http::BodyDoc{Schema::named("PatientInput", Schema::object(writable(true)))},
-        .responses = {{201, "Registered", patient_s(), "application/json", {"Location", "ETag"}},
-                      {409, "A probable duplicate exists: the candidates are listed", duplicate_problem_s(),
-                       "application/problem+json"}},
-        .handler = [&service](Request& r) {
-            bool allow = r.query("allow_duplicate").value_or("false") == "true";
-            auto p = service.register_patient(r.caller(), patient_from(r.json.as_object()), allow);
-            if (!p) return http::problem(p.error(), r.request_id);
-            Response resp = patient_response(201, *p, r.caller());
-            resp.headers.set("Location", "/api/v1/patients/" + p->id);
-            return resp;
-        }});
+    router.add(
+        {.method = Method::post,
+         .path = "/api/v1/patients",
+         .operation_id = "registerPatient",
+         .summary = "Register a patient",
+         .description =
+             "Refuses a probable duplicate (same normalised names and birth date, or same NIR) "
+             "with 409 and "
+             "the candidates, unless `allow_duplicate=true` says it is a different person.",
+         .tag = "patients",
+         .access = staff_write,
+         .params = {{"allow_duplicate", ParamIn::query, Schema::boolean(), false,
+                     "Register even if it looks like a duplicate"}},
+         .body = http::BodyDoc{Schema::named("PatientInput", Schema::object(writable(true)))},
+         .responses = {{201, "Registered", patient_s(), "application/json", {"Location", "ETag"}},
+                       {409, "A probable duplicate exists: the candidates are listed",
+                        duplicate_problem_s(), "application/problem+json"}},
+         .handler = [&service, rendered](Request& r) {
+             bool allow = r.query("allow_duplicate").value_or("false") == "true";
+             auto p = service.register_patient(r.caller(), patient_from(r.json.as_object()), allow);
+             if (!p) return http::problem(p.error(), r.request_id);
+             Response resp = patient_response(201, *p, r.caller(), *rendered);
+             resp.headers.set("Location", "/api/v1/patients/" + p->id);
+             return resp;
+         }});
 
-    router.add({
-        .method = Method::get,
-        .path = "/api/v1/patients/{id}",
-        .operation_id = "getPatient",
-        .summary = "Read a patient's record",
-        .description = "A patient reaches only their own record; any other id answers 404 like a missing one.",
-        .tag = "patients",
-        .access = readers,
-        .params = {{"id", ParamIn::path, id_param(), true, "Patient id"}},
-        .responses = {{200, "The record", patient_s(), "application/json", {"ETag"}}},
-        .light = true,  // a cache hit, or one read by primary key
-        .handler = [&service](Request& r) {
-            auto p = service.get(r.caller(), std::string(r.path_param("id")));
-            if (!p) return http::problem(p.error(), r.request_id);
-            return patient_response(200, *p, r.caller());
-        }});
+    router.add({.method = Method::get,
+                .path = "/api/v1/patients/{id}",
+                .operation_id = "getPatient",
+                .summary = "Read a patient's record",
+                .description = "A patient reaches only their own record; any other id answers 404 "
+                               "like a missing one.",
+                .tag = "patients",
+                .access = readers,
+                .params = {{"id", ParamIn::path, id_param(), true, "Patient id"}},
+                .responses = {{200, "The record", patient_s(), "application/json", {"ETag"}}},
+                .light = true,  // a cache hit, or one read by primary key
+                .handler = [&service, rendered](Request& r) {
+                    auto p = service.get(r.caller(), std::string(r.path_param("id")));
+                    if (!p) return http::problem(p.error(), r.request_id);
+                    return patient_response(200, *p, r.caller(), *rendered);
+                }});
 
-    router.add({
-        .method = Method::patch,
-        .path = "/api/v1/patients/{id}",
-        .operation_id = "updatePatient",
-        .summary = "Change a patient's record (merge patch, If-Match required)",
-        .description = "Only the fields sent change; `null` clears an optional field; address, emergency_contact and "
-                       "insurance are replaced as a whole. Send the ETag you read in If-Match: 412 when someone "
-                       "changed the record meanwhile, 428 without it. A patient may change only email, phone, "
-                       "address, emergency_contact and preferred_language of their own record.",
-        .tag = "patients",
-        .access = Access::roles_of({Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::patient}),
-        .params = {{"id", ParamIn::path, id_param(), true, "Patient id"},
-                   {"If-Match", ParamIn::header, Schema::string(), true, "The ETag of the version being changed"}},
-        .body = http::BodyDoc{Schema::named("PatientPatch", Schema::object(writable(false)).min_items(1))},
-        .responses = {{200, "Changed", patient_s(), "application/json", {"ETag"}}},
-        .errors = {403, 412, 428},
-        .handler = [&service](Request& r) {
-            auto version = http::if_match_version(r, true);
-            if (!version) return http::problem(version.error(), r.request_id);
-            if (!*version)
-                return http::problem({ErrorKind::precondition_required, "if_match_required",
-                                      "Send the ETag you read (not *) in an If-Match header."},
-                                     r.request_id);
-            auto p = service.update(r.caller(), std::string(r.path_param("id")), **version, patch_from(r.json.as_object()));
-            if (!p) return http::problem(p.error(), r.request_id);
-            return patient_response(200, *p, r.caller());
-        }});
+    router.add(
+        {.method = Method::patch,
+         .path = "/api/v1/patients/{id}",
+         .operation_id = "updatePatient",
+         .summary = "Change a patient's record (merge patch, If-Match required)",
+         .description = "Only the fields sent change; `null` clears an optional field; address, "
+                        "emergency_contact and "
+                        "insurance are replaced as a whole. Send the ETag you read in If-Match: "
+                        "412 when someone "
+                        "changed the record meanwhile, 428 without it. A patient may change only "
+                        "email, phone, "
+                        "address, emergency_contact and preferred_language of their own record.",
+         .tag = "patients",
+         .access = Access::roles_of(
+             {Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::patient}),
+         .params = {{"id", ParamIn::path, id_param(), true, "Patient id"},
+                    {"If-Match", ParamIn::header, Schema::string(), true,
+                     "The ETag of the version being changed"}},
+         .body = http::BodyDoc{Schema::named("PatientPatch",
+                                             Schema::object(writable(false)).min_items(1))},
+         .responses = {{200, "Changed", patient_s(), "application/json", {"ETag"}}},
+         .errors = {403, 412, 428},
+         .handler = [&service, rendered](Request& r) {
+             auto version = http::if_match_version(r, true);
+             if (!version) return http::problem(version.error(), r.request_id);
+             if (!*version)
+                 return http::problem({ErrorKind::precondition_required, "if_match_required",
+                                       "Send the ETag you read (not *) in an If-Match header."},
+                                      r.request_id);
+             auto p = service.update(r.caller(), std::string(r.path_param("id")), **version,
+                                     patch_from(r.json.as_object()));
+             if (!p) return http::problem(p.error(), r.request_id);
+             return patient_response(200, *p, r.caller(), *rendered);
+         }});
 
     router.add({
         .method = Method::delete_,

@@ -28,43 +28,6 @@ private:
 const std::string kLabel = "cache=\"patients\"", kSearchLabel = "cache=\"patient_search\"";
 }  // namespace
 
-template <class V>
-const V* CachedPatientStore::Lru<V>::get(const std::string& key) {
-    auto it = index_.find(key);
-    if (it == index_.end()) return nullptr;
-    order_.splice(order_.begin(), order_, it->second);
-    return &it->second->second;
-}
-
-template <class V>
-void CachedPatientStore::Lru<V>::put(const std::string& key, V value) {
-    if (auto it = index_.find(key); it != index_.end()) {
-        it->second->second = std::move(value);
-        order_.splice(order_.begin(), order_, it->second);
-        return;
-    }
-    order_.emplace_front(key, std::move(value));
-    index_.emplace(key, order_.begin());
-    while (index_.size() > capacity_) {
-        index_.erase(order_.back().first);
-        order_.pop_back();
-    }
-}
-
-template <class V>
-bool CachedPatientStore::Lru<V>::contains(const std::string& key) const {
-    return index_.find(key) != index_.end();
-}
-
-template <class V>
-bool CachedPatientStore::Lru<V>::erase(const std::string& key) {
-    auto it = index_.find(key);
-    if (it == index_.end()) return false;
-    order_.erase(it->second);
-    index_.erase(it);
-    return true;
-}
-
 CachedPatientStore::CachedPatientStore(PatientStore& inner, std::size_t capacity, metrics::Registry& registry)
     : inner_(inner), records_(capacity), searches_(kSearchEntries),
       hits_(registry.counter("medisecure_cache_hits_total", "Reads answered from a cache", kLabel)),

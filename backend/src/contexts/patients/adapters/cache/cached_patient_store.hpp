@@ -9,14 +9,13 @@
 // result, every write drops them all. Thread safety: safe.
 #pragma once
 
+#include "contexts/patients/ports/patient_store.hpp"
+#include "core/lru.hpp"
+#include "platform/metrics/metrics.hpp"
+
 #include <atomic>
-#include <list>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
-
-#include "contexts/patients/ports/patient_store.hpp"
-#include "platform/metrics/metrics.hpp"
 
 namespace medisecure::patients {
 
@@ -35,26 +34,6 @@ public:
     static constexpr std::size_t kSearchEntries = 512;
 
 private:
-    /// Least recently used first out; callers hold mu_.
-    template <class V>
-    class Lru {
-    public:
-        explicit Lru(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
-        const V* get(const std::string& key);
-        void put(const std::string& key, V value);
-        bool erase(const std::string& key);
-        bool contains(const std::string& key) const;
-        void clear() {
-            index_.clear();
-            order_.clear();
-        }
-        std::size_t size() const { return index_.size(); }
-
-    private:
-        std::size_t capacity_;
-        std::list<std::pair<std::string, V>> order_;  // most recently used first
-        std::unordered_map<std::string, typename std::list<std::pair<std::string, V>>::iterator> index_;
-    };
     using Found = std::shared_ptr<const Patient>;
     using Results = std::shared_ptr<const std::vector<Patient>>;
     static std::string key_of(const PatientQuery& q);
@@ -63,7 +42,7 @@ private:
     PatientStore& inner_;
     std::mutex mu_;
     std::uint64_t epoch_ = 0;  // guarded by mu_; bumped by every write
-    Lru<Found> records_;
+    Lru<Found> records_;       // both under mu_
     Lru<Results> searches_;
     metrics::Counter& hits_;
     metrics::Counter& misses_;
