@@ -245,6 +245,34 @@ TEST_F(PatientsApi, SearchByNamePrefixesIgnoringAccents) {
     EXPECT_EQ(by_date.json().at("items").at(0).at("first_name"), "Marie");
 }
 
+TEST_F(PatientsApi, ARepeatedSearchShowsWhatChangedMeanwhile) {
+    // Pages are kept between identical searches: a registration, an edit or an archive must show
+    // in the very next one.
+    auto helene = app_->patient("Hélène", "Vasseur", "1980-08-08");
+    auto c = as(*secretary_);
+    auto names = [&] {
+        std::vector<std::string> out;
+        auto r = c.get("/api/v1/patients?q=vasseur");
+        EXPECT_EQ(r.status, 200);
+        for (const auto& p : r.json().at("items").as_array())
+            out.push_back(std::string(p.at("first_name").as_string()) + " " +
+                          std::string(p.at("last_name").as_string()));
+        return out;
+    };
+    EXPECT_EQ(names(), (std::vector<std::string>{"Hélène Vasseur"}));
+    EXPECT_EQ(names(), (std::vector<std::string>{"Hélène Vasseur"}));
+    app_->patient("Marc", "Vasseur", "1979-01-01");
+    EXPECT_EQ(names(), (std::vector<std::string>{"Hélène Vasseur", "Marc Vasseur"}));
+    auto edited = c.patch("/api/v1/patients/" + helene, R"({"last_name":"Vasseur-Blanc"})",
+                          {"If-Match: \"v1\""});
+    ASSERT_EQ(edited.status, 200) << edited.body;
+    EXPECT_EQ(names(), (std::vector<std::string>{"Marc Vasseur", "Hélène Vasseur-Blanc"}));
+    auto admin = app_->client();
+    admin.bearer = app_->admin().token;
+    ASSERT_EQ(admin.del("/api/v1/patients/" + helene).status, 204);
+    EXPECT_EQ(names(), (std::vector<std::string>{"Marc Vasseur"}));
+}
+
 TEST_F(PatientsApi, SearchPagination) {
     for (int i = 0; i < 7; ++i) app_->patient("Gaël" + std::to_string(i), "Pagination", "1970-01-0" + std::to_string(i + 1));
     auto c = as(*doctor_);

@@ -2,18 +2,17 @@
 // /api/v1/patients: register, read, edit (If-Match), archive, search.
 #include "contexts/patients/http/routes.hpp"
 
-#include "core/lru.hpp"
 #include "core/text.hpp"
 #include "platform/crypto/digest.hpp"
 #include "platform/http/conditional.hpp"
 #include "platform/http/problem.hpp"
+#include "platform/http/rendered_bodies.hpp"
 #include "platform/http/url.hpp"
 #include "platform/json/json_util.hpp"
 
 #include <boost/json.hpp>
 #include <charconv>
 #include <memory>
-#include <mutex>
 
 namespace medisecure::patients {
 namespace json = boost::json;
@@ -174,47 +173,32 @@ json::object summary_json(const Patient& p) {
             {"birth_date", format_date(p.birth_date)}, {"age", age_of(p)}, {"archived", p.archived}};
 }
 
-/// Serialised patient bodies, built once per change and per day instead of on every read. An
-/// entry (per view and id) holds what its body was made from: the record's version and update
-/// instant, and the day (the age depends on it). It answers only when all three match the record
-/// just read through the service, which checked access and recorded the audit entry: the cache
-/// holds no authorisation and can serve nothing older than that record. Thread safety: safe.
-class RenderedPatients {
-public:
-    explicit RenderedPatients(std::size_t capacity) : bodies_(capacity) {}
-
-    std::string body(const Patient& p, PatientView view) {
-        auto key = std::to_string(static_cast<int>(view)) + p.id;
-        auto today = date_of(SystemClock{}.now());
-        {
-            std::lock_guard lock(mu_);
-            if (auto* e = bodies_.get(key);
-                e && e->version == p.version && e->updated_at == p.updated_at && e->day == today)
-                return *e->body;
-        }
-        auto made = std::make_shared<const std::string>(json::serialize(patient_json(p, view)));
-        std::lock_guard lock(mu_);
-        bodies_.put(key, {p.version, p.updated_at, today, made});
-        return *made;
-    }
-
-private:
-    struct Entry {
-        std::int64_t version;
-        Timestamp updated_at;
-        Date day;
-        std::shared_ptr<const std::string> body;
-    };
-    std::mutex mu_;
-    Lru<Entry> bodies_;
-};
+/// What a patient's body shows, for RenderedBodies: the record's version and update instant, and
+/// the day (the age depends on it). `out` gets it appended.
+void stamp_of(std::string& out, const Patient& p) {
+    out += p.id;
+    out += ':';
+    out += std::to_string(p.version);
+    out += ':';
+    out += std::to_string(to_micros(p.updated_at));
+    out += ';';
+}
+std::string day_stamp() {
+    return std::to_string(
+               std::chrono::sys_days(date_of(SystemClock{}.now())).time_since_epoch().count()) +
+           ';';
+}
 
 Response patient_response(int status, const Patient& p, const Caller& caller,
-                          RenderedPatients& rendered) {
+                          http::RenderedBodies& rendered) {
+    auto view = PatientService::view_for(caller.role);
+    auto stamp = day_stamp();
+    stamp_of(stamp, p);
     Response r;
     r.status = status;
     r.content_type = "application/json";
-    r.body = rendered.body(p, PatientService::view_for(caller.role));
+    r.body = rendered.body(std::to_string(static_cast<int>(view)) + p.id, stamp,
+                           [&] { return json::serialize(patient_json(p, view)); });
     r.headers.set("ETag", http::etag_for(p.version));
     return r;
 }
@@ -355,8 +339,10 @@ Result<PatientQuery> search_query(const std::function<std::optional<std::string>
 }  // namespace
 
 void add_routes(http::Router& router, PatientService& service) {
-    // As many bodies as the embedded patient cache holds records (20,000 by default).
-    auto rendered = std::make_shared<RenderedPatients>(20000);
+    // As many bodies as the embedded patient cache holds records (20,000 by default), and as many
+    // search pages as it holds results.
+    auto rendered = std::make_shared<http::RenderedBodies>(20000);
+    auto pages = std::make_shared<http::RenderedBodies>(512);
     const auto staff_write = Access::roles_of({Role::admin, Role::doctor, Role::nurse, Role::secretary});
     const auto readers = Access::roles_of({Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::accountant, Role::patient});
 
@@ -453,48 +439,73 @@ void add_routes(http::Router& router, PatientService& service) {
             return Response::empty(204);
         }});
 
-    router.add({
-        .method = Method::get,
-        .path = "/api/v1/patients",
-        .operation_id = "searchPatients",
-        .summary = "Find patients by name prefix, birth date, MRN or NIR",
-        .description = "`q` matches the beginnings of names, ignoring case and accents: \"helene\" finds Hélène, "
-                       "\"dupont mar\" finds Marie Dupont. Results are ordered by last then first name; pass "
-                       "`next_cursor` back as `cursor` for the next page.",
-        .tag = "patients",
-        .access = Access::roles_of({Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::accountant}),
-        .params = {{"q", ParamIn::query, Schema::string().max_length(100), false, "Name prefixes"},
-                   {"birth_date", ParamIn::query, Schema::string().format("date"), false, "Exact birth date"},
-                   {"mrn", ParamIn::query, Schema::string().max_length(16), false, "Exact MRN"},
-                   {"nir", ParamIn::query, Schema::string().max_length(21), false, "Exact NIR"},
-                   {"include_archived", ParamIn::query, Schema::boolean(), false, "Also archived records"},
-                   {"cursor", ParamIn::query, Schema::string().max_length(400), false, "From a previous page"},
-                   {"limit", ParamIn::query, Schema::integer().minimum(1), false,
-                    "Page size (default 20; larger values are capped at 100)"}},
-        .responses = {{200, "A page of matches",
-                       Schema::named("PatientPage", Schema::object({req("items", Schema::array(summary_s())),
-                                                                    req("next_cursor", Schema::string().nullable())}))}},
-        // Answered on the connection's thread when the page is cached (most repeated searches).
-        .light_when = [&service](const Request& r) {
-            auto params = http::parse_query(r.query_string);
-            if (!params) return false;
-            auto q = search_query([&](std::string_view name) -> std::optional<std::string> {
-                for (const auto& [k, v] : *params)
-                    if (k == name) return v;
-                return std::nullopt;
-            });
-            return q && service.search_cached(std::move(*q));
-        },
-        .handler = [&service](Request& r) {
-            auto q = search_query([&](std::string_view name) { return r.query(name); });
-            if (!q) return http::problem(q.error(), r.request_id);
-            auto page = service.search(r.caller(), std::move(*q));
-            if (!page) return http::problem(page.error(), r.request_id);
-            json::array items;
-            for (const auto& p : page->patients) items.push_back(summary_json(p));
-            return Response::json(200, json::object{{"items", std::move(items)},
-                                                    {"next_cursor", page->next ? json::value(encode_cursor(*page->next)) : json::value(nullptr)}});
-        }});
+    router.add(
+        {.method = Method::get,
+         .path = "/api/v1/patients",
+         .operation_id = "searchPatients",
+         .summary = "Find patients by name prefix, birth date, MRN or NIR",
+         .description =
+             "`q` matches the beginnings of names, ignoring case and accents: \"helene\" finds "
+             "Hélène, "
+             "\"dupont mar\" finds Marie Dupont. Results are ordered by last then first name; pass "
+             "`next_cursor` back as `cursor` for the next page.",
+         .tag = "patients",
+         .access = Access::roles_of(
+             {Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::accountant}),
+         .params = {{"q", ParamIn::query, Schema::string().max_length(100), false, "Name prefixes"},
+                    {"birth_date", ParamIn::query, Schema::string().format("date"), false,
+                     "Exact birth date"},
+                    {"mrn", ParamIn::query, Schema::string().max_length(16), false, "Exact MRN"},
+                    {"nir", ParamIn::query, Schema::string().max_length(21), false, "Exact NIR"},
+                    {"include_archived", ParamIn::query, Schema::boolean(), false,
+                     "Also archived records"},
+                    {"cursor", ParamIn::query, Schema::string().max_length(400), false,
+                     "From a previous page"},
+                    {"limit", ParamIn::query, Schema::integer().minimum(1), false,
+                     "Page size (default 20; larger values are capped at 100)"}},
+         .responses = {{200, "A page of matches",
+                        Schema::named(
+                            "PatientPage",
+                            Schema::object({req("items", Schema::array(summary_s())),
+                                            req("next_cursor", Schema::string().nullable())}))}},
+         // Answered on the connection's thread when the page is cached (most repeated searches).
+         .light_when =
+             [&service](const Request& r) {
+                 auto params = http::parse_query(r.query_string);
+                 if (!params) return false;
+                 auto q = search_query([&](std::string_view name) -> std::optional<std::string> {
+                     for (const auto& [k, v] : *params)
+                         if (k == name) return v;
+                     return std::nullopt;
+                 });
+                 return q && service.search_cached(std::move(*q));
+             },
+         .handler =
+             [&service, pages](Request& r) {
+                 auto q = search_query([&](std::string_view name) { return r.query(name); });
+                 if (!q) return http::problem(q.error(), r.request_id);
+                 auto page = service.search(r.caller(), std::move(*q));
+                 if (!page) return http::problem(page.error(), r.request_id);
+                 // A page is the same for every role allowed here: it shows the patients'
+                 // summaries.
+                 auto stamp = day_stamp();
+                 for (const auto& p : page->patients)
+                     stamp_of(stamp, p);
+                 if (page->next) stamp += "next";
+                 Response resp;
+                 resp.status = 200;
+                 resp.content_type = "application/json";
+                 resp.body = pages->body(std::string(r.query_string), stamp, [&] {
+                     json::array items;
+                     for (const auto& p : page->patients)
+                         items.push_back(summary_json(p));
+                     return json::serialize(json::object{
+                         {"items", std::move(items)},
+                         {"next_cursor", page->next ? json::value(encode_cursor(*page->next))
+                                                    : json::value(nullptr)}});
+                 });
+                 return resp;
+             }});
 }
 
 }  // namespace medisecure::patients
