@@ -189,16 +189,22 @@ std::string day_stamp() {
            ';';
 }
 
+/// The record's body; kept in `rendered` when given (reads and edits, whose next read is likely),
+/// built directly otherwise (a registration: keeping it would push out a body being read).
 Response patient_response(int status, const Patient& p, const Caller& caller,
-                          http::RenderedBodies& rendered) {
+                          http::RenderedBodies* rendered) {
     auto view = PatientService::view_for(caller.role);
-    auto stamp = day_stamp();
-    stamp_of(stamp, p);
+    auto make = [&] { return json::serialize(patient_json(p, view)); };
     Response r;
     r.status = status;
     r.content_type = "application/json";
-    r.body = rendered.body(std::to_string(static_cast<int>(view)) + p.id, stamp,
-                           [&] { return json::serialize(patient_json(p, view)); });
+    if (rendered) {
+        auto stamp = day_stamp();
+        stamp_of(stamp, p);
+        r.body = rendered->body(std::to_string(static_cast<int>(view)) + p.id, stamp, make);
+    } else {
+        r.body = make();
+    }
     r.headers.set("ETag", http::etag_for(p.version));
     return r;
 }
@@ -363,11 +369,11 @@ void add_routes(http::Router& router, PatientService& service) {
          .responses = {{201, "Registered", patient_s(), "application/json", {"Location", "ETag"}},
                        {409, "A probable duplicate exists: the candidates are listed",
                         duplicate_problem_s(), "application/problem+json"}},
-         .handler = [&service, rendered](Request& r) {
+         .handler = [&service](Request& r) {
              bool allow = r.query("allow_duplicate").value_or("false") == "true";
              auto p = service.register_patient(r.caller(), patient_from(r.json.as_object()), allow);
              if (!p) return http::problem(p.error(), r.request_id);
-             Response resp = patient_response(201, *p, r.caller(), *rendered);
+             Response resp = patient_response(201, *p, r.caller(), nullptr);
              resp.headers.set("Location", "/api/v1/patients/" + p->id);
              return resp;
          }});
@@ -386,7 +392,7 @@ void add_routes(http::Router& router, PatientService& service) {
                 .handler = [&service, rendered](Request& r) {
                     auto p = service.get(r.caller(), std::string(r.path_param("id")));
                     if (!p) return http::problem(p.error(), r.request_id);
-                    return patient_response(200, *p, r.caller(), *rendered);
+                    return patient_response(200, *p, r.caller(), rendered.get());
                 }});
 
     router.add(
@@ -421,7 +427,7 @@ void add_routes(http::Router& router, PatientService& service) {
              auto p = service.update(r.caller(), std::string(r.path_param("id")), **version,
                                      patch_from(r.json.as_object()));
              if (!p) return http::problem(p.error(), r.request_id);
-             return patient_response(200, *p, r.caller(), *rendered);
+             return patient_response(200, *p, r.caller(), rendered.get());
          }});
 
     router.add({
