@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // One contract per repository port, run against every SQL engine: SQLite (embedded default)
 // and PostgreSQL 15 (started on loopback by scripts/test.sh).
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
-#include <set>
-#include <thread>
-
 #include "contexts/audit/adapters/sql/sql_audit_repository.hpp"
 #include "contexts/audit/app/audit_log.hpp"
 #include "contexts/audit/app/audit_queries.hpp"
@@ -16,7 +10,13 @@
 #include "contexts/patients/domain/mrn.hpp"
 #include "core/random.hpp"
 #include "core/text.hpp"
+#include "platform/db/query.hpp"
 #include "test_support.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+#include <set>
+#include <thread>
 
 using namespace medisecure;
 using medisecure::testkit::caller_of;
@@ -475,5 +475,53 @@ TEST_P(AuditContract, TwoWritersOnOneStoreKeepOneChain) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sql, AuditContract, ::testing::Values("sqlite", "postgresql"), engine_name);
+
+// ----- the query layer -----
+
+using QueryContract = Engine;
+
+TEST_P(QueryContract, ARepeatedStatementBindsEachRowsValuesAndSurvivesAFailedRow) {
+    auto db = open("audit");
+    db->write([](soci::session& sql) {
+        db::exec(sql, "CREATE TABLE repeated_rows (name TEXT NOT NULL, n BIGINT NOT NULL UNIQUE)");
+    });
+    const std::string insert = "INSERT INTO repeated_rows (name, n) VALUES (:p1, :p2)";
+    db->write([&](soci::session& sql) {
+        db::Repeated rows(sql, insert);
+        std::string
+            name;  // one buffer, changed between rows: each row's value is read when it runs
+        for (long long n = 1; n <= 3; ++n) {
+            name = "row-" + std::to_string(n) + (n == 2 ? "'; --" : "");
+            EXPECT_EQ(rows.bind(name).bind(n).run(), 1);
+        }
+    });
+    // A failing row (a duplicate n) throws; the statement is usable again afterwards.
+    EXPECT_ANY_THROW(db->write([&](soci::session& sql) {
+        db::Repeated rows(sql, insert);
+        rows.bind(std::string_view("again")).bind(2LL).run();
+    }));
+    db->write([&](soci::session& sql) {
+        db::Repeated rows(sql, insert);
+        rows.bind(std::string_view("row-4")).bind(4LL).run();
+    });
+    std::string got;
+    db->read([&](soci::session& sql) {
+        db::Query("SELECT name, n FROM repeated_rows ORDER BY n")
+            .for_each(sql, [&](const db::Row& r) {
+                got += db::as_string(r, 0) + "=" + std::to_string(db::as_int64(r, 1)) + ";";
+            });
+    });
+    EXPECT_EQ(got, "row-1=1;row-2'; --=2;row-3=3;row-4=4;");
+    // Fewer values than placeholders is refused on SQLite before the statement runs.
+    if (GetParam() == "sqlite") {
+        EXPECT_ANY_THROW(db->write([&](soci::session& sql) {
+            db::Repeated rows(sql, insert);
+            rows.bind(std::string_view("short")).run();
+        }));
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Sql, QueryContract, ::testing::Values("sqlite", "postgresql"),
+                         engine_name);
 
 }  // namespace

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/db/query.hpp"
 
+#include "platform/db/statement_cache.hpp"
+
+#include <optional>
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <span>
 #include <stdexcept>
-
-#include <soci/sqlite3/soci-sqlite3.h>
-
-#include "platform/db/statement_cache.hpp"
 
 namespace medisecure::db {
 
@@ -253,6 +253,70 @@ long long Query::execute(soci::session& sql) {
     bind_soci(pt, strings_, ints_, order_);
     soci::statement st(pt);
     st.execute(true);
+    return st.get_affected_rows();
+}
+
+struct Repeated::Impl {
+    soci::session& sql;
+    std::string text;
+    std::optional<Leased> st;  // SQLite
+    int next = 1;
+    std::deque<std::string> strings;  // elsewhere: the row's values, copied
+    std::deque<long long> ints;
+    std::vector<std::pair<bool, std::size_t>> order;
+};
+
+Repeated::Repeated(soci::session& sql, const std::string& text)
+    : impl_(new Impl{sql, text, {}, 1, {}, {}, {}}) {
+    if (sqlite3* conn = sqlite_conn(sql)) impl_->st.emplace(conn, impl_->text);
+}
+
+Repeated::~Repeated() = default;
+
+Repeated& Repeated::bind(std::string_view value) {
+    if (impl_->st) {
+        int rc = sqlite3_bind_text(impl_->st->get(), impl_->next++, value.data(),
+                                   static_cast<int>(value.size()), SQLITE_STATIC);
+        if (rc != SQLITE_OK) fail(impl_->st->conn(), rc, "bind");
+    } else {
+        impl_->order.emplace_back(true, impl_->strings.size());
+        impl_->strings.emplace_back(value);
+    }
+    return *this;
+}
+
+Repeated& Repeated::bind(long long value) {
+    if (impl_->st) {
+        int rc = sqlite3_bind_int64(impl_->st->get(), impl_->next++, value);
+        if (rc != SQLITE_OK) fail(impl_->st->conn(), rc, "bind");
+    } else {
+        impl_->order.emplace_back(false, impl_->ints.size());
+        impl_->ints.push_back(value);
+    }
+    return *this;
+}
+
+long long Repeated::run() {
+    if (impl_->st) {
+        sqlite3_stmt* st = impl_->st->get();
+        if (impl_->next - 1 != sqlite3_bind_parameter_count(st))
+            throw soci::sqlite3_soci_error("bind: placeholder count does not match", SQLITE_RANGE);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        }
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        impl_->next = 1;
+        if (rc != SQLITE_DONE) fail(impl_->st->conn(), rc, "step");
+        return sqlite3_changes(impl_->st->conn());
+    }
+    soci::details::prepare_temp_type pt = (impl_->sql.prepare << impl_->text);
+    bind_soci(pt, impl_->strings, impl_->ints, impl_->order);
+    soci::statement st(pt);
+    st.execute(true);
+    impl_->strings.clear();
+    impl_->ints.clear();
+    impl_->order.clear();
     return st.get_affected_rows();
 }
 

@@ -5,16 +5,16 @@
 // tolerant readers of row.hpp.
 #pragma once
 
-#include <soci/soci.h>
+#include "platform/db/row.hpp"
 
 #include <deque>
 #include <functional>
+#include <memory>
+#include <soci/soci.h>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
-
-#include "platform/db/row.hpp"
 
 namespace medisecure::db {
 
@@ -49,6 +49,26 @@ private:
     std::deque<std::string> strings_;
     std::deque<long long> ints_;
     std::vector<std::pair<bool, std::size_t>> order_;  // (is_string, index) per placeholder
+};
+
+/// One fixed statement (placeholders :p1, :p2… in order, as Query::insert writes them) run once
+/// per row. On SQLite the statement is taken from the connection's cache once and each row's
+/// values are bound in place, without copies, then stepped; elsewhere each row runs through
+/// SOCI with copies of its values. A bound string must stay alive until run() returns.
+class Repeated {
+public:
+    Repeated(soci::session& sql, const std::string& text);
+    ~Repeated();
+    Repeated(const Repeated&) = delete;
+    Repeated& operator=(const Repeated&) = delete;
+    Repeated& bind(std::string_view value);
+    Repeated& bind(long long value);
+    /// Runs the statement with the values bound since the last run; returns the rows changed.
+    long long run();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 /// Runs one fixed statement without parameters or rows (BEGIN, COMMIT…), prepared once per

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "contexts/audit/adapters/sql/sql_audit_repository.hpp"
 
+#include "platform/db/query.hpp"
+
 #include <algorithm>
 #include <span>
+#include <string_view>
+#include <type_traits>
 #include <utility>
-
-#include "platform/db/query.hpp"
 
 namespace medisecure::audit {
 
@@ -38,29 +40,48 @@ AuditRecord from_row(const db::Row& r) {
     return a;
 }
 
-
-std::vector<std::pair<const char*, db::Value>> columns_of(const AuditRecord& r) {
-    return {{"seq", static_cast<long long>(r.seq)},
-            {"at", static_cast<long long>(to_micros(r.at))},
-            {"actor_id", r.actor_id},
-            {"actor_role", r.actor_role},
-            {"action", r.action},
-            {"resource_type", r.resource_type},
-            {"resource_id", r.resource_id},
-            {"patient_id", r.patient_id},
-            {"client_ip", r.client_ip},
-            {"request_id", r.request_id},
-            {"outcome", std::string(to_string(r.outcome))},
-            {"detail", r.detail},
-            {"prev_hash", r.prev_hash},
-            {"hash", r.hash}};
+/// Calls `column(name, value)` for each column of `r`, in the order of kColumns; the values view
+/// the record (strings as string_view) and are valid while it is.
+template <class Column> void each_column(const AuditRecord& r, Column&& column) {
+    column("seq", static_cast<long long>(r.seq));
+    column("at", static_cast<long long>(to_micros(r.at)));
+    column("actor_id", std::string_view(r.actor_id));
+    column("actor_role", std::string_view(r.actor_role));
+    column("action", std::string_view(r.action));
+    column("resource_type", std::string_view(r.resource_type));
+    column("resource_id", std::string_view(r.resource_id));
+    column("patient_id", std::string_view(r.patient_id));
+    column("client_ip", std::string_view(r.client_ip));
+    column("request_id", std::string_view(r.request_id));
+    column("outcome", to_string(r.outcome));
+    column("detail", std::string_view(r.detail));
+    column("prev_hash", std::string_view(r.prev_hash));
+    column("hash", std::string_view(r.hash));
 }
 
-/// SQLite: one cached statement per row. PostgreSQL: up to 500 rows per statement, because
-/// each statement is a round trip.
+std::vector<std::pair<const char*, db::Value>> columns_of(const AuditRecord& r) {
+    std::vector<std::pair<const char*, db::Value>> out;
+    out.reserve(14);
+    each_column(r, [&out](const char* name, auto value) {
+        if constexpr (std::is_same_v<decltype(value), long long>)
+            out.emplace_back(name, value);
+        else
+            out.emplace_back(name, std::string(value));
+    });
+    return out;
+}
+
+/// SQLite: one statement run per row, its values bound in place. PostgreSQL: up to 500 rows per
+/// statement, because each statement is a round trip.
 void insert_records(soci::session& sql, bool pg, std::span<const AuditRecord> records) {
     if (!pg) {
-        for (const auto& r : records) db::Query::insert("audit_log", columns_of(r)).execute(sql);
+        static const std::string kInsert =
+            db::Query::insert("audit_log", columns_of(AuditRecord{})).text();
+        db::Repeated insert(sql, kInsert);
+        for (const auto& r : records) {
+            each_column(r, [&insert](const char*, auto value) { insert.bind(value); });
+            insert.run();
+        }
         return;
     }
     constexpr std::size_t kRowsPerInsert = 500;
