@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/http/server.hpp"
 
+#include "platform/http/url.hpp"
+#include "platform/log/log.hpp"
+
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,19 +13,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <array>
 #include <limits>
 #include <list>
 #include <mutex>
 #include <thread>
-
-#include "platform/http/url.hpp"
-#include "platform/log/log.hpp"
 
 namespace medisecure::http {
 
@@ -37,7 +36,7 @@ namespace {
 struct Connection {
     explicit Connection(tcp::socket s) : stream(std::move(s)) {}
     beast::tcp_stream stream;
-    bool busy = false;  // touched only on the connection's strand
+    bool busy = false;  // touched only on the connection's thread
 };
 
 std::optional<Method> from_beast(bhttp::verb v) {
@@ -57,8 +56,10 @@ std::optional<Method> from_beast(bhttp::verb v) {
 
 struct HttpServer::Impl {
     Impl(ServerOptions o, Pipeline& p, DurabilityGate* g, metrics::Registry& reg)
-        : opt(std::move(o)), pipeline(p), gate(g), ioc(static_cast<int>(std::max(1u, opt.io_threads))),
+        : opt(std::move(o)), pipeline(p), gate(g), ioc(1),
           workers(std::max(1u, opt.worker_threads)), acceptor(ioc) {
+        for (unsigned i = 1; i < std::max(1u, opt.io_threads); ++i)
+            more.push_back(std::make_unique<asio::io_context>(1));
         reg.gauge_fn("medisecure_http_in_flight_requests", "Requests being processed", [this] {
             return static_cast<double>(in_flight.load());
         });
@@ -83,7 +84,21 @@ struct HttpServer::Impl {
     ServerOptions opt;
     Pipeline& pipeline;
     DurabilityGate* gate;
+    // One event loop per I/O thread, each connection on one of them for its whole life: no
+    // strand, no handler moving between threads, no thread waking another for its socket.
+    // `ioc` is the first thread's; it also runs the acceptor, the signals and the drain.
     asio::io_context ioc;
+    std::vector<std::unique_ptr<asio::io_context>> more;
+    std::size_t next_loop = 0;  // the accept loop's round robin
+    asio::io_context& loop_for_next_connection() {
+        std::size_t i = next_loop++ % (more.size() + 1);
+        return i == 0 ? ioc : *more[i - 1];
+    }
+    void stop_loops() {
+        ioc.stop();
+        for (auto& c : more)
+            c->stop();
+    }
     asio::thread_pool workers;
     tcp::acceptor acceptor;
     std::atomic<bool> draining{false};
@@ -485,7 +500,8 @@ asio::awaitable<void> HttpServer::Impl::write_events(Connection& conn, Request& 
 
 asio::awaitable<void> HttpServer::Impl::accept_loop() {
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), tuple_awaitable);
+        auto [ec, socket] = co_await acceptor.async_accept(
+            loop_for_next_connection().get_executor(), tuple_awaitable);
         if (ec) {
             if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
             // Out of descriptors or a transient error: pause instead of spinning.
@@ -546,14 +562,14 @@ asio::awaitable<void> HttpServer::Impl::drain() {
         co_await t.async_wait(tuple_awaitable);
     }
     if (connections.load() > 0) log::warn("http.drain_timeout", {{"connections", static_cast<std::int64_t>(connections.load())}});
-    ioc.stop();
+    stop_loops();
 }
 
 HttpServer::HttpServer(ServerOptions options, Pipeline& pipeline, DurabilityGate* gate, metrics::Registry& registry)
     : impl_(std::make_unique<Impl>(std::move(options), pipeline, gate, registry)) {}
 
 HttpServer::~HttpServer() {
-    impl_->ioc.stop();
+    impl_->stop_loops();
     impl_->workers.join();
 }
 
@@ -579,12 +595,15 @@ void HttpServer::run(bool handle_signals) {
     }
     asio::co_spawn(im.ioc, im.accept_loop(), asio::detached);
     std::vector<std::thread> extra;
-    for (unsigned i = 1; i < std::max(1u, im.opt.io_threads); ++i)
-        extra.emplace_back([&im] {
+    for (auto& c : im.more)
+        extra.emplace_back([loop = c.get()] {
             log::name_thread("ms-io");
-            im.ioc.run();
+            // Kept running while it has no connection; stop_loops() ends it.
+            auto guard = asio::make_work_guard(*loop);
+            loop->run();
         });
     im.ioc.run();
+    im.stop_loops();
     for (auto& t : extra) t.join();
     im.workers.join();
     log::info("http.stopped");
