@@ -159,7 +159,7 @@ std::vector<Setting> build_settings() {
                  "The URL users reach (e.g. https://medisecure.example.org); `https` marks cookies Secure.",
                  string_setting(&Config::public_url), string_show(&Config::public_url)});
     s.push_back({"server.io_threads", "MEDISECURE_IO_THREADS", "", "0 (auto: one per core)", false,
-                 "Threads running the network event loop, and the light routes (health, patient reads) without a hand-off.", int_setting(&Config::io_threads, 0, 256),
+                 "Threads each running an event loop for its share of the connections, and the light routes (health, patient reads) without a hand-off.", int_setting(&Config::io_threads, 0, 256),
                  int_show(&Config::io_threads)});
     s.push_back({"server.worker_threads", "MEDISECURE_WORKER_THREADS", "", "0 (auto: 8 per core, at least 16)", false,
                  "Threads running handlers and blocking work (database, crypto); a write waits on one for its group commit.",
