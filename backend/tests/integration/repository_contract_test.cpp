@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // One contract per repository port, run against every SQL engine: SQLite (embedded default)
 // and PostgreSQL 15 (started on loopback by scripts/test.sh).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <set>
+#include <thread>
+
 #include "contexts/audit/adapters/sql/sql_audit_repository.hpp"
 #include "contexts/audit/app/audit_log.hpp"
 #include "contexts/audit/app/audit_queries.hpp"
@@ -12,11 +18,6 @@
 #include "core/text.hpp"
 #include "platform/db/query.hpp"
 #include "test_support.hpp"
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
-#include <set>
-#include <thread>
 
 using namespace medisecure;
 using medisecure::testkit::caller_of;

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <ctime>
+#include <thread>
+#include <vector>
+
 #include "core/random.hpp"
 #include "platform/crypto/digest.hpp"
 #include "platform/crypto/jwt.hpp"
 #include "platform/crypto/password_hasher.hpp"
 #include "platform/crypto/sealed_box.hpp"
 #include "platform/crypto/totp.hpp"
-
-#include <atomic>
-#include <boost/json.hpp>
-#include <ctime>
-#include <gtest/gtest.h>
-#include <thread>
-#include <vector>
 
 using namespace medisecure;
 using namespace medisecure::crypto;

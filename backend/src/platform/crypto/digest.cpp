@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/crypto/digest.hpp"
 
-#include "core/random.hpp"
-
-#include <algorithm>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <sodium.h>
+
+#include <algorithm>
 #include <stdexcept>
+
+#include "core/random.hpp"
 
 namespace medisecure::crypto {
 

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/db/query.hpp"
 
-#include "platform/db/statement_cache.hpp"
-
 #include <optional>
-#include <soci/sqlite3/soci-sqlite3.h>
 #include <span>
 #include <stdexcept>
+
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "platform/db/statement_cache.hpp"
 
 namespace medisecure::db {
 

@@ -5,16 +5,17 @@
 // tolerant readers of row.hpp.
 #pragma once
 
-#include "platform/db/row.hpp"
+#include <soci/soci.h>
 
 #include <deque>
 #include <functional>
 #include <memory>
-#include <soci/soci.h>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include "platform/db/row.hpp"
 
 namespace medisecure::db {
 

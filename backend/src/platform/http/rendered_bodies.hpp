@@ -7,11 +7,11 @@
 // older than that read. Bounded (least recently used out). Thread safety: safe.
 #pragma once
 
-#include "core/lru.hpp"
-
 #include <memory>
 #include <mutex>
 #include <string>
+
+#include "core/lru.hpp"
 
 namespace medisecure::http {
 

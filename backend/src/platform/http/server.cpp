@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/http/server.hpp"
 
-#include "platform/http/url.hpp"
-#include "platform/log/log.hpp"
-
-#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -17,10 +13,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
 #include <limits>
 #include <list>
 #include <mutex>
 #include <thread>
+
+#include "platform/http/url.hpp"
+#include "platform/log/log.hpp"
 
 namespace medisecure::http {
 

@@ -2,6 +2,11 @@
 // /api/v1/patients: register, read, edit (If-Match), archive, search.
 #include "contexts/patients/http/routes.hpp"
 
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <memory>
+
 #include "core/text.hpp"
 #include "platform/crypto/digest.hpp"
 #include "platform/http/conditional.hpp"
@@ -9,10 +14,6 @@
 #include "platform/http/rendered_bodies.hpp"
 #include "platform/http/url.hpp"
 #include "platform/json/json_util.hpp"
-
-#include <boost/json.hpp>
-#include <charconv>
-#include <memory>
 
 namespace medisecure::patients {
 namespace json = boost::json;

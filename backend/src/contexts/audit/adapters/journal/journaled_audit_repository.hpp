@@ -22,14 +22,14 @@
 // directly. Blocking: yes (file and database I/O). Thread safety: safe. PHI: patient ids only.
 #pragma once
 
-#include "contexts/audit/ports/audit_repository.hpp"
-#include "platform/metrics/metrics.hpp"
-
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <mutex>
 #include <thread>
+
+#include "contexts/audit/ports/audit_repository.hpp"
+#include "platform/metrics/metrics.hpp"
 
 namespace medisecure::audit {
 

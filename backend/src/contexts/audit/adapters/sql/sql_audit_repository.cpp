@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "contexts/audit/adapters/sql/sql_audit_repository.hpp"
 
-#include "platform/db/query.hpp"
-
 #include <algorithm>
 #include <span>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+
+#include "platform/db/query.hpp"
 
 namespace medisecure::audit {
 

@@ -9,13 +9,13 @@
 // result, every write drops them all. Thread safety: safe.
 #pragma once
 
-#include "contexts/patients/ports/patient_store.hpp"
-#include "core/lru.hpp"
-#include "platform/metrics/metrics.hpp"
-
 #include <atomic>
 #include <memory>
 #include <mutex>
+
+#include "contexts/patients/ports/patient_store.hpp"
+#include "core/lru.hpp"
+#include "platform/metrics/metrics.hpp"
 
 namespace medisecure::patients {
 
