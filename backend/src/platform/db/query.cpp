@@ -111,11 +111,26 @@ private:
     bool cached_ = false;
 };
 
+/// Refuses a statement given another number of values than it has parameters.
+void expect_parameters(sqlite3_stmt* st, std::size_t values) {
+    if (sqlite3_bind_parameter_count(st) != static_cast<int>(values))
+        throw soci::sqlite3_soci_error("bind: " + std::to_string(values) + " values for " +
+                                           std::to_string(sqlite3_bind_parameter_count(st)) + " parameters",
+                                       SQLITE_RANGE);
+}
+
+/// Steps a statement that returns no rows to its end.
+void run_to_done(const Leased& st) {
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) fail(st.conn(), rc, "step");
+}
+
 void bind_native(const Leased& st, const std::deque<std::string>& strings, const std::deque<long long>& ints,
                  const std::vector<std::pair<bool, std::size_t>>& order) {
-    // Every placeholder is a distinct :pN in order, so its index is N.
-    if (sqlite3_bind_parameter_count(st.get()) != static_cast<int>(order.size()))
-        throw soci::sqlite3_soci_error("bind: placeholder count does not match", SQLITE_RANGE);
+    // Every parameter is a distinct :pN in order, so its index is N.
+    expect_parameters(st.get(), order.size());
     for (std::size_t k = 0; k < order.size(); ++k) {
         int idx = static_cast<int>(k + 1), rc;
         if (order[k].first) {
@@ -244,10 +259,7 @@ long long Query::execute(soci::session& sql) {
     if (sqlite3* conn = sqlite_conn(sql)) {
         Leased st(conn, text_);
         bind_native(st, strings_, ints_, order_);
-        int rc;
-        while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-        }
-        if (rc != SQLITE_DONE) fail(conn, rc, "step");
+        run_to_done(st);
         return sqlite3_changes(conn);
     }
     soci::details::prepare_temp_type pt = (sql.prepare << text_);
@@ -299,17 +311,19 @@ Repeated& Repeated::bind(long long value) {
 
 long long Repeated::run() {
     if (impl_->st) {
-        sqlite3_stmt* st = impl_->st->get();
-        if (impl_->next - 1 != sqlite3_bind_parameter_count(st))
-            throw soci::sqlite3_soci_error("bind: placeholder count does not match", SQLITE_RANGE);
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        }
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        impl_->next = 1;
-        if (rc != SQLITE_DONE) fail(impl_->st->conn(), rc, "step");
-        return sqlite3_changes(impl_->st->conn());
+        const Leased& st = *impl_->st;
+        std::size_t values = static_cast<std::size_t>(impl_->next - 1);
+        impl_->next = 1;  // the next row starts afresh, whether this one runs or not
+        struct Clear {
+            sqlite3_stmt* st;
+            ~Clear() {
+                sqlite3_reset(st);
+                sqlite3_clear_bindings(st);
+            }
+        } clear{st.get()};
+        expect_parameters(st.get(), values);
+        run_to_done(st);
+        return sqlite3_changes(st.conn());
     }
     soci::details::prepare_temp_type pt = (impl_->sql.prepare << impl_->text);
     bind_soci(pt, impl_->strings, impl_->ints, impl_->order);
@@ -324,10 +338,7 @@ long long Repeated::run() {
 void exec(soci::session& sql, const std::string& statement) {
     if (sqlite3* conn = sqlite_conn(sql)) {
         Leased st(conn, statement);
-        int rc;
-        while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-        }
-        if (rc != SQLITE_DONE) fail(conn, rc, "step");
+        run_to_done(st);
         return;
     }
     sql << statement;

@@ -52,7 +52,7 @@ private:
     std::vector<std::pair<bool, std::size_t>> order_;  // (is_string, index) per placeholder
 };
 
-/// One fixed statement (placeholders :p1, :p2… in order, as Query::insert writes them) run once
+/// One fixed statement (parameters :p1, :p2… in order, as Query::insert writes them) run once
 /// per row. On SQLite the statement is taken from the connection's cache once and each row's
 /// values are bound in place, without copies, then stepped; elsewhere each row runs through
 /// SOCI with copies of its values. A bound string must stay alive until run() returns.

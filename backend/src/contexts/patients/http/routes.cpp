@@ -196,16 +196,15 @@ Response patient_response(int status, const Patient& p, const Caller& caller,
                           http::RenderedBodies* rendered) {
     auto view = PatientService::view_for(caller.role);
     auto make = [&] { return json::serialize(patient_json(p, view)); };
-    Response r;
-    r.status = status;
-    r.content_type = "application/json";
+    std::string body;
     if (rendered) {
         auto stamp = day_stamp();
         stamp_of(stamp, p);
-        r.body = rendered->body(std::to_string(static_cast<int>(view)) + p.id, stamp, make);
+        body = rendered->body(std::to_string(static_cast<int>(view)) + p.id, stamp, make);
     } else {
-        r.body = make();
+        body = make();
     }
+    Response r = Response::text(status, std::move(body), "application/json");
     r.headers.set("ETag", http::etag_for(p.version));
     return r;
 }
@@ -353,83 +352,73 @@ void add_routes(http::Router& router, PatientService& service) {
     const auto staff_write = Access::roles_of({Role::admin, Role::doctor, Role::nurse, Role::secretary});
     const auto readers = Access::roles_of({Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::accountant, Role::patient});
 
-    router.add(
-        {.method = Method::post,
-         .path = "/api/v1/patients",
-         .operation_id = "registerPatient",
-         .summary = "Register a patient",
-         .description =
-             "Refuses a probable duplicate (same normalised names and birth date, or same NIR) "
-             "with 409 and "
-             "the candidates, unless `allow_duplicate=true` says it is a different person.",
-         .tag = "patients",
-         .access = staff_write,
-         .params = {{"allow_duplicate", ParamIn::query, Schema::boolean(), false,
-                     "Register even if it looks like a duplicate"}},
-         .body = http::BodyDoc{Schema::named("PatientInput", Schema::object(writable(true)))},
-         .responses = {{201, "Registered", patient_s(), "application/json", {"Location", "ETag"}},
-                       {409, "A probable duplicate exists: the candidates are listed",
-                        duplicate_problem_s(), "application/problem+json"}},
-         .handler = [&service](Request& r) {
-             bool allow = r.query("allow_duplicate").value_or("false") == "true";
-             auto p = service.register_patient(r.caller(), patient_from(r.json.as_object()), allow);
-             if (!p) return http::problem(p.error(), r.request_id);
-             Response resp = patient_response(201, *p, r.caller(), nullptr);
-             resp.headers.set("Location", "/api/v1/patients/" + p->id);
-             return resp;
-         }});
+    router.add({
+        .method = Method::post,
+        .path = "/api/v1/patients",
+        .operation_id = "registerPatient",
+        .summary = "Register a patient",
+        .description = "Refuses a probable duplicate (same normalised names and birth date, or same NIR) with 409 and "
+                       "the candidates, unless `allow_duplicate=true` says it is a different person.",
+        .tag = "patients",
+        .access = staff_write,
+        .params = {{"allow_duplicate", ParamIn::query, Schema::boolean(), false, "Register even if it looks like a duplicate"}},
+        .body = http::BodyDoc{Schema::named("PatientInput", Schema::object(writable(true)))},
+        .responses = {{201, "Registered", patient_s(), "application/json", {"Location", "ETag"}},
+                      {409, "A probable duplicate exists: the candidates are listed", duplicate_problem_s(),
+                       "application/problem+json"}},
+        .handler = [&service](Request& r) {
+            bool allow = r.query("allow_duplicate").value_or("false") == "true";
+            auto p = service.register_patient(r.caller(), patient_from(r.json.as_object()), allow);
+            if (!p) return http::problem(p.error(), r.request_id);
+            Response resp = patient_response(201, *p, r.caller(), nullptr);
+            resp.headers.set("Location", "/api/v1/patients/" + p->id);
+            return resp;
+        }});
 
-    router.add({.method = Method::get,
-                .path = "/api/v1/patients/{id}",
-                .operation_id = "getPatient",
-                .summary = "Read a patient's record",
-                .description = "A patient reaches only their own record; any other id answers 404 "
-                               "like a missing one.",
-                .tag = "patients",
-                .access = readers,
-                .params = {{"id", ParamIn::path, id_param(), true, "Patient id"}},
-                .responses = {{200, "The record", patient_s(), "application/json", {"ETag"}}},
-                .light = true,  // a cache hit, or one read by primary key
-                .handler = [&service, rendered](Request& r) {
-                    auto p = service.get(r.caller(), std::string(r.path_param("id")));
-                    if (!p) return http::problem(p.error(), r.request_id);
-                    return patient_response(200, *p, r.caller(), rendered.get());
-                }});
+    router.add({
+        .method = Method::get,
+        .path = "/api/v1/patients/{id}",
+        .operation_id = "getPatient",
+        .summary = "Read a patient's record",
+        .description = "A patient reaches only their own record; any other id answers 404 like a missing one.",
+        .tag = "patients",
+        .access = readers,
+        .params = {{"id", ParamIn::path, id_param(), true, "Patient id"}},
+        .responses = {{200, "The record", patient_s(), "application/json", {"ETag"}}},
+        .light = true,  // a cache hit, or one read by primary key
+        .handler = [&service, rendered](Request& r) {
+            auto p = service.get(r.caller(), std::string(r.path_param("id")));
+            if (!p) return http::problem(p.error(), r.request_id);
+            return patient_response(200, *p, r.caller(), rendered.get());
+        }});
 
-    router.add(
-        {.method = Method::patch,
-         .path = "/api/v1/patients/{id}",
-         .operation_id = "updatePatient",
-         .summary = "Change a patient's record (merge patch, If-Match required)",
-         .description = "Only the fields sent change; `null` clears an optional field; address, "
-                        "emergency_contact and "
-                        "insurance are replaced as a whole. Send the ETag you read in If-Match: "
-                        "412 when someone "
-                        "changed the record meanwhile, 428 without it. A patient may change only "
-                        "email, phone, "
-                        "address, emergency_contact and preferred_language of their own record.",
-         .tag = "patients",
-         .access = Access::roles_of(
-             {Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::patient}),
-         .params = {{"id", ParamIn::path, id_param(), true, "Patient id"},
-                    {"If-Match", ParamIn::header, Schema::string(), true,
-                     "The ETag of the version being changed"}},
-         .body = http::BodyDoc{Schema::named("PatientPatch",
-                                             Schema::object(writable(false)).min_items(1))},
-         .responses = {{200, "Changed", patient_s(), "application/json", {"ETag"}}},
-         .errors = {403, 412, 428},
-         .handler = [&service, rendered](Request& r) {
-             auto version = http::if_match_version(r, true);
-             if (!version) return http::problem(version.error(), r.request_id);
-             if (!*version)
-                 return http::problem({ErrorKind::precondition_required, "if_match_required",
-                                       "Send the ETag you read (not *) in an If-Match header."},
-                                      r.request_id);
-             auto p = service.update(r.caller(), std::string(r.path_param("id")), **version,
-                                     patch_from(r.json.as_object()));
-             if (!p) return http::problem(p.error(), r.request_id);
-             return patient_response(200, *p, r.caller(), rendered.get());
-         }});
+    router.add({
+        .method = Method::patch,
+        .path = "/api/v1/patients/{id}",
+        .operation_id = "updatePatient",
+        .summary = "Change a patient's record (merge patch, If-Match required)",
+        .description = "Only the fields sent change; `null` clears an optional field; address, emergency_contact and "
+                       "insurance are replaced as a whole. Send the ETag you read in If-Match: 412 when someone "
+                       "changed the record meanwhile, 428 without it. A patient may change only email, phone, "
+                       "address, emergency_contact and preferred_language of their own record.",
+        .tag = "patients",
+        .access = Access::roles_of({Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::patient}),
+        .params = {{"id", ParamIn::path, id_param(), true, "Patient id"},
+                   {"If-Match", ParamIn::header, Schema::string(), true, "The ETag of the version being changed"}},
+        .body = http::BodyDoc{Schema::named("PatientPatch", Schema::object(writable(false)).min_items(1))},
+        .responses = {{200, "Changed", patient_s(), "application/json", {"ETag"}}},
+        .errors = {403, 412, 428},
+        .handler = [&service, rendered](Request& r) {
+            auto version = http::if_match_version(r, true);
+            if (!version) return http::problem(version.error(), r.request_id);
+            if (!*version)
+                return http::problem({ErrorKind::precondition_required, "if_match_required",
+                                      "Send the ETag you read (not *) in an If-Match header."},
+                                     r.request_id);
+            auto p = service.update(r.caller(), std::string(r.path_param("id")), **version, patch_from(r.json.as_object()));
+            if (!p) return http::problem(p.error(), r.request_id);
+            return patient_response(200, *p, r.caller(), rendered.get());
+        }});
 
     router.add({
         .method = Method::delete_,
@@ -446,73 +435,56 @@ void add_routes(http::Router& router, PatientService& service) {
             return Response::empty(204);
         }});
 
-    router.add(
-        {.method = Method::get,
-         .path = "/api/v1/patients",
-         .operation_id = "searchPatients",
-         .summary = "Find patients by name prefix, birth date, MRN or NIR",
-         .description =
-             "`q` matches the beginnings of names, ignoring case and accents: \"helene\" finds "
-             "Hélène, "
-             "\"dupont mar\" finds Marie Dupont. Results are ordered by last then first name; pass "
-             "`next_cursor` back as `cursor` for the next page.",
-         .tag = "patients",
-         .access = Access::roles_of(
-             {Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::accountant}),
-         .params = {{"q", ParamIn::query, Schema::string().max_length(100), false, "Name prefixes"},
-                    {"birth_date", ParamIn::query, Schema::string().format("date"), false,
-                     "Exact birth date"},
-                    {"mrn", ParamIn::query, Schema::string().max_length(16), false, "Exact MRN"},
-                    {"nir", ParamIn::query, Schema::string().max_length(21), false, "Exact NIR"},
-                    {"include_archived", ParamIn::query, Schema::boolean(), false,
-                     "Also archived records"},
-                    {"cursor", ParamIn::query, Schema::string().max_length(400), false,
-                     "From a previous page"},
-                    {"limit", ParamIn::query, Schema::integer().minimum(1), false,
-                     "Page size (default 20; larger values are capped at 100)"}},
-         .responses = {{200, "A page of matches",
-                        Schema::named(
-                            "PatientPage",
-                            Schema::object({req("items", Schema::array(summary_s())),
-                                            req("next_cursor", Schema::string().nullable())}))}},
-         // Answered on the connection's thread when the page is cached (most repeated searches).
-         .light_when =
-             [&service](const Request& r) {
-                 auto params = http::parse_query(r.query_string);
-                 if (!params) return false;
-                 auto q = search_query([&](std::string_view name) -> std::optional<std::string> {
-                     for (const auto& [k, v] : *params)
-                         if (k == name) return v;
-                     return std::nullopt;
-                 });
-                 return q && service.search_cached(std::move(*q));
-             },
-         .handler =
-             [&service, pages](Request& r) {
-                 auto q = search_query([&](std::string_view name) { return r.query(name); });
-                 if (!q) return http::problem(q.error(), r.request_id);
-                 auto page = service.search(r.caller(), std::move(*q));
-                 if (!page) return http::problem(page.error(), r.request_id);
-                 // A page is the same for every role allowed here: it shows the patients'
-                 // summaries.
-                 auto stamp = day_stamp();
-                 for (const auto& p : page->patients)
-                     stamp_of(stamp, p);
-                 if (page->next) stamp += "next";
-                 Response resp;
-                 resp.status = 200;
-                 resp.content_type = "application/json";
-                 resp.body = pages->body(std::string(r.query_string), stamp, [&] {
-                     json::array items;
-                     for (const auto& p : page->patients)
-                         items.push_back(summary_json(p));
-                     return json::serialize(json::object{
-                         {"items", std::move(items)},
-                         {"next_cursor", page->next ? json::value(encode_cursor(*page->next))
-                                                    : json::value(nullptr)}});
-                 });
-                 return resp;
-             }});
+    router.add({
+        .method = Method::get,
+        .path = "/api/v1/patients",
+        .operation_id = "searchPatients",
+        .summary = "Find patients by name prefix, birth date, MRN or NIR",
+        .description = "`q` matches the beginnings of names, ignoring case and accents: \"helene\" finds Hélène, "
+                       "\"dupont mar\" finds Marie Dupont. Results are ordered by last then first name; pass "
+                       "`next_cursor` back as `cursor` for the next page.",
+        .tag = "patients",
+        .access = Access::roles_of({Role::admin, Role::doctor, Role::nurse, Role::secretary, Role::accountant}),
+        .params = {{"q", ParamIn::query, Schema::string().max_length(100), false, "Name prefixes"},
+                   {"birth_date", ParamIn::query, Schema::string().format("date"), false, "Exact birth date"},
+                   {"mrn", ParamIn::query, Schema::string().max_length(16), false, "Exact MRN"},
+                   {"nir", ParamIn::query, Schema::string().max_length(21), false, "Exact NIR"},
+                   {"include_archived", ParamIn::query, Schema::boolean(), false, "Also archived records"},
+                   {"cursor", ParamIn::query, Schema::string().max_length(400), false, "From a previous page"},
+                   {"limit", ParamIn::query, Schema::integer().minimum(1), false,
+                    "Page size (default 20; larger values are capped at 100)"}},
+        .responses = {{200, "A page of matches",
+                       Schema::named("PatientPage", Schema::object({req("items", Schema::array(summary_s())),
+                                                                    req("next_cursor", Schema::string().nullable())}))}},
+        // Answered on the connection's thread when the page is cached (most repeated searches).
+        .light_when = [&service](const Request& r) {
+            auto params = http::parse_query(r.query_string);
+            if (!params) return false;
+            auto q = search_query([&](std::string_view name) -> std::optional<std::string> {
+                for (const auto& [k, v] : *params)
+                    if (k == name) return v;
+                return std::nullopt;
+            });
+            return q && service.search_cached(std::move(*q));
+        },
+        .handler = [&service, pages](Request& r) {
+            auto q = search_query([&](std::string_view name) { return r.query(name); });
+            if (!q) return http::problem(q.error(), r.request_id);
+            auto page = service.search(r.caller(), std::move(*q));
+            if (!page) return http::problem(page.error(), r.request_id);
+            // A page is the same for every role allowed here: it shows the patients' summaries.
+            auto stamp = day_stamp();
+            for (const auto& p : page->patients) stamp_of(stamp, p);
+            if (page->next) stamp += "next";
+            auto body = pages->body(std::string(r.query_string), stamp, [&] {
+                json::array items;
+                for (const auto& p : page->patients) items.push_back(summary_json(p));
+                return json::serialize(json::object{
+                    {"items", std::move(items)},
+                    {"next_cursor", page->next ? json::value(encode_cursor(*page->next)) : json::value(nullptr)}});
+            });
+            return Response::text(200, std::move(body), "application/json");
+        }});
 }
 
 }  // namespace medisecure::patients
