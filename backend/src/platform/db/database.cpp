@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/random.hpp"
+#include "platform/db/batched_wal.hpp"
 #include "platform/db/query.hpp"
 #include "platform/db/statement_cache.hpp"
 #include "platform/log/log.hpp"
@@ -112,8 +113,13 @@ std::string pg_conninfo(const std::string& target) {
 class Database::GroupCommit {
 public:
     GroupCommit(Database& db, const std::string& target) : db_(db) {
-        sql_.open(soci::sqlite3, "db=" + target + " timeout=10");
+        // Its log's writes are gathered and reach the file in one call per commit (see
+        // batched_wal.hpp), which needs a sync of the log at every commit.
+        sql_.open(soci::sqlite3, "db=\"" + sqlite_uri(target, true) + "\" timeout=10");
         configure_sqlite(sql_);
+        int sync_level = 0;
+        sql_ << "PRAGMA synchronous", soci::into(sync_level);
+        if (sync_level < 2) throw std::runtime_error("sqlite writer: synchronous is not FULL");
         // Writes descend the same index pages over and over (the newest range of each index):
         // 16 MiB keeps them in the writer's cache instead of reading them back for each batch.
         // Readers keep the default 2 MiB.
@@ -244,7 +250,7 @@ Database::Database(DbUrl url, std::size_t pool_size)
     for (std::size_t i = 0; i < size_; ++i) {
         soci::session& s = pool_->at(i);
         if (url_.dialect == Dialect::sqlite) {
-            s.open(soci::sqlite3, "db=" + url_.target + " timeout=10");
+            s.open(soci::sqlite3, "db=\"" + sqlite_uri(url_.target, false) + "\" timeout=10");
             configure_sqlite(s);
         } else {
             s.open(soci::postgresql, pg_conninfo(url_.target));
