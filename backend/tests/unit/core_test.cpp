@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "core/caller.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
@@ -122,6 +127,27 @@ TEST(Uuid, V7IsOrderedAndWellFormed) {
     EXPECT_LT(a, b);
     EXPECT_NE(new_uuid_v7(t), new_uuid_v7(t));
     EXPECT_FALSE(is_uuid("not-a-uuid"));
+}
+
+// Identifiers share a per-thread block of random bytes: across many refills and threads, every
+// one is distinct, well formed and starts with its millisecond.
+TEST(Uuid, V7StaysDistinctAcrossRefillsAndThreads) {
+    Timestamp t{std::chrono::milliseconds(0x0123456789ab)};
+    std::vector<std::vector<std::string>> made(4);
+    std::vector<std::thread> threads;
+    for (auto& ids : made)
+        threads.emplace_back([&ids, t] {
+            for (int i = 0; i < 1000; ++i) ids.push_back(new_uuid_v7(t));
+        });
+    for (auto& th : threads) th.join();
+    std::set<std::string> all;
+    for (const auto& ids : made)
+        for (const auto& id : ids) {
+            ASSERT_TRUE(is_uuid(id)) << id;
+            EXPECT_EQ(id.substr(0, 15), "01234567-89ab-7") << id;
+            all.insert(id);
+        }
+    EXPECT_EQ(all.size(), 4000u);
 }
 
 TEST(Errors, EveryKindIsInTheCatalogue) {
