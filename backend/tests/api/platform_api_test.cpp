@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Transport and platform behaviour over real HTTP: health, metrics, OpenAPI, docs, headers,
 // limits, rate limiting, graceful shutdown, failing closed, static files.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <fstream>
@@ -186,6 +190,108 @@ TEST(PlatformApi, LoginHasItsOwnStricterBudget) {
     std::vector<long> statuses;
     for (int i = 0; i < 5; ++i) statuses.push_back(c.post("/api/v1/auth/login", R"({"email":"a@b.fr","password":"nope nope"})").status);
     EXPECT_EQ(statuses, (std::vector<long>{401, 401, 401, 429, 429}));
+}
+
+namespace {
+
+std::size_t content_length(const std::string& head) {
+    auto at = head.find("\r\nContent-Length: ");
+    return at == std::string::npos ? std::string::npos : std::stoul(head.substr(at + 18));
+}
+
+/// One keep-alive connection spoken to byte for byte, to check what goes on the wire.
+class RawConnection {
+public:
+    explicit RawConnection(const std::string& base_url) {
+        auto port = std::stoi(base_url.substr(base_url.rfind(':') + 1));
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        timeval tv{5, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<std::uint16_t>(port));
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) fd_ = -1;
+    }
+    ~RawConnection() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    bool open() const { return fd_ >= 0; }
+    bool send(const std::string& bytes) {
+        return ::send(fd_, bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size());
+    }
+    /// The next response: its head (through the blank line) and the body its Content-Length
+    /// announces (none after a HEAD request).
+    std::pair<std::string, std::string> response(bool to_head = false) {
+        std::size_t end;
+        while ((end = pending_.find("\r\n\r\n")) == std::string::npos)
+            if (!fill()) return {};
+        std::string head = pending_.substr(0, end + 4);
+        pending_.erase(0, end + 4);
+        std::size_t length = to_head || content_length(head) == std::string::npos ? 0 : content_length(head);
+        while (pending_.size() < length)
+            if (!fill()) break;
+        std::string body = pending_.substr(0, length);
+        pending_.erase(0, body.size());
+        return {head, body};
+    }
+    /// True once the server has closed the connection with nothing left to read.
+    bool closed_by_server() { return pending_.empty() && !fill(); }
+
+private:
+    bool fill() {
+        char buf[4096];
+        auto n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) return false;
+        pending_.append(buf, static_cast<std::size_t>(n));
+        return true;
+    }
+    int fd_ = -1;
+    std::string pending_;
+};
+
+}  // namespace
+
+// The bytes of a response: the status line, each field once, the length of the body (also for
+// HEAD, which sends none), the connection kept until the client asks to close it.
+TEST(PlatformApi, ResponsesOnTheWire) {
+    TestApp app;
+    auto body = app.client().get("/health/live").body;
+    ASSERT_FALSE(body.empty());
+    RawConnection conn(app.base_url());
+    ASSERT_TRUE(conn.open());
+
+    ASSERT_TRUE(conn.send("GET /health/live HTTP/1.1\r\nHost: t\r\nX-Request-Id: wire-1\r\n\r\n"));
+    auto [head, got] = conn.response();
+    EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\nServer: MediSecure\r\n", 0), 0u) << head;
+    EXPECT_EQ(content_length(head), body.size()) << head;
+    EXPECT_NE(head.find("\r\nContent-Type: application/json\r\n"), std::string::npos) << head;
+    EXPECT_EQ(head.find("Content-Type:"), head.rfind("Content-Type:")) << head;
+    EXPECT_NE(head.find("\r\nX-Request-Id: wire-1\r\n"), std::string::npos) << head;
+    EXPECT_NE(head.find("\r\nX-Content-Type-Options: nosniff\r\n"), std::string::npos) << head;
+    EXPECT_EQ(head.find("Connection:"), std::string::npos) << head;
+    EXPECT_EQ(got, body);
+
+    // HEAD: the same length and no body; the next response follows at once.
+    ASSERT_TRUE(conn.send("HEAD /health/live HTTP/1.1\r\nHost: t\r\n\r\n"));
+    auto [head2, none] = conn.response(true);
+    EXPECT_EQ(head2.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << head2;
+    EXPECT_EQ(content_length(head2), body.size()) << head2;
+
+    // An error keeps the connection open; its problem body is exactly its announced length.
+    ASSERT_TRUE(conn.send("GET /api/v1/nowhere HTTP/1.1\r\nHost: t\r\n\r\n"));
+    auto [head3, problem] = conn.response();
+    EXPECT_EQ(head3.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u) << head3;
+    EXPECT_NE(head3.find("\r\nContent-Type: application/problem+json\r\n"), std::string::npos) << head3;
+    EXPECT_EQ(json::parse(problem).at("status").as_int64(), 404);
+
+    // Connection: close is answered with it, and the server closes after the body.
+    ASSERT_TRUE(conn.send("GET /health/live HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+    auto [head4, last] = conn.response();
+    EXPECT_EQ(head4.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << head4;
+    EXPECT_NE(head4.find("\r\nConnection: close\r\n"), std::string::npos) << head4;
+    EXPECT_EQ(last, body);
+    EXPECT_TRUE(conn.closed_by_server());
 }
 
 TEST(PlatformApi, GracefulShutdownFinishesInFlightRequests) {

@@ -10,13 +10,17 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <array>
 #include <limits>
+#include <optional>
 #include <list>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "platform/http/url.hpp"
@@ -50,6 +54,34 @@ std::optional<Method> from_beast(bhttp::verb v) {
     case bhttp::verb::options: return Method::options;
     default: return std::nullopt;
     }
+}
+
+/// The status line and header fields of a response with its whole body in hand, written out
+/// directly: the fields Beast's serializer wrote (Server first, the response's own in order,
+/// Content-Type, Connection: close when the connection ends, Content-Length unless the status
+/// has no body), without building a Beast message of allocated fields first. A value never
+/// carries a line break into the header block.
+std::string response_head(const Response& resp, bool keep_alive, std::optional<std::size_t> length) {
+    std::string out;
+    out.reserve(640);
+    out += "HTTP/1.1 ";
+    out += std::to_string(resp.status);
+    out += ' ';
+    auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(resp.status));
+    out.append(reason.data(), reason.size());
+    out += "\r\nServer: MediSecure\r\n";
+    auto field = [&out](std::string_view name, std::string_view value) {
+        out += name;
+        out += ": ";
+        for (char c : value) out += c == '\r' || c == '\n' ? ' ' : c;
+        out += "\r\n";
+    };
+    for (const auto& [name, value] : resp.headers.all()) field(name, value);
+    if (!resp.content_type.empty()) field("Content-Type", resp.content_type);
+    if (!keep_alive && !resp.headers.has("Connection")) field("Connection", "close");
+    if (length) field("Content-Length", std::to_string(*length));
+    out += "\r\n";
+    return out;
 }
 
 }  // namespace
@@ -147,21 +179,15 @@ asio::awaitable<bool> HttpServer::Impl::wait_durable(std::uint64_t ticket) {
 }
 
 asio::awaitable<void> HttpServer::Impl::write(Connection& conn, Request& req, Response& resp, bool keep_alive) {
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(resp.status), 11};
-    set_headers(res, resp);
-    res.keep_alive(keep_alive);
-    std::size_t body_size = resp.body.size();
-    if (req.method != Method::head) res.body() = std::move(resp.body);
-    res.prepare_payload();
-    if (req.method == Method::head && resp.status != 204 && resp.status != 304) res.content_length(body_size);
+    // 1xx, 204 and 304 have neither a body nor a length; a HEAD answer has the length of the body
+    // it leaves out.
+    bool bodiless = resp.status / 100 == 1 || resp.status == 204 || resp.status == 304;
+    auto length = bodiless ? std::nullopt : std::optional(resp.body.size());
+    std::string head = response_head(resp, keep_alive, length);
+    std::string_view body = bodiless || req.method == Method::head ? std::string_view{} : resp.body;
     conn.stream.expires_after(opt.write_timeout);
-    if (req.method == Method::head) {
-        bhttp::response_serializer<bhttp::string_body> sr{res};
-        co_await bhttp::async_write_header(conn.stream, sr, tuple_awaitable);
-    } else {
-        co_await bhttp::async_write(conn.stream, res, tuple_awaitable);
-    }
-    resp.body.resize(body_size);  // the access log reports the size
+    std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(body.data(), body.size())};
+    co_await asio::async_write(conn.stream, out, tuple_awaitable);
 }
 
 asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn,
