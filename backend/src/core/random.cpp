@@ -64,14 +64,8 @@ std::string new_uuid_v7(Timestamp now) {
     for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
     b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0f));
     b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3f));
-    static const char* kHex = "0123456789abcdef";
-    std::string out(36, '-');  // 8-4-4-4-12 hex digits
-    std::size_t at = 0;
-    for (std::size_t i = 0; i < sizeof b; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // past a dash
-        out[at++] = kHex[b[i] >> 4];
-        out[at++] = kHex[b[i] & 0xf];
-    }
+    std::string out = to_hex(b, sizeof b);
+    for (std::size_t dash : {8, 13, 18, 23}) out.insert(dash, 1, '-');  // 8-4-4-4-12
     return out;
 }
 

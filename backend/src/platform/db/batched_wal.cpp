@@ -9,6 +9,8 @@
 #include <sqlite3.h>
 #include <stdexcept>
 
+#include "platform/http/url.hpp"
+
 namespace medisecure::db {
 namespace {
 
@@ -233,18 +235,10 @@ void register_vfs() {
 }  // namespace
 
 std::string sqlite_uri(const std::string& path, bool batched_wal) {
-    std::string abs = std::filesystem::absolute(path).lexically_normal().string();
+    // file:///absolute/path, each segment percent-encoded (SQLite decodes them).
     std::string out = "file://";
-    static const char* hex = "0123456789ABCDEF";
-    for (unsigned char c : abs) {
-        if (c == '%' || c == '?' || c == '#' || c == '"' || c == '\\' || c <= 0x20 || c >= 0x7f) {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
+    for (const auto& part : std::filesystem::absolute(path).lexically_normal().relative_path())
+        out += "/" + http::percent_encode(part.string());
     if (!batched_wal) return out;
     register_vfs();
     return out + "?vfs=" + kVfsName;
