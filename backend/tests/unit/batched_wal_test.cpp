@@ -114,3 +114,15 @@ TEST(BatchedWal, PathsWithUriCharactersOpen) {
         << uri;
     EXPECT_EQ(db::sqlite_uri(path, false), uri.substr(0, uri.find("?vfs=")));
 }
+
+// The library is set up before its first connection: no connection carries a mutex of its own
+// ("multi-thread" mode; each is used by one thread at a time), and allocations are not counted.
+TEST(BatchedWal, ConnectionsRunWithoutTheirOwnMutex) {
+    testkit::TempDir dir;
+    db::Database d(*db::parse_url("sqlite:" + dir.file("t.db")), 2);
+    d.read([](soci::session& sql) {
+        auto* conn = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
+        EXPECT_EQ(sqlite_api::sqlite3_db_mutex(conn), nullptr);
+    });
+    EXPECT_EQ(sqlite_api::sqlite3_memory_used(), 0);
+}

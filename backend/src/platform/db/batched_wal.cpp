@@ -232,9 +232,24 @@ void register_vfs() {
     });
 }
 
+/// Before the library's first use: no global memory statistics (each allocation of every
+/// connection took one process-wide mutex for them), and one mutex fewer per call on a
+/// connection ("multi-thread" mode): a connection and its statements are only ever used by one
+/// thread at a time, the writer's by its thread and each pooled one by the holder of its lease.
+/// Too late once the library is initialised (a connection opened first elsewhere): the library
+/// then keeps its defaults, which are correct too.
+void configure_library() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    });
+}
+
 }  // namespace
 
 std::string sqlite_uri(const std::string& path, bool batched_wal) {
+    configure_library();
     // file:///absolute/path, each segment percent-encoded (SQLite decodes them).
     std::string out = "file://";
     for (const auto& part : std::filesystem::absolute(path).lexically_normal().relative_path())

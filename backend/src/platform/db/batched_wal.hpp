@@ -19,7 +19,9 @@ namespace medisecure::db {
 ///
 /// The URI that opens the SQLite database at `path` (made absolute; the characters that mean
 /// something in a URI, spaces and quotes escaped), through this VFS when `batched_wal` (which
-/// registers it the first time).
+/// registers it the first time). The first call also sets the library up, before any connection
+/// opens: no allocation statistics, and no mutex per connection ("multi-thread" mode), which
+/// requires that a connection and its statements are used by one thread at a time.
 std::string sqlite_uri(const std::string& path, bool batched_wal);
 
 /// Counts since the start of the process, for tests and metrics: the writes SQLite made to logs
