@@ -310,6 +310,9 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
                             [db] { return static_cast<double>(db->group_stats().batches); }, labels);
         p.registry.gauge_fn("medisecure_db_group_commit_writes", "Writes made durable by those transactions",
                             [db] { return static_cast<double>(db->group_stats().writes); }, labels);
+        p.registry.gauge_fn("medisecure_db_group_commit_isolated",
+                            "Batches run again with a savepoint per write, because one write failed alone",
+                            [db] { return static_cast<double>(db->group_stats().isolated); }, labels);
     };
     for (auto& [ctx, db] : p.dbs) pool_gauges(ctx, db.get());
 

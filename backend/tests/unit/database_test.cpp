@@ -192,6 +192,8 @@ TEST(Database, GroupCommitKeepsEachWriteAllOrNothing) {
     auto stats = d.group_stats();
     EXPECT_EQ(stats.writes, 1u + 16 * 25);
     EXPECT_LE(stats.batches, stats.writes);
+    EXPECT_GE(stats.isolated, 1u);  // the failed writes were undone alone
+    EXPECT_LE(stats.isolated, stats.batches);
     // A write inside a write of the same database joins the running transaction.
     d.write([&](soci::session& sql) {
         db::Query("INSERT INTO t VALUES ('outer', 0)").execute(sql);
@@ -202,6 +204,58 @@ TEST(Database, GroupCommitKeepsEachWriteAllOrNothing) {
             EXPECT_EQ(db::as_int64(r, 0), 2);
         });
     });
+}
+
+// A batch runs its writes together; only a write that has something to undo (it threw, or it
+// refused after changing rows) makes the batch run again with a savepoint per write.
+TEST(Database, GroupCommitIsolatesOnlyWritesWithSomethingToUndo) {
+    testkit::TempDir dir;
+    db::Database d(*db::parse_url("sqlite:" + dir.file("t.db")), 2);
+    d.write([](soci::session& sql) { sql << "CREATE TABLE t (k TEXT PRIMARY KEY)"; });
+    auto insert = [](soci::session& sql, const std::string& k) {
+        db::Query("INSERT INTO t VALUES (").bind(k).sql(")").execute(sql);
+    };
+    auto rows = [&] {
+        std::vector<std::string> out;
+        d.read([&](soci::session& sql) {
+            db::Query("SELECT k FROM t ORDER BY k").for_each(sql, [&](const db::Row& r) { out.push_back(db::as_string(r, 0)); });
+        });
+        return out;
+    };
+    auto isolated = [&] { return d.group_stats().isolated; };
+
+    EXPECT_TRUE(d.write([&](soci::session& sql) -> Result<void> {
+        insert(sql, "a");
+        return {};
+    }));
+    // Refused before changing anything: nothing to undo.
+    EXPECT_FALSE(d.write([&](soci::session& sql) -> Result<void> {
+        int n = 0;
+        sql << "SELECT count(*) FROM t", soci::into(n);
+        return conflict("taken", "already there");
+    }));
+    EXPECT_EQ(isolated(), 0u);
+    // Refused after an insert: run again in a savepoint, and the insert is gone.
+    int runs = 0;
+    EXPECT_FALSE(d.write([&](soci::session& sql) -> Result<void> {
+        ++runs;
+        insert(sql, "b");
+        return conflict("late", "refused after writing");
+    }));
+    EXPECT_EQ(runs, 2);
+    EXPECT_EQ(isolated(), 1u);
+    // Threw after an insert: the same.
+    EXPECT_THROW(d.write([&](soci::session& sql) {
+        insert(sql, "c");
+        throw std::runtime_error("boom");
+    }),
+                 std::runtime_error);
+    EXPECT_EQ(isolated(), 2u);
+    // A duplicate key: the statement fails, the write is undone, the next one goes through.
+    EXPECT_ANY_THROW(d.write([&](soci::session& sql) { insert(sql, "a"); }));
+    d.write([&](soci::session& sql) { insert(sql, "d"); });
+    EXPECT_EQ(rows(), (std::vector<std::string>{"a", "d"}));
+    EXPECT_EQ(isolated(), 3u);
 }
 
 TEST(Migrator, CreatesDetectsAndRefusesModifiedMigrations) {

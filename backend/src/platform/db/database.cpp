@@ -187,6 +187,25 @@ private:
         }
     }
 
+    /// The batch's jobs one after another in the open transaction, without a savepoint each
+    /// (a savepoint copies every page a job touches before it changes it). False when one of them
+    /// has to be undone on its own: it threw, or it returned false after changing rows. A job
+    /// that returns false without having changed a row (a booking that finds its slot taken)
+    /// needs no undo. Changes that are not rows are not counted: a job that returns false has
+    /// changed no schema (schema changes are migrations, outside group commit).
+    bool run_together(const std::vector<Pending>& batch) {
+        auto* conn = static_cast<soci::sqlite3_session_backend*>(sql_.get_backend())->conn_;
+        for (const auto& p : batch) {
+            auto before = sqlite_api::sqlite3_total_changes64(conn);
+            try {
+                if (!(*p.job)(sql_) && sqlite_api::sqlite3_total_changes64(conn) != before) return false;
+            } catch (...) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void run() {
         for (;;) {
             std::vector<Pending> batch;
@@ -199,19 +218,30 @@ private:
                     queue_.pop_front();
                 }
             }
+            // The jobs run together first; when one of them has to be undone on its own, the
+            // transaction is rolled back and the batch runs again with a savepoint per job, which
+            // keeps each write all or nothing without disturbing the others (jobs may run again:
+            // see Database::write).
             std::vector<std::exception_ptr> outcome(batch.size());
             std::exception_ptr failed;
-            for (int attempt = 1;; ++attempt) {
+            bool isolated = false;
+            for (int attempt = 1;;) {
                 failed = nullptr;
                 try {
                     db_.begin_write(sql_);
-                    for (std::size_t i = 0; i < batch.size(); ++i) outcome[i] = run_one(*batch[i].job);
+                    if (!isolated && !run_together(batch)) {
+                        rollback(sql_);
+                        isolated = true;
+                        continue;
+                    }
+                    if (isolated)
+                        for (std::size_t i = 0; i < batch.size(); ++i) outcome[i] = run_one(*batch[i].job);
                     commit(sql_);
                 } catch (...) {
                     failed = std::current_exception();
                     rollback(sql_);
                     if (attempt < kMaxAttempts && is_retryable(failed)) {
-                        backoff(attempt);
+                        backoff(attempt++);
                         continue;
                     }
                 }
@@ -221,6 +251,7 @@ private:
                 std::lock_guard lock(mu_);
                 ++stats_.batches;
                 stats_.writes += batch.size();
+                if (isolated) ++stats_.isolated;
             }
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 if (failed) batch[i].done.set_exception(failed);

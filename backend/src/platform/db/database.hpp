@@ -2,8 +2,9 @@
 // A database of one bounded context: a pool of SOCI sessions on SQLite or PostgreSQL, and
 // transactions that retry on lock contention or serialization failure (bounded, with jitter).
 // On SQLite, where one writer at a time holds the file anyway, writes go through group commit:
-// one writer thread runs the waiting write functions back to back, each inside a savepoint of
-// one transaction, and a single fsync makes the whole batch durable before any caller returns.
+// one writer thread runs the waiting write functions back to back in one transaction, and a
+// single fsync makes the whole batch durable before any caller returns. A write that fails is
+// undone alone: the batch then runs again with each write inside its own savepoint.
 // Blocking: yes, call from the worker pool. Thread safety: safe; each call leases a session.
 #pragma once
 
@@ -62,9 +63,11 @@ public:
     template <class Fn>
     auto write(Fn&& fn) -> decltype(fn(std::declval<soci::session&>()));
 
-    /// Writes committed per fsync on SQLite since start (group commit), for metrics.
+    /// Writes committed per fsync on SQLite since start (group commit), for metrics; `isolated`
+    /// counts the batches that ran again with a savepoint per write because one of their writes
+    /// had to be undone alone (it threw, or refused after changing rows).
     struct GroupStats {
-        std::uint64_t batches = 0, writes = 0;
+        std::uint64_t batches = 0, writes = 0, isolated = 0;
     };
     GroupStats group_stats() const;
 
