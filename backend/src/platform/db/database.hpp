@@ -58,8 +58,9 @@ public:
     auto read(Fn&& fn) -> decltype(fn(std::declval<soci::session&>()));
 
     /// Runs fn(session) in one write transaction (SQLite: BEGIN IMMEDIATE). A Result holding an
-    /// error, or an exception, rolls back. Busy/serialization failures re-run fn: keep it free
-    /// of side effects outside the database.
+    /// error, or an exception, rolls back. fn may run more than once (busy or serialization
+    /// failures; on SQLite also when another write of its batch has to be undone alone): keep
+    /// it free of side effects outside the database.
     template <class Fn>
     auto write(Fn&& fn) -> decltype(fn(std::declval<soci::session&>()));
 
