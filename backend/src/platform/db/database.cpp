@@ -79,7 +79,7 @@ void configure_sqlite(soci::session& s) {
     // (creates went from about 2,600 to 3,400 per second). The file is cut back to 64 MiB.
     s << "PRAGMA wal_autocheckpoint=10000";
     s << "PRAGMA journal_size_limit=67108864";
-    auto* conn = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+    auto* conn = detail::sqlite_conn(s);
     detail::StatementCache::attach(conn, std::make_unique<detail::StatementCache>(conn));
 }
 
@@ -136,7 +136,7 @@ public:
         }
         cv_.notify_all();
         thread_.join();
-        detail::StatementCache::detach(static_cast<soci::sqlite3_session_backend*>(sql_.get_backend())->conn_);
+        detail::StatementCache::detach(detail::sqlite_conn(sql_));
     }
 
     void submit(const std::function<bool(soci::session&)>& job) {
@@ -194,7 +194,7 @@ private:
     /// needs no undo. Changes that are not rows are not counted: a job that returns false has
     /// changed no schema (schema changes are migrations, outside group commit).
     bool run_together(const std::vector<Pending>& batch) {
-        auto* conn = static_cast<soci::sqlite3_session_backend*>(sql_.get_backend())->conn_;
+        auto* conn = detail::sqlite_conn(sql_);
         for (const auto& p : batch) {
             auto before = sqlite_api::sqlite3_total_changes64(conn);
             try {
@@ -229,13 +229,13 @@ private:
                 failed = nullptr;
                 try {
                     db_.begin_write(sql_);
-                    if (!isolated && !run_together(batch)) {
+                    if (isolated) {
+                        for (std::size_t i = 0; i < batch.size(); ++i) outcome[i] = run_one(*batch[i].job);
+                    } else if (!run_together(batch)) {
                         rollback(sql_);
                         isolated = true;
                         continue;
                     }
-                    if (isolated)
-                        for (std::size_t i = 0; i < batch.size(); ++i) outcome[i] = run_one(*batch[i].job);
                     commit(sql_);
                 } catch (...) {
                     failed = std::current_exception();
@@ -295,8 +295,7 @@ Database::~Database() {
     // Prepared statements go before their connections close.
     if (url_.dialect != Dialect::sqlite) return;
     for (std::size_t i = 0; i < size_; ++i) {
-        if (auto* be = static_cast<soci::sqlite3_session_backend*>(pool_->at(i).get_backend()))
-            detail::StatementCache::detach(be->conn_);
+        if (auto* conn = detail::sqlite_conn(pool_->at(i))) detail::StatementCache::detach(conn);
     }
 }
 
@@ -379,9 +378,8 @@ bool is_unique_violation(std::exception_ptr e) {
 void Database::exec_script(soci::session& sql, std::string_view script) {
     std::string text(script);
     if (url_.dialect == Dialect::sqlite) {
-        auto* be = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
         char* err = nullptr;
-        if (sqlite_api::sqlite3_exec(be->conn_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        if (sqlite_api::sqlite3_exec(detail::sqlite_conn(sql), text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
             std::string msg = err ? err : "unknown error";
             sqlite_api::sqlite3_free(err);
             throw std::runtime_error("sqlite script failed: " + msg);

@@ -65,17 +65,18 @@ Query Query::insert(std::string_view table, const std::vector<Columns>& rows) {
     return insert_rows(table, rows);
 }
 
-namespace {
-
-using namespace sqlite_api;
-
-// ---- SQLite: native statements from the connection's cache ----------------------------------
-
-sqlite3* sqlite_conn(soci::session& sql) {
+sqlite_api::sqlite3* detail::sqlite_conn(soci::session& sql) {
     auto* be = sql.get_backend();
     if (!be || be->get_backend_name() != "sqlite3") return nullptr;  // the name fits in place: no allocation
     return static_cast<soci::sqlite3_session_backend*>(be)->conn_;
 }
+
+namespace {
+
+using namespace sqlite_api;
+using detail::sqlite_conn;
+
+// ---- SQLite: native statements from the connection's cache ----------------------------------
 
 [[noreturn]] void fail(sqlite3* conn, int rc, const char* what) {
     throw soci::sqlite3_soci_error(std::string(what) + ": " + sqlite3_errmsg(conn), rc);

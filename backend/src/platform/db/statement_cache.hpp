@@ -15,10 +15,17 @@ struct sqlite3;
 struct sqlite3_stmt;
 }  // namespace sqlite_api
 
+namespace soci {
+class session;
+}
+
 namespace medisecure::db::detail {
 
 using sqlite_api::sqlite3;
 using sqlite_api::sqlite3_stmt;
+
+/// The native connection under a SOCI session on SQLite; null on another engine.
+sqlite3* sqlite_conn(soci::session& sql);
 
 class StatementCache {
 public:
