@@ -2,7 +2,8 @@
 // Billing in the browser: the accountant creates a draft from the act catalogue, issues it,
 // records a partial payment, is refused an over-payment with the server's message, settles the
 // rest, downloads the PDF and reads the month's statistics with their chart; the administrator
-// changes an act's fee; a doctor sees the patient's invoices in the chart.
+// changes an act's fee and voids the cheque recorded by mistake; a doctor sees the patient's
+// invoices in the chart.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { account, apiStatus, openBrowser, screenshot, signIn, signOut, type BrowserSession } from './support/browser';
@@ -83,6 +84,8 @@ e2eDescribe('billing', () => {
     await expect.poll(() => title.textContent()).toContain('Payée');
     await expect.poll(() => balance.textContent()).toMatch(/0,00\s€/);
     await expect.poll(() => page.getByRole('list', { name: 'Paiements' }).getByRole('listitem').count()).toBe(2);
+    // Voiding is the administrator's.
+    expect(await page.getByRole('button', { name: /^Annuler le paiement/ }).count()).toBe(0);
     await screenshot(page, 'billing-invoice-paid');
 
     const [download] = await Promise.all([
@@ -133,6 +136,42 @@ e2eDescribe('billing', () => {
     await dialog.getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(() => row.textContent()).toMatch(/15,10\s€/);
     await screenshot(page, 'admin-acts');
+    await signOut(page);
+  });
+
+  it('an administrator voids the cheque recorded by mistake: it stays listed, the balance is due again', async () => {
+    const { page } = s;
+    await signIn(page, s.baseUrl, account('admin'));
+    await page.waitForURL(/\/admin\/users$/);
+    await page.getByRole('link', { name: 'Factures' }).click();
+    await page.waitForURL(/\/billing$/);
+    await page.goto(`${s.baseUrl}/billing/invoices/${invoiceId}`);
+    const title = page.getByRole('heading', { level: 2, name: /Facture F-\d{4}-\d{6}/ });
+    await expect.poll(() => title.textContent()).toContain('Payée');
+    await page.getByRole('button', { name: /^Annuler le paiement de 20,00\s€ du / }).click();
+    const dialog = page.getByRole('dialog', { name: /^Annuler le paiement de 20,00\s€ \?/ });
+    await dialog.getByRole('button', { name: 'Annuler ce paiement' }).click();
+    await dialog.getByText('Obligatoire').waitFor();
+    await dialog.getByLabel(/^Motif/).fill('Chèque revenu impayé');
+    await dialog.getByRole('button', { name: 'Annuler ce paiement' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => title.textContent()).toContain('Payée en partie');
+    await expect.poll(() => page.getByTestId('balance-due').textContent()).toMatch(/20,00\s€/);
+    const payments = page.getByRole('list', { name: 'Paiements' });
+    expect(await payments.getByRole('listitem').count()).toBe(2);
+    await expect.poll(() => payments.textContent()).toContain('Annulé — Chèque revenu impayé');
+    await screenshot(page, 'admin-payment-voided');
+    // The server refuses the accountant's attempt.
+    await signOut(page);
+    await signIn(page, s.baseUrl, account('accountant'));
+    await page.waitForURL(/\/billing$/);
+    const anyPayment = `${'0'.repeat(8)}-0000-4000-8000-000000000000`;
+    expect(
+      await apiStatus(page, `/api/v1/invoices/${invoiceId}/payments/${anyPayment}/void`, {
+        method: 'POST',
+        body: { reason: 'Erreur' },
+      }),
+    ).toBe(403);
     await signOut(page);
   });
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Billing screens: the accountant's invoices (list with filters, new draft, detail with issue,
-// payments, credit note and PDF) and monthly statistics; the administrator's act catalogue; the
-// doctor's invoices in a patient's chart. The patient picker comes from the patients feature.
+// Billing screens: the invoices of accountants and administrators (list with filters, new draft,
+// detail with issue, payments, credit note and PDF; voiding a payment for administrators) and
+// monthly statistics; the administrator's act catalogue; the doctor's invoices in a patient's chart. The patient picker comes from the patients feature.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -87,6 +87,7 @@ export function NewInvoiceRoute() {
 export function InvoiceRoute() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const { data: user } = useUser();
   const { invoiceId = '' } = useParams();
   return (
     <>
@@ -96,6 +97,7 @@ export function InvoiceRoute() {
         invoiceId={invoiceId}
         canManage
         canPay
+        canVoid={can(user?.role, 'payments:void')}
         invoiceHref={invoiceHref}
         onDeleted={() => void navigate('/billing')}
       />

@@ -100,6 +100,14 @@ export const fr = {
       record: 'Enregistrer le paiement',
       recorded: 'Paiement de {{amount}} enregistré. Reste dû : {{balance}}.',
       voided: 'Annulé',
+      void: 'Annuler ce paiement',
+      voidLabel: 'Annuler le paiement de {{amount}} du {{date}}',
+      voidTitle: 'Annuler le paiement de {{amount}} ?',
+      voidBody:
+        'Le paiement reste sur la facture, marqué annulé avec votre nom, l’heure et le motif ; il ne compte plus dans ce qui a été payé.',
+      voidReason: 'Motif',
+      voidDone: 'Paiement annulé. Reste dû : {{balance}}.',
+      alreadyVoided: 'Ce paiement est déjà annulé (depuis un autre écran) : la facture va être rechargée.',
     },
     cancel: {
       title: 'Annuler par un avoir',
@@ -259,6 +267,14 @@ export const en: Messages<typeof fr> = {
       record: 'Record the payment',
       recorded: 'Payment of {{amount}} recorded. Balance due: {{balance}}.',
       voided: 'Voided',
+      void: 'Void this payment',
+      voidLabel: 'Void the payment of {{amount}} on {{date}}',
+      voidTitle: 'Void the payment of {{amount}}?',
+      voidBody:
+        'The payment stays on the invoice, marked void with your name, the time and the reason; it no longer counts towards what was paid.',
+      voidReason: 'Reason',
+      voidDone: 'Payment voided. Balance due: {{balance}}.',
+      alreadyVoided: 'This payment is already void (from another screen): the invoice will be reloaded.',
     },
     cancel: {
       title: 'Cancel with a credit note',

@@ -206,6 +206,21 @@ export function useRecordPayment(id: string) {
   });
 }
 
+/** Voids a payment recorded by mistake (administrators): it stays on the invoice, marked void. */
+export function useVoidPayment(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ paymentId, reason }: { paymentId: string; reason: string }) =>
+      unwrap(
+        api.POST('/api/v1/invoices/{id}/payments/{payment_id}/void', {
+          params: { path: { id, payment_id: paymentId } },
+          body: { reason },
+        }),
+      ),
+    onSuccess: (invoice) => refresh(queryClient, invoice),
+  });
+}
+
 /** Asks the server for the period's revenue report (a PDF rendered by a background job). */
 export function useRequestRevenueReport() {
   return useMutation({

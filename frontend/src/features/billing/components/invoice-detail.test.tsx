@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { invoices, makeInvoice } from '@/testing/mocks/handlers/billing';
+import { invoices, makeInvoice, makePayment } from '@/testing/mocks/handlers/billing';
 import { renderApp } from '@/testing/test-utils';
 import { InvoiceDetail } from './invoice-detail';
 
 const invoice = makeInvoice();
 
-function renderDetail(canPay = true) {
-  invoices.set(invoice.id, invoice);
+function renderDetail(canPay = true, canVoid = false, shown = invoice) {
+  invoices.set(shown.id, shown);
   return renderApp(
     <InvoiceDetail
-      invoiceId={invoice.id}
+      invoiceId={shown.id}
       canManage
       canPay={canPay}
+      canVoid={canVoid}
       invoiceHref={(id) => `/billing/invoices/${id}`}
       onDeleted={vi.fn()}
     />,
@@ -68,5 +69,55 @@ describe('InvoiceDetail payments', () => {
     expect(screen.queryByRole('form', { name: 'Record a payment' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Issue a credit note' })).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Download the PDF' })).toBeInTheDocument();
+  });
+});
+
+describe('InvoiceDetail voiding a payment', () => {
+  const cheque = makePayment({ method: 'cheque', amount_cents: 2000, reference: '0012345' });
+  const partlyPaid = makeInvoice({
+    status: 'partially_paid',
+    paid_cents: 2000,
+    balance_due_cents: 2426,
+    payments: [cheque],
+  });
+
+  it('asks for a reason, then keeps the payment on the invoice marked void and restores the balance', async () => {
+    const { user } = renderDetail(true, true, partlyPaid);
+    expect(await screen.findByTestId('balance-due')).toHaveTextContent('€24.26');
+    await user.click(screen.getByRole('button', { name: /^Void the payment of €20.00 on / }));
+    const dialog = await screen.findByRole('dialog', { name: 'Void the payment of €20.00?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Void this payment' }));
+    expect(await within(dialog).findByText('Required')).toBeInTheDocument();
+    expect(invoices.get(partlyPaid.id)?.payments[0]?.voided).toBe(false);
+
+    await user.type(within(dialog).getByLabelText(/^Reason/), 'Cheque returned unpaid');
+    await user.click(within(dialog).getByRole('button', { name: 'Void this payment' }));
+    expect(await screen.findByText(/Voided — Cheque returned unpaid/)).toBeInTheDocument();
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByTestId('balance-due')).toHaveTextContent('€44.26');
+    expect(screen.getByText('Issued')).toBeInTheDocument();
+    // Still listed, and nothing left to void.
+    expect(screen.getByRole('list', { name: 'Payments' }).children).toHaveLength(1);
+    expect(screen.queryByRole('button', { name: /^Void the payment/ })).not.toBeInTheDocument();
+  });
+
+  it("shows the server's refusal inside the dialog", async () => {
+    const { user } = renderDetail(true, true, partlyPaid);
+    await user.click(await screen.findByRole('button', { name: /^Void the payment of €20.00/ }));
+    // Voided meanwhile, from another screen.
+    invoices.set(partlyPaid.id, { ...partlyPaid, payments: [{ ...cheque, voided: true }] });
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText(/^Reason/), 'Duplicate entry');
+    await user.click(within(dialog).getByRole('button', { name: 'Void this payment' }));
+    expect(await within(dialog).findByText(/already void \(from another screen\)/)).toBeInTheDocument();
+    // Closing reloads the invoice: the payment shows as void.
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(await screen.findByText('Voided')).toBeInTheDocument();
+  });
+
+  it('offers no voiding to those who may not void', async () => {
+    renderDetail(true, false, partlyPaid);
+    expect(await screen.findByText(/F-2026-000042/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Void the payment/ })).not.toBeInTheDocument();
   });
 });

@@ -2,8 +2,10 @@
 // One invoice or credit note: its lines, VAT breakdown, totals and payments, and what may be done
 // in its state — a draft's lines changed (If-Match) then issued or deleted; an issued invoice paid
 // (partly or fully; an over-payment is refused with the server's message) or cancelled by a
-// credit note; the PDF of any numbered document.
-import { useQuery } from '@tanstack/react-query';
+// credit note; a payment recorded by mistake voided with a reason (administrators); the PDF of any
+// numbered document.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -15,19 +17,21 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Field } from '@/components/ui/field';
 import { Spinner } from '@/components/ui/spinner';
 import { isApiError } from '@/lib/api-error';
-import { errorMessage, toastError } from '@/lib/error-message';
+import { errorMessage, fieldErrorMessage, toastError } from '@/lib/error-message';
 import { useLocale } from '@/lib/i18n';
 import { formatDate, formatDateTime } from '@/utils/format';
 import {
+  billingKeys,
   downloadInvoicePdf,
   invoiceQuery,
   useCancelInvoice,
   useDeleteInvoice,
   useIssueInvoice,
   useUpdateInvoiceLines,
+  useVoidPayment,
   type InvoiceWithEtag,
 } from '../api/billing';
-import { centsToInput, formatMoney, formatRate, type Invoice } from '../types';
+import { centsToInput, formatMoney, formatRate, type Invoice, type Payment } from '../types';
 import { InvoiceLinesEditor, lineErrors, toLineInputs, type LineDraft } from './invoice-lines-editor';
 import { PaymentForm } from './payment-form';
 import { StatusBadge } from './status-badge';
@@ -36,6 +40,7 @@ export function InvoiceDetail({
   invoiceId,
   canManage,
   canPay,
+  canVoid = false,
   invoiceHref,
   onDeleted,
 }: {
@@ -44,6 +49,8 @@ export function InvoiceDetail({
   canManage: boolean;
   /** Payments and credit notes (accountants, administrators). */
   canPay: boolean;
+  /** Void a payment recorded by mistake (administrators). */
+  canVoid?: boolean;
   invoiceHref: (id: string) => string;
   onDeleted: () => void;
 }) {
@@ -56,6 +63,7 @@ export function InvoiceDetail({
       data={query.data}
       canManage={canManage}
       canPay={canPay}
+      canVoid={canVoid}
       invoiceHref={invoiceHref}
       onDeleted={onDeleted}
       onReload={() => void query.refetch()}
@@ -67,6 +75,7 @@ function InvoiceView({
   data: { invoice: inv, etag },
   canManage,
   canPay,
+  canVoid,
   invoiceHref,
   onDeleted,
   onReload,
@@ -74,6 +83,7 @@ function InvoiceView({
   data: InvoiceWithEtag;
   canManage: boolean;
   canPay: boolean;
+  canVoid: boolean;
   invoiceHref: (id: string) => string;
   onDeleted: () => void;
   onReload: () => void;
@@ -81,6 +91,7 @@ function InvoiceView({
   const { t } = useTranslation();
   const locale = useLocale();
   const [printing, setPrinting] = useState(false);
+  const [voiding, setVoiding] = useState<Payment | null>(null);
   const isDraft = inv.status === 'draft';
   const payable = inv.kind === 'invoice' && (inv.status === 'issued' || inv.status === 'partially_paid');
   const activePayments = inv.payments.filter((p) => !p.voided);
@@ -205,11 +216,25 @@ function InvoiceView({
                     {p.void_reason && ` — ${p.void_reason}`}
                   </span>
                 )}
+                {canVoid && !p.voided && (
+                  <button
+                    type="button"
+                    className="button button--small button--danger"
+                    aria-label={t('billing.payments.voidLabel', {
+                      amount: formatMoney(p.amount_cents, locale),
+                      date: formatDate(p.paid_on, locale),
+                    })}
+                    onClick={() => setVoiding(p)}
+                  >
+                    {t('billing.payments.void')}
+                  </button>
+                )}
               </li>
             ))}
           </ul>
         )}
         {canPay && payable && <PaymentForm invoice={inv} />}
+        {voiding && <VoidPaymentDialog invoice={inv} payment={voiding} onClose={() => setVoiding(null)} />}
       </section>
       {canPay && payable && <CancelSection invoice={inv} hasPayments={activePayments.length > 0} />}
     </div>
@@ -418,4 +443,55 @@ function CancelSection({ invoice, hasPayments }: { invoice: Invoice; hasPayments
       </ConfirmDialog>
     </section>
   );
+}
+
+function VoidPaymentDialog({ invoice, payment, onClose }: { invoice: Invoice; payment: Payment; onClose: () => void }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const queryClient = useQueryClient();
+  const voidPayment = useVoidPayment(invoice.id);
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | undefined>();
+  const failure = voidPayment.error;
+  return (
+    <ConfirmDialog
+      open
+      danger
+      title={t('billing.payments.voidTitle', { amount: formatMoney(payment.amount_cents, locale) })}
+      confirmLabel={t('billing.payments.void')}
+      busy={voidPayment.isPending}
+      error={failure ? voidErrorMessage(t, failure) : null}
+      onClose={() => {
+        // A refusal may mean the invoice changed meanwhile (voided from another screen): reload it.
+        if (failure) void queryClient.invalidateQueries({ queryKey: billingKeys.invoice(invoice.id) });
+        onClose();
+      }}
+      onConfirm={() => {
+        if (!reason.trim()) {
+          setReasonError(t('validation.required'));
+          return;
+        }
+        setReasonError(undefined);
+        void voidPayment.mutateAsync({ paymentId: payment.id, reason: reason.trim() }).then(
+          (after) => {
+            toast.success(t('billing.payments.voidDone', { balance: formatMoney(after.balance_due_cents, locale) }));
+            onClose();
+          },
+          () => undefined,
+        );
+      }}
+    >
+      <p>{t('billing.payments.voidBody')}</p>
+      <Field label={t('billing.payments.voidReason')} error={reasonError} required>
+        <input className="input" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </Field>
+    </ConfirmDialog>
+  );
+}
+
+function voidErrorMessage(t: TFunction, error: unknown): string {
+  if (!isApiError(error)) return errorMessage(t, error);
+  if (error.code === 'payment.already_voided') return t('billing.payments.alreadyVoided');
+  if (error.fieldErrors.length > 0) return error.fieldErrors.map((fe) => fieldErrorMessage(t, fe)).join(' ');
+  return errorMessage(t, error);
 }

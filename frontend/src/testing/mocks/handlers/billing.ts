@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // MSW handlers for billing: an issued invoice that takes payments up to its balance (409 beyond,
-// as the server answers), and the act search.
+// as the server answers) and has them voided (409 when already void), and the act search.
 import { http, HttpResponse } from 'msw';
 import type { components } from '@/types/openapi.gen';
 import { problem } from '../problem';
@@ -44,6 +44,24 @@ export function makeInvoice(over: Partial<Invoice> = {}): Invoice {
   };
 }
 
+/** A payment as the server lists it on an invoice: recorded by the accountant, not void. */
+export function makePayment(over: Partial<Schemas['Payment']> = {}): Schemas['Payment'] {
+  return {
+    id: 'p1',
+    method: 'card',
+    amount_cents: 1000,
+    paid_on: '2026-11-24',
+    reference: null,
+    recorded_by: 'u-accountant',
+    recorded_at: '2026-11-24T11:00:00Z',
+    voided: false,
+    voided_at: null,
+    voided_by: null,
+    void_reason: null,
+    ...over,
+  };
+}
+
 export const invoices = new Map<string, Invoice>();
 
 export const billingHandlers = [
@@ -62,19 +80,13 @@ export const billingHandlers = [
         balance_due_cents: i.balance_due_cents,
       });
     }
-    const payment: Schemas['Payment'] = {
+    const payment = makePayment({
       id: `p${i.payments.length + 1}`,
       method: input.method,
       amount_cents: input.amount_cents,
       paid_on: input.paid_on ?? '2026-11-24',
       reference: input.reference ?? null,
-      recorded_by: 'u-accountant',
-      recorded_at: '2026-11-24T11:00:00Z',
-      voided: false,
-      voided_at: null,
-      voided_by: null,
-      void_reason: null,
-    };
+    });
     const paid = i.paid_cents + input.amount_cents;
     const next: Invoice = {
       ...i,
@@ -86,6 +98,29 @@ export const billingHandlers = [
     };
     invoices.set(i.id, next);
     return HttpResponse.json({ payment, invoice: next }, { status: 201 });
+  }),
+  http.post('*/api/v1/invoices/:id/payments/:paymentId/void', async ({ params, request }) => {
+    const i = invoices.get(String(params.id));
+    if (!i) return problem(404, 'not_found');
+    const p = i.payments.find((x) => x.id === params.paymentId);
+    if (!p) return problem(404, 'payment_not_found');
+    if (p.voided) return problem(409, 'payment.already_voided', { detail: 'This payment is already void.' });
+    const { reason } = (await request.json()) as Schemas['VoidInput'];
+    const paid = i.paid_cents - p.amount_cents;
+    const next: Invoice = {
+      ...i,
+      paid_cents: paid,
+      balance_due_cents: i.total_cents - paid,
+      status: paid === 0 ? 'issued' : 'partially_paid',
+      payments: i.payments.map((x) =>
+        x.id === p.id
+          ? { ...x, voided: true, voided_at: '2026-11-24T12:00:00Z', voided_by: 'u-admin', void_reason: reason }
+          : x,
+      ),
+      version: i.version + 1,
+    };
+    invoices.set(i.id, next);
+    return HttpResponse.json(next, { headers: { ETag: `"v${next.version}"` } });
   }),
 ];
 
