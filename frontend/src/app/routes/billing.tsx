@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Billing screens: the invoices of accountants and administrators (list with filters, new draft,
 // detail with issue, payments, credit note and PDF; voiding a payment for administrators) and
-// monthly statistics; the administrator's act catalogue; the doctor's invoices in a patient's chart. The patient picker comes from the patients feature.
+// monthly statistics; the administrator's act catalogue; the doctor's invoices in a patient's chart.
+// The patient picker comes from the patients feature.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';

@@ -4,7 +4,7 @@
 // (partly or fully; an over-payment is refused with the server's message) or cancelled by a
 // credit note; a payment recorded by mistake voided with a reason (administrators); the PDF of any
 // numbered document.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,7 +21,6 @@ import { errorMessage, fieldErrorMessage, toastError } from '@/lib/error-message
 import { useLocale } from '@/lib/i18n';
 import { formatDate, formatDateTime } from '@/utils/format';
 import {
-  billingKeys,
   downloadInvoicePdf,
   invoiceQuery,
   useCancelInvoice,
@@ -234,7 +233,9 @@ function InvoiceView({
           </ul>
         )}
         {canPay && payable && <PaymentForm invoice={inv} />}
-        {voiding && <VoidPaymentDialog invoice={inv} payment={voiding} onClose={() => setVoiding(null)} />}
+        {voiding && (
+          <VoidPaymentDialog invoice={inv} payment={voiding} onReload={onReload} onClose={() => setVoiding(null)} />
+        )}
       </section>
       {canPay && payable && <CancelSection invoice={inv} hasPayments={activePayments.length > 0} />}
     </div>
@@ -445,10 +446,19 @@ function CancelSection({ invoice, hasPayments }: { invoice: Invoice; hasPayments
   );
 }
 
-function VoidPaymentDialog({ invoice, payment, onClose }: { invoice: Invoice; payment: Payment; onClose: () => void }) {
+function VoidPaymentDialog({
+  invoice,
+  payment,
+  onReload,
+  onClose,
+}: {
+  invoice: Invoice;
+  payment: Payment;
+  onReload: () => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const queryClient = useQueryClient();
   const voidPayment = useVoidPayment(invoice.id);
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | undefined>();
@@ -463,7 +473,7 @@ function VoidPaymentDialog({ invoice, payment, onClose }: { invoice: Invoice; pa
       error={failure ? voidErrorMessage(t, failure) : null}
       onClose={() => {
         // A refusal may mean the invoice changed meanwhile (voided from another screen): reload it.
-        if (failure) void queryClient.invalidateQueries({ queryKey: billingKeys.invoice(invoice.id) });
+        if (failure) onReload();
         onClose();
       }}
       onConfirm={() => {
