@@ -17,7 +17,7 @@ build_pkgs=(
 )
 # Real servers the integration tests start on loopback, and the browser for the UI tests.
 test_pkgs=(
-  postgresql redis-server python3-aiosmtpd chromium
+  postgresql redis-server python3-aiosmtpd chromium shellcheck
 )
 bench_pkgs=(
   wrk nginx-light orthanc python3-fastapi python3-uvicorn
@@ -36,7 +36,7 @@ for p in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
   [ "$status" = "installed" ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 
 echo "deps: installing ${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then
@@ -50,24 +50,28 @@ fi
 
 # Debian starts a service's daemon when its package is installed; the project starts its own
 # servers on loopback, so forbid that for the duration of the install.
-policy=/usr/sbin/policy-rc.d
+# (DEPS_POLICY_RC_D moves it for the script's own tests, scripts/tests/deps_test.sh.)
+policy=${DEPS_POLICY_RC_D:-/usr/sbin/policy-rc.d}
 restore_policy=""
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
   "${as_root[@]}" chmod 755 "$policy"
   restore_policy=1
 fi
-cleanup() { [ -n "$restore_policy" ] && "${as_root[@]}" rm -f "$policy"; }
+# The trap's status becomes the script's: it must end true when there is nothing to restore.
+cleanup() {
+  if [ -n "$restore_policy" ]; then "${as_root[@]}" rm -f "$policy"; fi
+}
 trap cleanup EXIT
 
-export DEBIAN_FRONTEND=noninteractive
+# sudo resets the environment: the frontend variable goes on the command line.
+apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
 # Boost 1.81 and 1.74 development headers conflict; the project needs 1.81.
 if dpkg-query -W -f='${db:Status-Status}' libboost1.74-dev 2>/dev/null | grep -q '^installed$'; then
-  "${as_root[@]}" apt-get remove -y libboost1.74-dev
+  "${apt[@]}" remove -y libboost1.74-dev
 fi
-stamp=/var/lib/apt/periodic/update-success-stamp
+# Package lists older than a day (or none, as on a fresh image) are refreshed first.
 if [ ! -e /var/lib/apt/lists/lock ] || [ -z "$(find /var/lib/apt/lists -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
-  "${as_root[@]}" apt-get update -qq
+  "${apt[@]}" update -qq
 fi
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-: "$stamp"
+"${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}"

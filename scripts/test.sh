@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # `make test`: installs what is missing, builds with tests, starts the real servers the
-# integration tests need on loopback, runs every test (CTest labels unit, integration, api,
-# then the web application's tests), and stops the servers it started.
+# integration tests need on loopback, runs every test (the scripts' own tests, CTest labels unit,
+# integration, api, the web application's tests, the date-sensitive suites on a moved clock), and
+# stops the servers it started.
 # Under CI=true a server that cannot start is a failure; elsewhere its tests skip and say why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 scripts/deps.sh test
 scripts/npm-deps.sh
+# The scripts' own tests first (seconds): setup that fails on a new machine fails here.
+scripts/tests/run.sh
 BUILD_TESTS=1 scripts/build.sh
 
 started=()
@@ -49,4 +52,7 @@ if [ -f frontend/package.json ] && grep -q '"test"' frontend/package.json; then
   export MEDISECURE_BIN=${MEDISECURE_BIN:-$root/${BUILD_DIR:-build/release}/src/main/medisecure}
   (cd frontend && npm test --silent)
 fi
+# The date-sensitive suites again, with the run's clock on a Sunday at 23:30, the last day of a
+# month, in another machine time zone (make test-dates runs every instant of its matrix).
+DATES_SKIP_BUILD=1 scripts/test-dates.sh one
 echo "test: all passed"

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=${MS_SERVICES_DIR:-$(pwd)/build/services}/postgres
 port=${MS_PG_PORT:-55432}
-bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+bin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
 [ -x "$bin/pg_ctl" ] || { echo "postgres.sh: PostgreSQL server binaries not found (package postgresql)" >&2; exit 1; }
 
 as_pg() {

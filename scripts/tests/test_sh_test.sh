@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016  # the shims' bodies are code for later, quoted on purpose
+# SPDX-License-Identifier: Apache-2.0
+# scripts/test.sh in a sandbox: a copy of it beside stubs of the scripts it calls (deps, build,
+# every scripts/services/*.sh, the date matrix) and a ctest shim, so that its EXIT trap and its
+# exit status are checked: servers that started are stopped, whatever happens; a server that
+# cannot start is a skip elsewhere and a failure under CI=true; a failing test fails the run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+# shellcheck source=scripts/tests/lib.sh
+. "$here/lib.sh"
+
+box=$scratch/repo
+mkdir -p "$box/scripts/services" "$box/scripts/tests"
+cp "$repo/scripts/test.sh" "$box/scripts/"
+stub() {  # stub PATH BODY: a script in the sandbox that records its call, then runs BODY
+  printf '#!/usr/bin/env bash\necho "%s $*" >>"%s/calls"\n%s\n' "$1" "$scratch" "$2" >"$box/$1"
+  chmod +x "$box/$1"
+}
+for s in deps.sh npm-deps.sh build.sh test-dates.sh tests/run.sh; do stub "scripts/$s" 'exit 0'; done
+services=()
+for f in "$repo"/scripts/services/*.sh; do
+  name=$(basename "$f" .sh)
+  services+=("$name")
+  # START_FAIL lists the services that cannot start.
+  stub "scripts/services/$name.sh" 'if [ "$1" = start ]; then case " $START_FAIL " in *" '"$name"' "*) exit 1 ;; esac; echo "'"$name"'://127.0.0.1:1 /tmp"; fi'
+done
+shim ctest 'exit "${CTEST_STATUS:-0}"'
+
+run_test_sh() {  # run_test_sh NAME WANT_STATUS [VAR=VALUE...]
+  local name=$1 want=$2
+  shift 2
+  : >"$scratch/calls"
+  status=0
+  env -u CI PATH="$scratch/bin:$PATH" START_FAIL= CTEST_STATUS=0 "$@" "$box/scripts/test.sh" >"$scratch/out" 2>&1 || status=$?
+  if [ "$status" != "$want" ]; then sed 's/^/    | /' "$scratch/out" >&2; fi
+  expect_status "$want" "$status" "$name"
+}
+
+run_test_sh "every server starts" 0
+for s in "${services[@]}"; do
+  expect_call "^scripts/services/$s.sh stop" "every server starts: $s stopped"
+done
+expect_call '^ctest ' "every server starts"
+expect_call '^scripts/test-dates.sh ' "every server starts"
+
+run_test_sh "PostgreSQL cannot start, not in CI" 0 START_FAIL=postgres
+expect_no_call '^scripts/services/postgres.sh stop' "PostgreSQL cannot start, not in CI"
+expect_call '^scripts/services/smtp.sh stop' "PostgreSQL cannot start, not in CI"
+expect_call '^ctest ' "PostgreSQL cannot start, not in CI"
+
+run_test_sh "no server starts, not in CI" 0 START_FAIL="${services[*]}"
+expect_call '^ctest ' "no server starts, not in CI"
+
+run_test_sh "PostgreSQL cannot start, in CI" 1 START_FAIL=postgres CI=true
+expect_no_call '^ctest ' "PostgreSQL cannot start, in CI"
+
+run_test_sh "a test fails" 8 CTEST_STATUS=8
+for s in "${services[@]}"; do
+  expect_call "^scripts/services/$s.sh stop" "a test fails: $s stopped"
+done
+
+finish
