@@ -1,9 +1,10 @@
 # MediSecure: thin wrappers over scripts/ (see README.md).
-.PHONY: run test bench deps build frontend clean help
+.PHONY: run test test-dates bench deps build frontend clean help
 
 help:
 	@echo "make run     install what is missing, build, start on http://127.0.0.1:8000 (DEMO=1: with demo data)"
 	@echo "make test    install what is missing, build, run every test"
+	@echo "make test-dates  the date-sensitive suites with the clock moved to Sundays, month ends, DST changes, 23:30"
 	@echo "make bench   benchmarks against reference peers"
 	@echo "make deps    only install system and npm packages"
 	@echo "make build   only build (backend and web application)"
@@ -13,6 +14,9 @@ run:
 
 test:
 	@scripts/test.sh
+
+test-dates:
+	@scripts/test-dates.sh
 
 bench:
 	@scripts/bench.sh

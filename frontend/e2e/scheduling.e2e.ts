@@ -4,20 +4,16 @@
 // chart; roles without a calendar are refused it.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { account, openBrowser, screenshot, signIn, signOut, type BrowserSession } from './support/browser';
+import { nowMs, weekdaysAhead } from './support/clock';
 import { e2eDescribe } from './support/skip';
-
-/** A weekday at least `ahead` days after today in Paris, as YYYY-MM-DD. */
-function weekdayAhead(ahead: number): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
-  const d = new Date(`${today}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + ahead);
-  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
 
 e2eDescribe('scheduling', () => {
   let s: BrowserSession;
-  const day = weekdayAhead(4);
+  // Distinct weekdays four weeks ahead: past the demo practice's appointments (a week around
+  // today) and absences (the next three weeks), within the portal's 90 days. The demo data never
+  // decides which appointment a locator finds, whatever the date the suite runs on.
+  const [day, later, notified] = weekdaysAhead(28, 3) as [string, string, string];
+  const absent = weekdaysAhead(35)[0]!;
   const patient = account('patient', 2); // Françoise de La Fontaine, not used by the other files
   const doctor = account('doctor', 2); // Dr Benali
   const patientLabel = /DE LA FONTAINE Françoise/i;
@@ -150,7 +146,6 @@ e2eDescribe('scheduling', () => {
     // The appointment the front desk booked and checked in.
     await page.getByRole('listitem').filter({ hasText: dayText }).filter({ hasText: 'Arrivé' }).waitFor();
 
-    const later = weekdayAhead(6);
     const openBooking = async () => {
       await page.getByRole('button', { name: 'Prendre rendez-vous' }).click();
       const dialog = page.getByRole('dialog', { name: 'Prendre rendez-vous' });
@@ -192,7 +187,7 @@ e2eDescribe('scheduling', () => {
 
     // A slot list left open too long: the slot offered is now inside the notice period, and the
     // server's refusal is shown next to the field, in words.
-    const soon = new Date(Date.now() + 2 * 3600_000);
+    const soon = new Date(nowMs() + 2 * 3600_000);
     soon.setUTCSeconds(0, 0);
     const soonStart = soon.toISOString().replace('.000Z', 'Z');
     await page.route('**/api/v1/practitioners/*/availability*', async (route) => {
@@ -255,7 +250,7 @@ e2eDescribe('scheduling', () => {
           });
           return res.status;
         },
-        { patientId, date: weekdayAhead(8) },
+        { patientId, date: notified },
       );
       expect(status).toBe(201);
     } finally {
@@ -325,9 +320,8 @@ e2eDescribe('scheduling', () => {
     await select.selectOption(nguyen ?? '');
     await page.getByRole('heading', { name: 'Heures d’ouverture' }).waitFor();
     await page.getByLabel(/^De$/).first().waitFor();
-    const far = weekdayAhead(30);
-    await page.getByLabel(/^Début/).fill(`${far}T08:00`);
-    await page.getByLabel(/^Fin/).fill(`${far}T18:00`);
+    await page.getByLabel(/^Début/).fill(`${absent}T08:00`);
+    await page.getByLabel(/^Fin/).fill(`${absent}T18:00`);
     await page.getByLabel(/^Motif/).fill('Congrès');
     await page.getByRole('button', { name: 'Ajouter une absence' }).click();
     await page.getByText('Absence enregistrée.').waitFor();

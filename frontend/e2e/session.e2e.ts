@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The session's life: TOTP enrolment and sign-in with the second factor, lockout after repeated
 // failures, a refresh that loses nothing, re-sign-in over an open form, forced enrolment.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { account, openBrowser, screenshot, signIn, signOut, type BrowserSession } from './support/browser';
 import { startServer, type RunningServer } from './support/server';
 import { e2eDescribe } from './support/skip';
@@ -108,7 +108,7 @@ e2eDescribe('forced second-factor enrolment', () => {
   let server: RunningServer;
   let s: BrowserSession;
   beforeAll(async () => {
-    server = await startServer({ MEDISECURE_TOTP_REQUIRED_FOR_ADMINS: 'true' });
+    server = await startServer(inject('clockOffsetMs'), { MEDISECURE_TOTP_REQUIRED_FOR_ADMINS: 'true' });
     s = await openBrowser({ locale: 'fr-FR', baseUrl: server.baseUrl });
   });
   afterAll(async () => {

@@ -17,9 +17,17 @@ public:
     virtual Timestamp now() const = 0;
 };
 
+/// The machine's clock. Tests of whole processes can start it at another instant
+/// (`MEDISECURE_TEST_CLOCK`, refused in production): every SystemClock of the process then reads
+/// that instant plus the real time elapsed since.
 class SystemClock final : public Clock {
 public:
     Timestamp now() const override;
+
+    /// From now on every SystemClock of this process reads `start` and runs on from there.
+    static void start_at_for_test(Timestamp start);
+    /// Whether start_at_for_test moved this process's clock.
+    static bool moved_for_test();
 };
 
 class ManualClock final : public Clock {

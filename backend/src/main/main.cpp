@@ -21,6 +21,8 @@
 #include "contexts/billing/app/act_catalogue.hpp"
 #include "contexts/identity/app/user_admin.hpp"
 #include "contexts/records/app/code_catalog.hpp"
+#include "core/clock.hpp"
+#include "core/time.hpp"
 #include "main/application.hpp"
 #include "main/demo.hpp"
 #include "platform/log/log.hpp"
@@ -136,6 +138,10 @@ std::optional<config::Config> load_config(const Args& a) {
     }
     log::setup(log::parse_level(r.config.log_level).value_or(log::Level::info), r.config.log_format == "json");
     for (const auto& g : generated) log::info("config.secret_generated", {{"file", g}});
+    if (!r.config.test_clock.empty()) {
+        SystemClock::start_at_for_test(*parse_instant(r.config.test_clock));
+        log::warn("config.test_clock", {{"starts_at", r.config.test_clock}});
+    }
     return r.config;
 }
 

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/clock.hpp"
 #include "platform/crypto/digest.hpp"
 #include "platform/crypto/totp.hpp"
 #include "test_app.hpp"
@@ -20,8 +21,8 @@ std::string login_body(const std::string& email, const std::string& password, co
 }
 std::string totp_now(const std::string& secret_b32) {
     auto seed = *crypto::base32_decode(secret_b32);
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    return crypto::hotp(seed, static_cast<std::uint64_t>(now / 30));
+    // The server's clock, which a test run may have moved (MEDISECURE_TEST_CLOCK).
+    return crypto::hotp(seed, static_cast<std::uint64_t>(to_seconds(SystemClock{}.now()) / 30));
 }
 }  // namespace
 
@@ -198,7 +199,7 @@ TEST_F(AuthApi, TotpEnrolmentAndSignIn) {
     auto code = totp_now(secret);
     auto r = anon.post("/api/v1/auth/login", login_body(doc.email, doc.password, code));
     if (r.status == 401) {
-        std::this_thread::sleep_for(std::chrono::seconds(31 - (std::time(nullptr) % 30)));
+        std::this_thread::sleep_for(std::chrono::seconds(31 - (to_seconds(SystemClock{}.now()) % 30)));
         r = anon.post("/api/v1/auth/login", login_body(doc.email, doc.password, totp_now(secret)));
     }
     EXPECT_EQ(r.status, 200) << r.body;

@@ -104,7 +104,7 @@ TEST_F(DocumentsApi, LargeUploadsStreamAndTheLimitHolds) {
     EXPECT_TRUE(dl.body == big);
     std::string too_big = "%PDF-1.7\n" + std::string(4 * 1024 * 1024, 'y');
     auto refused = upload(c, pid, too_big, "category=imaging&title=Trop");
-    EXPECT_EQ(refused.status, 413);
+    EXPECT_EQ(refused.status, 413) << refused.body;
 }
 
 TEST_F(DocumentsApi, ValidationAndTypes) {

@@ -355,13 +355,16 @@ TEST_F(RecordsApi, PrescriptionPdf) {
 TEST_F(RecordsApi, VitalsWithUnitsRangesAndSeries) {
     auto pid = app_->patient("Léa", "Moreau", "2001-07-14");
     auto path = "/api/v1/patients/" + pid + "/vitals";
-    auto first = as(*nurse_).post(path, R"({"taken_at":"2026-06-01T08:00:00Z","systolic_mmhg":142,"diastolic_mmhg":91,
+    // Last year's June and September, whatever the date the suite runs on.
+    const std::string year =
+        std::to_string(static_cast<int>(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(SystemClock{}.now())}.year()) - 1);
+    auto first = as(*nurse_).post(path, R"({"taken_at":")" + year + R"(-06-01T08:00:00Z","systolic_mmhg":142,"diastolic_mmhg":91,
                                            "heart_rate_bpm":80,"temperature_c":37.26,"weight_kg":70,"height_cm":175,"spo2_pct":98})");
     ASSERT_EQ(first.status, 201) << first.body;
     EXPECT_EQ(first.json().at("temperature_c").as_double(), 37.3);
     EXPECT_EQ(first.json().at("bmi").as_double(), 22.9);
     EXPECT_EQ(first.json().at("recorded_role"), "nurse");
-    auto second = as(*doctor_).post(path, R"({"taken_at":"2026-09-01T08:00:00Z","systolic_mmhg":131,"diastolic_mmhg":84,
+    auto second = as(*doctor_).post(path, R"({"taken_at":")" + year + R"(-09-01T08:00:00Z","systolic_mmhg":131,"diastolic_mmhg":84,
                                              "weight_kg":73.5,"note":"Après reprise du sport"})");
     ASSERT_EQ(second.status, 201) << second.body;
     EXPECT_EQ(second.json().at("bmi").as_double(), 24.0);  // with the height measured in June
@@ -383,7 +386,7 @@ TEST_F(RecordsApi, VitalsWithUnitsRangesAndSeries) {
     ASSERT_EQ(series.status, 200);
     ASSERT_EQ(series.json().at("items").as_array().size(), 2u);
     EXPECT_EQ(series.json().at("items").at(0).at("systolic_mmhg"), 142);
-    auto window = as(*doctor_).get(path + "?from=2026-08-01T00:00:00Z&to=2026-12-31T00:00:00Z");
+    auto window = as(*doctor_).get(path + "?from=" + year + "-08-01T00:00:00Z&to=" + year + "-12-31T00:00:00Z");
     EXPECT_EQ(window.json().at("items").as_array().size(), 1u);
     EXPECT_EQ(as(*doctor_).get(path + "?from=yesterday").status, 422);
     EXPECT_EQ(as(*accountant_).get(path).status, 403);

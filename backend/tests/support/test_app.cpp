@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "core/clock.hpp"
+#include "core/time.hpp"
 #include "platform/log/log.hpp"
 
 namespace medisecure::testkit {
@@ -13,6 +15,8 @@ namespace json = boost::json;
 
 CliRun run_cli(const std::string& args, const std::string& data_dir, const std::string& input) {
     std::string cmd = std::string(MEDISECURE_BIN) + " " + args + " --data-dir " + data_dir + " --log-level error 2>&1";
+    // A test run on a moved clock moves the command's clock to the same instant.
+    if (SystemClock::moved_for_test()) cmd = "MEDISECURE_TEST_CLOCK=" + format_instant(SystemClock{}.now()) + " " + cmd;
     if (!input.empty()) cmd = "printf '%s\\n' '" + input + "' | " + cmd;
     CliRun r;
     FILE* p = popen(cmd.c_str(), "r");

@@ -1,12 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "test_support.hpp"
 
+#include <cstdio>
 #include <cstdlib>
+
+#include "core/clock.hpp"
+#include "core/time.hpp"
 
 #include "core/random.hpp"
 #include "platform/db/migrator.hpp"
 
 namespace medisecure::testkit {
+
+namespace {
+// MEDISECURE_TEST_CLOCK moves every test binary's clock, as it moves the server's: the suites can
+// be run on a chosen day and hour (scripts/test-dates.sh).
+[[maybe_unused]] const bool kClockMoved = [] {
+    const char* v = std::getenv("MEDISECURE_TEST_CLOCK");
+    if (!v || !*v) return false;
+    auto start = parse_instant(v);
+    if (!start) {
+        std::fprintf(stderr, "MEDISECURE_TEST_CLOCK: not an RFC 3339 instant: %s\n", v);
+        std::exit(2);
+    }
+    SystemClock::start_at_for_test(*start);
+    return true;
+}();
+}  // namespace
 
 TempDir::TempDir() {
     std::uint64_t r = random_u64();

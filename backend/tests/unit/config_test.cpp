@@ -69,6 +69,20 @@ TEST(Config, ProductionRequiresSecretsAndHttps) {
     EXPECT_EQ(config::resolve_secrets(ok.config).size(), 3u);  // jwt, audit, master all missing
 }
 
+// issue 14: the suites run on a chosen day and hour through this setting; production refuses it.
+TEST(Config, TestClockIsAnInstantAndRefusedInProduction) {
+    auto ok = load_with({{"MEDISECURE_TEST_CLOCK", "2026-05-31T23:30:00+02:00"}});
+    ASSERT_TRUE(ok.errors.empty()) << ok.errors.front();
+    EXPECT_EQ(ok.config.test_clock, "2026-05-31T23:30:00+02:00");
+    auto bad = load_with({{"MEDISECURE_TEST_CLOCK", "next sunday"}});
+    ASSERT_EQ(bad.errors.size(), 1u);
+    EXPECT_NE(bad.errors.front().find("test.clock"), std::string::npos);
+    auto prod = load_with({{"MEDISECURE_ENV", "production"}, {"MEDISECURE_PUBLIC_URL", "https://x"},
+                           {"MEDISECURE_TEST_CLOCK", "2026-05-31T23:30:00Z"}});
+    ASSERT_EQ(prod.errors.size(), 1u);
+    EXPECT_NE(prod.errors.front().find("refused in production"), std::string::npos);
+}
+
 TEST(Config, DevelopmentGeneratesSecretsOnceAndKeepsThem) {
     testkit::TempDir dir;
     auto r = load_with({{"MEDISECURE_DATA_DIR", dir.path().string()}});

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/caller.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "core/text.hpp"
@@ -114,6 +115,25 @@ TEST(Time, Age) {
     auto birth = *parse_date("2000-06-15");
     EXPECT_EQ(years_between(birth, *parse_date("2026-06-14")), 25);
     EXPECT_EQ(years_between(birth, *parse_date("2026-06-15")), 26);
+}
+
+// issue 14: a moved clock reads the chosen instant, then runs on in real time; every
+// SystemClock of the process follows it.
+TEST(Clock, SystemClockStartsAtAnInstantForTests) {
+    const auto machine = [] { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); };
+    const auto offset = SystemClock{}.now() - machine();
+    const Timestamp sunday = *parse_instant("2026-05-31T21:30:00Z");
+    SystemClock::start_at_for_test(sunday);
+    EXPECT_TRUE(SystemClock::moved_for_test());
+    auto first = SystemClock{}.now();
+    EXPECT_LT(std::chrono::abs(first - sunday), std::chrono::seconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto later = SystemClock{}.now();
+    EXPECT_GE(later - first, std::chrono::milliseconds(20));
+    EXPECT_LT(later - first, std::chrono::seconds(2));
+    // Put the process's clock back where it was (a whole run may itself be on a moved clock).
+    SystemClock::start_at_for_test(machine() + offset);
+    EXPECT_LT(std::chrono::abs(SystemClock{}.now() - machine() - offset), std::chrono::seconds(1));
 }
 
 TEST(Uuid, V7IsOrderedAndWellFormed) {

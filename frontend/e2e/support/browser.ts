@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { expectOnRunClock, nowMs } from './clock';
 import { chromiumPath, screenshotDir } from './environment';
 import type { DemoAccount } from './server';
 
@@ -47,6 +48,12 @@ export async function openBrowser({
   });
   context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? (await context.newPage());
+  // The page lives on the run's clock, as the server does; time flows on from there.
+  if (inject('clockOffsetMs') !== 0) {
+    await context.clock.install({ time: nowMs() });
+    await page.goto(`${baseUrl}/health/live`);
+    expectOnRunClock('the browser', await page.evaluate(() => Date.now()), inject('clockOffsetMs'));
+  }
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   return {

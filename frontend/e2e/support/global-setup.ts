@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { expectOnRunClock, offsetFromEnvironment, uuidV7Millis } from './clock';
 import { frontendDir, inCi, missingPrerequisite, screenshotDir } from './environment';
 import { startServer, type DemoAccount } from './server';
 
@@ -13,6 +14,7 @@ declare module 'vitest' {
     skipReason: string;
     baseUrl: string;
     accounts: DemoAccount[];
+    clockOffsetMs: number;
   }
 }
 
@@ -24,6 +26,7 @@ export default async function setup(project: TestProject) {
     project.provide('skipReason', missing);
     project.provide('baseUrl', '');
     project.provide('accounts', []);
+    project.provide('clockOffsetMs', 0);
     return;
   }
   if (!existsSync(resolve(frontendDir, 'dist/index.html'))) {
@@ -34,7 +37,8 @@ export default async function setup(project: TestProject) {
   rmSync(screenshotDir, { recursive: true, force: true });
   mkdirSync(screenshotDir, { recursive: true });
 
-  const server = await startServer({
+  const clockOffsetMs = offsetFromEnvironment();
+  const server = await startServer(clockOffsetMs, {
     // Many sign-ins from one address in a short run: lift the per-address rate limits (the
     // lockout after repeated failures per account stays, and is tested).
     MEDISECURE_RATE_LIMIT_AUTH: '100/1000',
@@ -42,8 +46,15 @@ export default async function setup(project: TestProject) {
     MEDISECURE_RATE_LIMIT_USER: '1000/5000',
   });
   console.log(`e2e: server on ${server.baseUrl} (data in ${server.dataDir})`);
+  if (clockOffsetMs !== 0) {
+    // The server's request ids are UUIDv7, stamped by its clock.
+    const res = await fetch(`${server.baseUrl}/health/live`);
+    expectOnRunClock('the server', uuidV7Millis(res.headers.get('x-request-id') ?? ''), clockOffsetMs);
+    console.log(`e2e: the run's clock starts at ${process.env.MEDISECURE_TEST_CLOCK}`);
+  }
   project.provide('skipReason', '');
   project.provide('baseUrl', server.baseUrl);
   project.provide('accounts', server.accounts);
+  project.provide('clockOffsetMs', clockOffsetMs);
   return () => server.stop();
 }

@@ -62,9 +62,18 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess, log: () => s
   throw new Error(`the server did not become ready in 30 s:\n${log()}`);
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/** The environment that starts a process's clock on the run's clock (see clock.ts). */
+function clockEnvironment(clockOffsetMs: number): Record<string, string> {
+  if (clockOffsetMs === 0) return {};
+  return { MEDISECURE_TEST_CLOCK: new Date(Date.now() + clockOffsetMs).toISOString() };
+}
+
+export async function startServer(clockOffsetMs: number, env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'medisecure-e2e-'));
-  const seed = spawnSync(serverBinary, ['demo', 'seed', '--data-dir', dataDir], { encoding: 'utf8' });
+  const seed = spawnSync(serverBinary, ['demo', 'seed', '--data-dir', dataDir], {
+    encoding: 'utf8',
+    env: { ...process.env, ...clockEnvironment(clockOffsetMs) },
+  });
   if (seed.status !== 0) throw new Error(`demo seed failed:\n${seed.stdout}\n${seed.stderr}`);
   const accounts = parseCredentials(readFileSync(join(dataDir, 'demo-credentials.txt'), 'utf8'));
   if (accounts.length === 0) throw new Error('demo seed printed no accounts');
@@ -77,6 +86,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       ...process.env,
       MEDISECURE_STATIC_DIR: resolve(frontendDir, 'dist'),
       MEDISECURE_LOG_LEVEL: 'warn',
+      ...clockEnvironment(clockOffsetMs),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // RFC 6238 codes (SHA-1, 6 digits, 30 s), as an authenticator app computes them.
 import { createHmac } from 'node:crypto';
+import { nowMs } from './clock';
 
 function base32Decode(input: string): Buffer {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -21,8 +22,8 @@ function base32Decode(input: string): Buffer {
   return Buffer.from(out);
 }
 
-/** The code for the 30-second step `offset` steps from now. */
-export function totpCode(secretBase32: string, offset = 0, now = Date.now()): string {
+/** The code for the 30-second step `offset` steps from now (on the run's clock, as the server's). */
+export function totpCode(secretBase32: string, offset = 0, now = nowMs()): string {
   const step = Math.floor(now / 1000 / 30) + offset;
   const counter = Buffer.alloc(8);
   counter.writeBigUInt64BE(BigInt(step));

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/time.hpp"
 #include "core/timezone.hpp"
 #include "platform/crypto/digest.hpp"
 
@@ -299,6 +300,16 @@ std::vector<Setting> build_settings() {
                  string_setting(&Config::practice_finess), string_show(&Config::practice_finess)});
     s.push_back({"practice.siret", "MEDISECURE_PRACTICE_SIRET", "", "", false, "SIRET number, printed on invoices.",
                  string_setting(&Config::practice_siret), string_show(&Config::practice_siret)});
+    s.push_back({"test.clock", "MEDISECURE_TEST_CLOCK", "", "(the machine's clock)", false,
+                 "Tests only, refused in production: an RFC 3339 instant (`2026-05-31T23:30:00+02:00`) at which "
+                 "the process's clock starts; it then runs on in real time. Lets a test run the whole server on "
+                 "a chosen day and hour.",
+                 [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     if (!v.empty() && !parse_instant(v)) return "must be an RFC 3339 instant";
+                     c.test_clock = v;
+                     return std::nullopt;
+                 },
+                 string_show(&Config::test_clock)});
     s.push_back({"practice.timezone", "MEDISECURE_PRACTICE_TIMEZONE", "", "Europe/Paris", false,
                  "IANA time zone of the practice: appointments are shown and scheduled in it (daylight saving included).",
                  string_setting(&Config::practice_timezone), string_show(&Config::practice_timezone)});
@@ -457,6 +468,7 @@ LoadResult load(const std::optional<std::string>& file, const std::map<std::stri
             r.errors.push_back("server.public_url: required in production (it decides cookie security)");
         if (!c.public_url.empty() && c.public_url.rfind("https://", 0) != 0)
             r.errors.push_back("server.public_url: must be https:// in production");
+        if (!c.test_clock.empty()) r.errors.push_back("test.clock: tests only, refused in production");
     }
     if (!TimeZone::named(c.practice_timezone))
         r.errors.push_back("practice.timezone: unknown time zone " + c.practice_timezone);

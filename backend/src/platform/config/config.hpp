@@ -63,6 +63,9 @@ struct Config {
     std::string practice_siret;
     std::string practice_timezone = "Europe/Paris";
 
+    // Test only: the instant (RFC 3339) the process's clock starts at; empty: the machine's.
+    std::string test_clock;
+
     // Outgoing mail: with no SMTP URL, messages are written to <data_dir>/mail (development).
     std::string smtp_url;
     std::string smtp_username;
