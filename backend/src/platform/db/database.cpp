@@ -17,6 +17,7 @@
 #include "core/random.hpp"
 #include "platform/db/batched_wal.hpp"
 #include "platform/db/query.hpp"
+#include "platform/db/pg_statements.hpp"
 #include "platform/db/statement_cache.hpp"
 #include "platform/log/log.hpp"
 
@@ -285,6 +286,7 @@ Database::Database(DbUrl url, std::size_t pool_size)
             configure_sqlite(s);
         } else {
             s.open(soci::postgresql, pg_conninfo(url_.target));
+            detail::PgStatements::attach(detail::pg_conn(s));
         }
     }
     if (url_.dialect == Dialect::sqlite) group_ = std::make_unique<GroupCommit>(*this, url_.target);
@@ -293,9 +295,9 @@ Database::Database(DbUrl url, std::size_t pool_size)
 Database::~Database() {
     group_.reset();
     // Prepared statements go before their connections close.
-    if (url_.dialect != Dialect::sqlite) return;
     for (std::size_t i = 0; i < size_; ++i) {
         if (auto* conn = detail::sqlite_conn(pool_->at(i))) detail::StatementCache::detach(conn);
+        if (auto* conn = detail::pg_conn(pool_->at(i))) detail::PgStatements::detach(conn);
     }
 }
 

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/db/query.hpp"
 
+#include <cstdlib>
 #include <optional>
 #include <span>
 #include <stdexcept>
 
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include "platform/db/pg_statements.hpp"
 #include "platform/db/statement_cache.hpp"
 
 namespace medisecure::db {
@@ -190,6 +192,91 @@ private:
     std::size_t n_;
 };
 
+// ---- PostgreSQL: libpq, one round trip per query (see pg_statements.hpp) ----------------------
+
+using detail::pg_conn;
+
+class PgRow final : public Row {
+public:
+    PgRow(PGresult* res, int row) : res_(res), row_(row), n_(static_cast<std::size_t>(PQnfields(res))) {}
+    std::size_t size() const override { return n_; }
+    bool null_at(std::size_t i) const override { return PQgetisnull(res_, row_, col(i)) != 0; }
+    long long int64_at(std::size_t i) const override {
+        if (null_at(i)) return 0;
+        const char* v = PQgetvalue(res_, row_, col(i));
+        if (v[0] == 't' && v[1] == '\0') return 1;  // boolean
+        if (v[0] == 'f' && v[1] == '\0') return 0;
+        return std::strtoll(v, nullptr, 10);
+    }
+    double double_at(std::size_t i) const override {
+        return null_at(i) ? 0 : std::strtod(PQgetvalue(res_, row_, col(i)), nullptr);
+    }
+    std::string string_at(std::size_t i) const override {
+        if (null_at(i)) return {};
+        return std::string(PQgetvalue(res_, row_, col(i)), static_cast<std::size_t>(PQgetlength(res_, row_, col(i))));
+    }
+
+private:
+    int col(std::size_t i) const {
+        if (i >= n_) throw soci::soci_error("column index out of range");
+        return static_cast<int>(i);
+    }
+    PGresult* res_;
+    int row_;
+    std::size_t n_;
+};
+
+/// The values of one run, as libpq's text parameters.
+struct PgParams {
+    std::vector<std::string> numbers;  // integers written out
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+};
+
+PgParams pg_params(const std::deque<std::string>& strings, const std::deque<long long>& ints,
+                   const std::vector<std::pair<bool, std::size_t>>& order) {
+    PgParams p;
+    p.numbers.reserve(order.size());
+    for (const auto& [is_string, idx] : order)
+        if (!is_string) p.numbers.push_back(std::to_string(ints[idx]));
+    std::size_t number = 0;
+    for (const auto& [is_string, idx] : order) {
+        const std::string& v = is_string ? strings[idx] : p.numbers[number++];
+        p.values.push_back(v.c_str());
+        p.lengths.push_back(static_cast<int>(v.size()));
+    }
+    return p;
+}
+
+/// Runs `text` with `p` (a named statement where the connection keeps them); the result is
+/// checked and owned by the caller.
+struct PgResult {
+    PGresult* res = nullptr;
+    ~PgResult() { PQclear(res); }
+};
+
+void pg_run(PGconn* conn, const std::string& text, const PgParams& p, PgResult& out) {
+    const int n = static_cast<int>(p.values.size());
+    if (auto* statements = detail::PgStatements::of(conn)) {
+        const std::string& name = statements->prepared(text);
+        out.res = PQexecPrepared(conn, name.c_str(), n, p.values.data(), p.lengths.data(), nullptr, 0);
+    } else {
+        out.res = PQexecParams(conn, detail::pg_placeholders(text).c_str(), n, nullptr, p.values.data(),
+                               p.lengths.data(), nullptr, 0);
+    }
+    auto status = PQresultStatus(out.res);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        PGresult* failed = out.res;
+        out.res = nullptr;
+        detail::pg_check(conn, failed, "query");
+    }
+}
+
+long long pg_affected(PGresult* res) {
+    const char* n = PQcmdTuples(res);
+    return n && *n ? std::strtoll(n, nullptr, 10) : 0;
+}
+
 // ---- Other engines: SOCI ------------------------------------------------------------------------
 
 template <class Prep>
@@ -250,6 +337,12 @@ void Query::for_each(soci::session& sql, const std::function<void(const Row&)>& 
         if (rc != SQLITE_DONE) fail(conn, rc, "step");
         return;
     }
+    if (PGconn* conn = pg_conn(sql)) {
+        PgResult res;
+        pg_run(conn, text_, pg_params(strings_, ints_, order_), res);
+        for (int i = 0, n = PQntuples(res.res); i < n; ++i) fn(PgRow(res.res, i));
+        return;
+    }
     soci::details::prepare_temp_type pt = (sql.prepare << text_);
     bind_soci(pt, strings_, ints_, order_);
     soci::rowset<soci::row> rows(pt);
@@ -262,6 +355,11 @@ long long Query::execute(soci::session& sql) {
         bind_native(st, strings_, ints_, order_);
         run_to_done(st);
         return sqlite3_changes(conn);
+    }
+    if (PGconn* conn = pg_conn(sql)) {
+        PgResult res;
+        pg_run(conn, text_, pg_params(strings_, ints_, order_), res);
+        return pg_affected(res.res);
     }
     soci::details::prepare_temp_type pt = (sql.prepare << text_);
     bind_soci(pt, strings_, ints_, order_);
@@ -326,13 +424,23 @@ long long Repeated::run() {
         run_to_done(st);
         return sqlite3_changes(st.conn());
     }
+    struct Clear {
+        Impl& impl;
+        ~Clear() {
+            impl.strings.clear();
+            impl.ints.clear();
+            impl.order.clear();
+        }
+    } clear{*impl_};
+    if (PGconn* conn = pg_conn(impl_->sql)) {
+        PgResult res;
+        pg_run(conn, impl_->text, pg_params(impl_->strings, impl_->ints, impl_->order), res);
+        return pg_affected(res.res);
+    }
     soci::details::prepare_temp_type pt = (impl_->sql.prepare << impl_->text);
     bind_soci(pt, impl_->strings, impl_->ints, impl_->order);
     soci::statement st(pt);
     st.execute(true);
-    impl_->strings.clear();
-    impl_->ints.clear();
-    impl_->order.clear();
     return st.get_affected_rows();
 }
 
@@ -340,6 +448,10 @@ void exec(soci::session& sql, const std::string& statement) {
     if (sqlite3* conn = sqlite_conn(sql)) {
         Leased st(conn, statement);
         run_to_done(st);
+        return;
+    }
+    if (PGconn* conn = pg_conn(sql)) {
+        detail::pg_check(conn, PQexec(conn, statement.c_str()), "exec");
         return;
     }
     sql << statement;

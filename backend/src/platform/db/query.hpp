@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Queries assembled at run time (optional filters) with every value bound, never spliced into
 // the SQL text. On SQLite they run as prepared statements kept per connection (parsed once,
-// rows read straight from the statement); on PostgreSQL through SOCI. Rows are read with the
-// tolerant readers of row.hpp.
+// rows read straight from the statement); on PostgreSQL through libpq, as named statements
+// kept per connection (one round trip each, see pg_statements.hpp); elsewhere through SOCI.
+// Rows are read with the tolerant readers of row.hpp.
 #pragma once
 
 #include <soci/soci.h>
@@ -39,6 +40,12 @@ public:
     /// columns in the same order. One round trip on PostgreSQL instead of one per row.
     static Query insert(std::string_view table, const std::vector<std::vector<std::pair<const char*, Value>>>& rows);
     const std::string& text() const { return text_; }
+    /// The same query with `prefix` before its text and the same values (EXPLAIN … in tests).
+    Query with_prefix(std::string_view prefix) const {
+        Query q = *this;
+        q.text_.insert(0, prefix);
+        return q;
+    }
     /// Runs the query and calls `fn` for each row (the row is valid during the call only).
     void for_each(soci::session& sql, const std::function<void(const Row&)>& fn);
     /// Runs a statement that returns no rows; returns the affected row count.
