@@ -652,6 +652,10 @@ void Application::stop() { p_->server->shutdown(); }
 
 const std::optional<BootstrapAdmin>& Application::bootstrap_admin() const { return p_->bootstrap; }
 const config::Config& Application::config() const { return p_->cfg; }
+
+void Application::refresh_statistics() {
+    for (auto& [context, db] : p_->dbs) db->refresh_statistics();
+}
 Application::Parts& Application::parts() { return *p_; }
 identity::UserAdmin& Application::users() { return *p_->users; }
 patients::PatientService& Application::patients() { return *p_->patients; }

@@ -71,6 +71,10 @@ public:
     /// Runs only the background jobs (no HTTP) until SIGINT/SIGTERM: `medisecure worker`.
     void run_worker();
 
+    /// After a bulk load (demo data, code lists): the engines' planner statistics are brought up
+    /// to date (PostgreSQL: ANALYZE), so that the next queries are planned for the new sizes.
+    void refresh_statistics();
+
     /// Set when this start created the first administrator.
     const std::optional<BootstrapAdmin>& bootstrap_admin() const;
     std::string openapi_json() const;

@@ -263,6 +263,7 @@ int demo_seed(const Args& a) {
     opts.migrate = true;
     Application app(*cfg, opts);
     std::cout << seed_demo(app) << std::flush;
+    app.refresh_statistics();
     return 0;
 }
 
@@ -286,6 +287,7 @@ int demo_generate(const Args& a) {
     opts.migrate = true;
     Application app(*cfg, opts);
     std::cout << generate_population(app, *patients, *appointments) << std::flush;
+    app.refresh_statistics();
     return 0;
 }
 
@@ -364,8 +366,10 @@ int codes_import(const Args& a) {
     auto cfg = load_config(a);
     if (!cfg) return 2;
     Application app(*cfg, command_options());
-    if (acts) return import_acts(app, path, *bytes, *acts, a.options.count("--dry-run") > 0);
-    return import_icd10(app, path, *bytes);
+    int status = acts ? import_acts(app, path, *bytes, *acts, a.options.count("--dry-run") > 0)
+                      : import_icd10(app, path, *bytes);
+    if (status == 0) app.refresh_statistics();
+    return status;
 }
 
 int openapi(const Args& a) {

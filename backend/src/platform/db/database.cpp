@@ -377,6 +377,11 @@ bool is_unique_violation(std::exception_ptr e) {
     }
 }
 
+void Database::refresh_statistics() {
+    if (url_.dialect != Dialect::postgresql) return;
+    read([](soci::session& sql) { exec(sql, "ANALYZE"); });
+}
+
 void Database::exec_script(soci::session& sql, std::string_view script) {
     std::string text(script);
     if (url_.dialect == Dialect::sqlite) {

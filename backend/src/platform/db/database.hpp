@@ -72,6 +72,10 @@ public:
     };
     GroupStats group_stats() const;
 
+    /// Brings the planner's statistics up to date after a bulk load (PostgreSQL: ANALYZE). SQLite
+    /// plans without statistics unless asked to keep them, and is left so.
+    void refresh_statistics();
+
     /// Runs a multi-statement script through the native driver (migrations).
     void exec_script(soci::session& sql, std::string_view script);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // One result row, read by column index, whatever the engine: SQLite rows are read straight
-// from the prepared statement (no copy), PostgreSQL rows from libpq's result (text format). The readers are
-// tolerant: SQLite and PostgreSQL report integer widths differently, and NULL reads as 0 or "".
+// from the prepared statement (no copy), PostgreSQL rows from libpq's result (text format).
+// The readers are tolerant: SQLite and PostgreSQL report integer widths differently, and NULL
+// reads as 0 or "".
 #pragma once
 
 #include <cstddef>
