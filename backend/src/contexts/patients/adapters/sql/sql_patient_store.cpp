@@ -19,8 +19,18 @@ constexpr const char* kColumns =
     "emergency_phone, amo_number, amo_fund, amc_name, amc_number, preferred_language, primary_practitioner_id, "
     "archived, created_at, updated_at, version";
 
-// The largest code point: every token starting with a term sorts below term + this.
-const std::string kPrefixEnd = "\xf4\x8f\xbf\xbf";
+// The same columns, of the patients table aliased p.
+const std::string kColumnsOfP = [] {
+    std::string out, cols = kColumns;
+    std::size_t start = 0;
+    while (start < cols.size()) {
+        auto end = cols.find(", ", start);
+        if (end == std::string::npos) end = cols.size();
+        out += (out.empty() ? "p." : ", p.") + cols.substr(start, end - start);
+        start = end + 2;
+    }
+    return out;
+}();
 
 Patient from_row(const db::Row& r) {
     Patient p;
@@ -111,20 +121,62 @@ std::vector<std::string> tokens_of(const Patient& p) {
     return all;
 }
 
-/// Brings the patient's search tokens from those of `before` (none for a new patient) to those
-/// of `p`, row by row on the (token, patient) key: the table has no index by patient, which
-/// would cost every registration several more page writes at random places. (A change to
-/// name_tokens needs a migration that rebuilds the table, as it would anyway.)
-void write_tokens(soci::session& sql, const Patient& p, const std::optional<Patient>& before) {
-    auto now = tokens_of(p);
-    std::vector<std::string> was = before ? tokens_of(*before) : std::vector<std::string>{};
+/// Every prefix (whole code points) of every search token of `p`, sorted, without repeats:
+/// the rows of patient_prefixes (migration V0004).
+std::vector<std::string> prefixes_of(const Patient& p) {
+    std::vector<std::string> out;
+    for (const auto& token : tokens_of(p)) {
+        for (std::size_t k = 1; k <= token.size(); ++k) {
+            if (k < token.size() && (static_cast<unsigned char>(token[k]) & 0xC0) == 0x80) continue;  // mid-character
+            out.push_back(token.substr(0, k));
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+/// Brings the patient's search prefixes from those of `before` (none for a new patient) to those
+/// of `p`, row by row on the (prefix, sort key, patient) key: the table has no index by patient,
+/// which would cost every registration more page writes at random places. A new sort key (a
+/// changed name) moves every row. On PostgreSQL the rows go in one statement each way, one
+/// round trip; on SQLite one prepared statement runs per row.
+void write_prefixes(soci::session& sql, db::Dialect dialect, const Patient& p, const std::optional<Patient>& before) {
+    const std::string key = sort_key_of(p);
+    auto now = prefixes_of(p);
+    std::vector<std::string> was = before ? prefixes_of(*before) : std::vector<std::string>{};
+    const std::string old_key = before ? sort_key_of(*before) : key;
     std::vector<std::string> gone, added;
-    std::set_difference(was.begin(), was.end(), now.begin(), now.end(), std::back_inserter(gone));
-    std::set_difference(now.begin(), now.end(), was.begin(), was.end(), std::back_inserter(added));
-    for (const auto& t : gone)
-        db::Query("DELETE FROM patient_tokens WHERE token = ").bind(t).sql(" AND patient_id = ").bind(p.id).execute(sql);
-    for (const auto& t : added)
-        db::Query("INSERT INTO patient_tokens (token, patient_id) VALUES (").bind(t).sql(", ").bind(p.id).sql(")").execute(sql);
+    if (old_key == key) {
+        std::set_difference(was.begin(), was.end(), now.begin(), now.end(), std::back_inserter(gone));
+        std::set_difference(now.begin(), now.end(), was.begin(), was.end(), std::back_inserter(added));
+    } else {
+        gone = std::move(was);
+        added = std::move(now);
+    }
+    if (dialect == db::Dialect::postgresql) {
+        if (!gone.empty()) {
+            db::Query del("DELETE FROM patient_prefixes WHERE sort_key = ");
+            del.bind(old_key).sql(" AND patient_id = ").bind(p.id).sql(" AND prefix IN (");
+            for (std::size_t i = 0; i < gone.size(); ++i) del.sql(i ? ", " : "").bind(gone[i]);
+            del.sql(")").execute(sql);
+        }
+        if (!added.empty()) {
+            db::Query ins("INSERT INTO patient_prefixes (prefix, sort_key, patient_id) VALUES ");
+            for (std::size_t i = 0; i < added.size(); ++i)
+                ins.sql(i ? ", (" : "(").bind(added[i]).sql(", ").bind(key).sql(", ").bind(p.id).sql(")");
+            ins.execute(sql);
+        }
+        return;
+    }
+    if (!gone.empty()) {
+        db::Repeated del(sql, "DELETE FROM patient_prefixes WHERE prefix = :p1 AND sort_key = :p2 AND patient_id = :p3");
+        for (const auto& prefix : gone) del.bind(prefix).bind(old_key).bind(p.id).run();
+    }
+    if (!added.empty()) {
+        db::Repeated ins(sql, "INSERT INTO patient_prefixes (prefix, sort_key, patient_id) VALUES (:p1, :p2, :p3)");
+        for (const auto& prefix : added) ins.bind(prefix).bind(key).bind(p.id).run();
+    }
 }
 
 std::optional<Patient> find_in(soci::session& sql, const std::string& id) {
@@ -183,13 +235,13 @@ public:
 
     void insert(const Patient& p) override {
         db::Query::insert("patients", columns_of(p)).execute(sql_);
-        write_tokens(sql_, p, std::nullopt);
+        write_prefixes(sql_, dialect_, p, std::nullopt);
     }
 
     std::optional<Patient> find(const std::string& id) override { return find_in(sql_, id); }
 
     bool update(const Patient& p) override {
-        // Rewrites the row in place: delete + insert would break the tokens' foreign key.
+        // Rewrites the row in place, and only the search prefixes that changed.
         auto before = find_in(sql_, p.id);
         if (!before) return false;
         auto cols = columns_of(p);
@@ -199,7 +251,7 @@ public:
         }
         q.sql(" WHERE id = ").bind(p.id).sql(" AND version = ").bind(static_cast<long long>(p.version - 1));
         if (q.execute(sql_) != 1) return false;
-        write_tokens(sql_, p, before);
+        write_prefixes(sql_, dialect_, p, before);
         return true;
     }
 
@@ -231,20 +283,53 @@ bool SqlPatientStore::exists(const std::string& id) {
     });
 }
 
-std::vector<Patient> SqlPatientStore::search(const PatientQuery& pq) {
-    db::Query q(std::string("SELECT ") + kColumns + " FROM patients p WHERE 1 = 1");
+namespace {
+/// The filters every search applies to the patient p, then the page: from the cursor, in the
+/// order of `key` and `id` (the columns the query reads in that order), `limit` rows.
+void filter_and_page(db::Query& q, const PatientQuery& pq, const char* key, const char* id) {
     if (!pq.include_archived) q.sql(" AND p.archived = 0");
-    for (const auto& term : pq.terms)
-        q.sql(" AND p.id IN (SELECT patient_id FROM patient_tokens WHERE token >= ").bind(term).sql(" AND token < ")
-            .bind(term + kPrefixEnd).sql(")");
     if (pq.birth_date) q.sql(" AND p.birth_date = ").bind(format_date(*pq.birth_date));
     if (!pq.mrn.empty()) q.sql(" AND p.mrn = ").bind(pq.mrn);
     if (!pq.nir.empty()) q.sql(" AND p.nir = ").bind(pq.nir);
     if (pq.after) {
-        q.sql(" AND (p.sort_key > ").bind(pq.after->sort_key).sql(" OR (p.sort_key = ").bind(pq.after->sort_key);
-        q.sql(" AND p.id > ").bind(pq.after->id).sql("))");
+        // Written so that every engine starts its index range at the cursor.
+        q.sql(" AND ").sql(key).sql(" >= ").bind(pq.after->sort_key);
+        q.sql(" AND (").sql(key).sql(" > ").bind(pq.after->sort_key).sql(" OR ").sql(id).sql(" > ").bind(pq.after->id).sql(")");
     }
-    q.sql(" ORDER BY p.sort_key, p.id LIMIT ").bind(static_cast<long long>(pq.limit));
+    q.sql(" ORDER BY ").sql(key).sql(", ").sql(id).sql(" LIMIT ").bind(static_cast<long long>(pq.limit));
+}
+}  // namespace
+
+db::Query SqlPatientStore::search_query(const PatientQuery& pq) {
+    if (pq.terms.empty()) {
+        // No name: the registry in order, through patients_order.
+        db::Query q(std::string("SELECT ") + kColumnsOfP + " FROM patients p WHERE 1 = 1");
+        filter_and_page(q, pq, "p.sort_key", "p.id");
+        return q;
+    }
+    // The longest term leads (the fewest rows): its prefix rows are read in the patients' order
+    // from the first (or from the cursor) until the page is full, each checked against the other
+    // terms' rows by their whole key. One range of one index, whatever the registry's size. The
+    // check is a scalar subquery, not EXISTS: PostgreSQL turns EXISTS into a join and may then
+    // read the other terms' ranges whole (a merge or hash join) where one probe per row is
+    // wanted; and it is written IS NOT NULL, which the planner expects nearly every row to pass
+    // (as a page's rows mostly do), so that reading the range in order and stopping at the page's
+    // end stays its cheapest plan.
+    std::vector<std::string> terms = pq.terms;
+    std::stable_sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    db::Query q(std::string("SELECT ") + kColumnsOfP +
+                " FROM patient_prefixes s JOIN patients p ON p.id = s.patient_id WHERE s.prefix = ");
+    q.bind(terms.front());
+    for (std::size_t i = 1; i < terms.size(); ++i) {
+        q.sql(" AND (SELECT 1 FROM patient_prefixes o WHERE o.prefix = ").bind(terms[i]);
+        q.sql(" AND o.sort_key = s.sort_key AND o.patient_id = s.patient_id) IS NOT NULL");
+    }
+    filter_and_page(q, pq, "s.sort_key", "s.patient_id");
+    return q;
+}
+
+std::vector<Patient> SqlPatientStore::search(const PatientQuery& pq) {
+    db::Query q = search_query(pq);
     std::vector<Patient> out;
     db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out.push_back(from_row(r)); }); });
     return out;

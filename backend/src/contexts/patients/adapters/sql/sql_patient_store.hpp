@@ -3,6 +3,7 @@
 
 #include "contexts/patients/ports/patient_store.hpp"
 #include "platform/db/database.hpp"
+#include "platform/db/query.hpp"
 
 namespace medisecure::patients {
 
@@ -14,6 +15,10 @@ public:
     std::vector<Patient> search(const PatientQuery& q) override;
     bool exists(const std::string& id) override;
     bool ping() override { return db_.ping(); }
+
+    /// The statement search() runs, for the tests that check how the engine runs it (one index
+    /// range, never the whole registry).
+    static db::Query search_query(const PatientQuery& q);
 
 private:
     db::Database& db_;
