@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
 
 #include "core/text.hpp"
 #include "platform/db/query.hpp"
@@ -121,8 +122,7 @@ std::vector<std::string> tokens_of(const Patient& p) {
     return all;
 }
 
-/// Every prefix (whole code points) of every search token of `p`, sorted, without repeats:
-/// the rows of patient_prefixes (migration V0004).
+/// Every prefix (whole code points) of every search token of `p`, sorted, without repeats.
 std::vector<std::string> prefixes_of(const Patient& p) {
     std::vector<std::string> out;
     for (const auto& token : tokens_of(p)) {
@@ -136,25 +136,36 @@ std::vector<std::string> prefixes_of(const Patient& p) {
     return out;
 }
 
-/// Brings the patient's search prefixes from those of `before` (none for a new patient) to those
-/// of `p`, row by row on the (prefix, sort key, patient) key: the table has no index by patient,
-/// which would cost every registration more page writes at random places. A new sort key (a
-/// changed name) moves every row. On PostgreSQL the rows go in one statement each way, one
-/// round trip; on SQLite one prepared statement runs per row.
-void write_prefixes(soci::session& sql, db::Dialect dialect, const Patient& p, const std::optional<Patient>& before) {
-    const std::string key = sort_key_of(p);
-    auto now = prefixes_of(p);
-    std::vector<std::string> was = before ? prefixes_of(*before) : std::vector<std::string>{};
-    const std::string old_key = before ? sort_key_of(*before) : key;
+/// The patient's tokens as SQLite's search rows carry them: ' ' before each.
+std::string words_of(const std::vector<std::string>& tokens) {
+    std::string out;
+    for (const auto& t : tokens) out += " " + t;
+    return out;
+}
+
+/// Brings the patient's rows in the search index (migration V0004) from those of `before`
+/// (none for a new patient) to those of `p`, row by row on their key: the tables have no index
+/// by patient, which would cost every registration more page writes at random places.
+/// PostgreSQL keeps every prefix of every name token, so that a search reads its page in order
+/// from the start of one range (one statement each way, one round trip); SQLite keeps the tokens
+/// themselves with all the patient's words, a search sorting the few that match (there each
+/// extra row costs a registration one more page written: two to four times fewer registrations
+/// a second with every prefix, measured). A new sort key (a changed name) moves every row; on
+/// SQLite new words too.
+void write_search_index(soci::session& sql, db::Dialect dialect, const Patient& p, const std::optional<Patient>& before) {
+    const bool pg = dialect == db::Dialect::postgresql;
+    const std::string key = sort_key_of(p), old_key = before ? sort_key_of(*before) : key;
+    auto now = pg ? prefixes_of(p) : tokens_of(p);
+    std::vector<std::string> was = before ? (pg ? prefixes_of(*before) : tokens_of(*before)) : std::vector<std::string>{};
     std::vector<std::string> gone, added;
-    if (old_key == key) {
+    if (old_key == key && (pg || was == now || !before)) {
         std::set_difference(was.begin(), was.end(), now.begin(), now.end(), std::back_inserter(gone));
         std::set_difference(now.begin(), now.end(), was.begin(), was.end(), std::back_inserter(added));
     } else {
-        gone = std::move(was);
-        added = std::move(now);
+        gone = was;
+        added = now;
     }
-    if (dialect == db::Dialect::postgresql) {
+    if (pg) {
         if (!gone.empty()) {
             db::Query del("DELETE FROM patient_prefixes WHERE sort_key = ");
             del.bind(old_key).sql(" AND patient_id = ").bind(p.id).sql(" AND prefix IN (");
@@ -170,12 +181,13 @@ void write_prefixes(soci::session& sql, db::Dialect dialect, const Patient& p, c
         return;
     }
     if (!gone.empty()) {
-        db::Repeated del(sql, "DELETE FROM patient_prefixes WHERE prefix = :p1 AND sort_key = :p2 AND patient_id = :p3");
-        for (const auto& prefix : gone) del.bind(prefix).bind(old_key).bind(p.id).run();
+        db::Repeated del(sql, "DELETE FROM patient_tokens WHERE token = :p1 AND patient_id = :p2");
+        for (const auto& t : gone) del.bind(t).bind(p.id).run();
     }
     if (!added.empty()) {
-        db::Repeated ins(sql, "INSERT INTO patient_prefixes (prefix, sort_key, patient_id) VALUES (:p1, :p2, :p3)");
-        for (const auto& prefix : added) ins.bind(prefix).bind(key).bind(p.id).run();
+        const std::string words = words_of(now);
+        db::Repeated ins(sql, "INSERT INTO patient_tokens (token, patient_id, sort_key, words) VALUES (:p1, :p2, :p3, :p4)");
+        for (const auto& t : added) ins.bind(t).bind(p.id).bind(key).bind(words).run();
     }
 }
 
@@ -235,7 +247,7 @@ public:
 
     void insert(const Patient& p) override {
         db::Query::insert("patients", columns_of(p)).execute(sql_);
-        write_prefixes(sql_, dialect_, p, std::nullopt);
+        write_search_index(sql_, dialect_, p, std::nullopt);
     }
 
     std::optional<Patient> find(const std::string& id) override { return find_in(sql_, id); }
@@ -251,7 +263,7 @@ public:
         }
         q.sql(" WHERE id = ").bind(p.id).sql(" AND version = ").bind(static_cast<long long>(p.version - 1));
         if (q.execute(sql_) != 1) return false;
-        write_prefixes(sql_, dialect_, p, before);
+        write_search_index(sql_, dialect_, p, before);
         return true;
     }
 
@@ -284,54 +296,111 @@ bool SqlPatientStore::exists(const std::string& id) {
 }
 
 namespace {
-/// The filters every search applies to the patient p, then the page: from the cursor, in the
-/// order of `key` and `id` (the columns the query reads in that order), `limit` rows.
-void filter_and_page(db::Query& q, const PatientQuery& pq, const char* key, const char* id) {
+// The largest code point: every token starting with a term sorts below term + this.
+const std::string kPrefixEnd = "\xf4\x8f\xbf\xbf";
+
+/// The filters every search applies to the patient p.
+void filter(db::Query& q, const PatientQuery& pq) {
     if (!pq.include_archived) q.sql(" AND p.archived = 0");
     if (pq.birth_date) q.sql(" AND p.birth_date = ").bind(format_date(*pq.birth_date));
     if (!pq.mrn.empty()) q.sql(" AND p.mrn = ").bind(pq.mrn);
     if (!pq.nir.empty()) q.sql(" AND p.nir = ").bind(pq.nir);
-    if (pq.after) {
+}
+
+/// The page: from the cursor, in the order of `key` and `id` (the columns the query reads in
+/// that order), `limit` rows.
+void page(db::Query& q, const std::optional<SearchCursor>& after, int limit, const char* key, const char* id) {
+    if (after) {
         // Written so that every engine starts its index range at the cursor.
-        q.sql(" AND ").sql(key).sql(" >= ").bind(pq.after->sort_key);
-        q.sql(" AND (").sql(key).sql(" > ").bind(pq.after->sort_key).sql(" OR ").sql(id).sql(" > ").bind(pq.after->id).sql(")");
+        q.sql(" AND ").sql(key).sql(" >= ").bind(after->sort_key);
+        q.sql(" AND (").sql(key).sql(" > ").bind(after->sort_key).sql(" OR ").sql(id).sql(" > ").bind(after->id).sql(")");
     }
-    q.sql(" ORDER BY ").sql(key).sql(", ").sql(id).sql(" LIMIT ").bind(static_cast<long long>(pq.limit));
+    q.sql(" ORDER BY ").sql(key).sql(", ").sql(id).sql(" LIMIT ").bind(static_cast<long long>(limit));
+}
+
+/// The terms, the longest (the fewest rows) first.
+std::vector<std::string> longest_first(std::vector<std::string> terms) {
+    std::stable_sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    return terms;
 }
 }  // namespace
 
-db::Query SqlPatientStore::search_query(const PatientQuery& pq) {
+db::Query SqlPatientStore::search_query(const PatientQuery& pq, db::Dialect dialect) {
     if (pq.terms.empty()) {
         // No name: the registry in order, through patients_order.
         db::Query q(std::string("SELECT ") + kColumnsOfP + " FROM patients p WHERE 1 = 1");
-        filter_and_page(q, pq, "p.sort_key", "p.id");
+        filter(q, pq);
+        page(q, pq.after, pq.limit, "p.sort_key", "p.id");
         return q;
     }
-    // The longest term leads (the fewest rows): its prefix rows are read in the patients' order
-    // from the first (or from the cursor) until the page is full, each checked against the other
-    // terms' rows by their whole key. One range of one index, whatever the registry's size. The
-    // check is a scalar subquery, not EXISTS: PostgreSQL turns EXISTS into a join and may then
-    // read the other terms' ranges whole (a merge or hash join) where one probe per row is
-    // wanted; and it is written IS NOT NULL, which the planner expects nearly every row to pass
-    // (as a page's rows mostly do), so that reading the range in order and stopping at the page's
-    // end stays its cheapest plan.
-    std::vector<std::string> terms = pq.terms;
-    std::stable_sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-    db::Query q(std::string("SELECT ") + kColumnsOfP +
-                " FROM patient_prefixes s JOIN patients p ON p.id = s.patient_id WHERE s.prefix = ");
-    q.bind(terms.front());
-    for (std::size_t i = 1; i < terms.size(); ++i) {
-        q.sql(" AND (SELECT 1 FROM patient_prefixes o WHERE o.prefix = ").bind(terms[i]);
-        q.sql(" AND o.sort_key = s.sort_key AND o.patient_id = s.patient_id) IS NOT NULL");
+    const auto terms = longest_first(pq.terms);
+    if (dialect == db::Dialect::postgresql) {
+        // The leading term's prefix rows are read in the patients' order from the start of its
+        // range (or the cursor) until the page is full, each checked against the other terms by
+        // one key probe. The probe is a scalar subquery, not EXISTS: PostgreSQL turns EXISTS into
+        // a join and may then read the other terms' ranges whole (a merge or hash join); and it
+        // is written IS NOT NULL, which the planner expects nearly every row to pass (as a page's
+        // rows mostly do), so that reading the range in order and stopping at the page's end
+        // stays its cheapest plan.
+        db::Query q(std::string("SELECT ") + kColumnsOfP +
+                    " FROM patient_prefixes s JOIN patients p ON p.id = s.patient_id WHERE s.prefix = ");
+        q.bind(terms.front());
+        for (std::size_t i = 1; i < terms.size(); ++i) {
+            q.sql(" AND (SELECT 1 FROM patient_prefixes o WHERE o.prefix = ").bind(terms[i]);
+            q.sql(" AND o.sort_key = s.sort_key AND o.patient_id = s.patient_id) IS NOT NULL");
+        }
+        filter(q, pq);
+        page(q, pq.after, pq.limit, "s.sort_key", "s.patient_id");
+        return q;
     }
-    filter_and_page(q, pq, "s.sort_key", "s.patient_id");
+    // SQLite: the candidates, in order, from the token index alone: the leading term's range
+    // (its rows carry the sort key), the other terms checked against the words on the same rows,
+    // sorted by a bounded sort (the page is its first rows). The patients are read after, for
+    // the page only (search()).
+    db::Query q("SELECT DISTINCT s.sort_key, s.patient_id FROM patient_tokens s WHERE s.token >= ");
+    q.bind(terms.front()).sql(" AND s.token < ").bind(terms.front() + kPrefixEnd);
+    for (std::size_t i = 1; i < terms.size(); ++i) q.sql(" AND instr(s.words, ").bind(" " + terms[i]).sql(") > 0");
+    page(q, pq.after, pq.limit, "s.sort_key", "s.patient_id");
     return q;
 }
 
 std::vector<Patient> SqlPatientStore::search(const PatientQuery& pq) {
-    db::Query q = search_query(pq);
     std::vector<Patient> out;
-    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out.push_back(from_row(r)); }); });
+    const auto dialect = db_.dialect();
+    if (pq.terms.empty() || dialect == db::Dialect::postgresql) {
+        db::Query q = search_query(pq, dialect);
+        db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out.push_back(from_row(r)); }); });
+        return out;
+    }
+    // SQLite: candidates a page at a time, in order, then their patients, keeping those the
+    // filters let through (archived patients are few: one round, nearly always).
+    PatientQuery chunk = pq;
+    db_.read([&](soci::session& sql) {
+        for (;;) {
+            std::vector<std::pair<std::string, std::string>> candidates;  // (sort key, id)
+            search_query(chunk, dialect).for_each(sql, [&](const db::Row& r) {
+                candidates.emplace_back(db::as_string(r, 0), db::as_string(r, 1));
+            });
+            if (candidates.empty()) return;
+            db::Query q(std::string("SELECT ") + kColumnsOfP + " FROM patients p WHERE p.id IN (");
+            for (std::size_t i = 0; i < candidates.size(); ++i) q.sql(i ? ", " : "").bind(candidates[i].second);
+            q.sql(")");
+            filter(q, pq);
+            std::map<std::string, Patient> found;
+            q.for_each(sql, [&](const db::Row& r) {
+                Patient p = from_row(r);
+                found.emplace(p.id, std::move(p));
+            });
+            for (const auto& [key, id] : candidates) {
+                auto it = found.find(id);
+                if (it == found.end()) continue;
+                out.push_back(std::move(it->second));
+                if (static_cast<int>(out.size()) == pq.limit) return;
+            }
+            if (static_cast<int>(candidates.size()) < chunk.limit) return;
+            chunk.after = SearchCursor{candidates.back().first, candidates.back().second};
+        }
+    });
     return out;
 }
 

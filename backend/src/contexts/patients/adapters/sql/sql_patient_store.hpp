@@ -16,9 +16,9 @@ public:
     bool exists(const std::string& id) override;
     bool ping() override { return db_.ping(); }
 
-    /// The statement search() runs, for the tests that check how the engine runs it (one index
-    /// range, never the whole registry).
-    static db::Query search_query(const PatientQuery& q);
+    /// The statement search() runs on `dialect` (on SQLite: the one that finds the candidates in
+    /// order), for the tests that check how the engine runs it: index ranges, never the registry.
+    static db::Query search_query(const PatientQuery& q, db::Dialect dialect);
 
 private:
     db::Database& db_;
