@@ -234,8 +234,8 @@ public:
         long long v = 0;
         auto read = [&](const db::Row& r) { v = db::as_int64(r, 0); };
         if (dialect_ == db::Dialect::postgresql) {
-            // One round trip.
-            db::Query("UPDATE counters SET value = value + 1 WHERE name = 'mrn' RETURNING value").for_each(sql_, read);
+            // A sequence (migration V0005): no lock held until the commit, one round trip.
+            db::Query("SELECT nextval('patient_mrn')").for_each(sql_, read);
             return v;
         }
         // SQLite runs UPDATE … RETURNING through a temporary table: an UPDATE and a SELECT in the
