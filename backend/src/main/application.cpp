@@ -301,8 +301,10 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     }
     auto pool_gauges = [&](const std::string& ctx, db::Database* db) {
         std::string labels = "context=\"" + ctx + "\"";
-        p.registry.gauge_fn("medisecure_db_pool_connections", "Connections in the pool of a context database",
+        p.registry.gauge_fn("medisecure_db_pool_connections", "Connections the pool of a context database may open",
                             [db] { return static_cast<double>(db->stats().size); }, labels);
+        p.registry.gauge_fn("medisecure_db_pool_open", "Connections the pool of a context database has open",
+                            [db] { return static_cast<double>(db->stats().open); }, labels);
         p.registry.gauge_fn("medisecure_db_pool_in_use", "Connections leased from the pool",
                             [db] { return static_cast<double>(db->stats().in_use); }, labels);
         if (db->dialect() != db::Dialect::sqlite) return;

@@ -37,6 +37,74 @@ TEST(Database, SqliteIsDurableWithWal) {
     });
 }
 
+// issue 15/20: a pool opens one connection at start (a wrong address fails the start), then
+// more only as concurrent work needs them, never beyond its cap; idle ones are kept.
+TEST(Database, PoolOpensConnectionsAsNeededUpToItsCap) {
+    testkit::TempDir dir;
+    db::Database d(*db::parse_url("sqlite:" + dir.file("t.db")), 4);
+    EXPECT_EQ(d.stats().open, 1u);
+    d.read([](soci::session&) {});
+    EXPECT_EQ(d.stats().open, 1u);  // the same one again
+
+    std::atomic<int> inside{0};
+    std::atomic<std::size_t> most_open{0}, most_in_use{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i) {
+        threads.emplace_back([&] {
+            d.read([&](soci::session& sql) {
+                ++inside;
+                auto s = d.stats();
+                most_open = std::max(most_open.load(), s.open);
+                most_in_use = std::max(most_in_use.load(), s.in_use);
+                int one = 0;
+                sql << "SELECT 1", soci::into(one);
+                // Hold the connection until at least four are held at once (or a while).
+                for (int spin = 0; spin < 200 && inside.load() < 4; ++spin)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                --inside;
+            });
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(most_open.load(), 4u);
+    EXPECT_EQ(most_in_use.load(), 4u);
+    auto after = d.stats();
+    EXPECT_EQ(after.open, 4u);  // kept for the next burst
+    EXPECT_EQ(after.in_use, 0u);
+    EXPECT_EQ(after.size, 4u);
+}
+
+TEST(Database, AnUnreachableEngineFailsTheStart) {
+    EXPECT_ANY_THROW(db::Database(*db::parse_url("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"), 4));
+}
+
+// A connection the engine ended (a restart, an administrator) fails the work it was leased for,
+// is closed when handed back, and the next work gets a new one.
+TEST(Database, ABrokenPostgresConnectionIsReplaced) {
+    MS_REQUIRE_POSTGRES();
+    auto d = testkit::postgres_database("patients", 2);
+    auto backend = [&] {
+        long long pid = 0;
+        d->read([&](soci::session& sql) {
+            db::Query("SELECT pg_backend_pid()").for_each(sql, [&](const db::Row& r) { pid = db::as_int64(r, 0); });
+        });
+        return pid;
+    };
+    const long long first = backend();
+    ASSERT_GT(first, 0);
+    auto admin = testkit::postgres_database("identity", 1);
+    admin->read([&](soci::session& sql) {
+        db::Query("SELECT pg_terminate_backend(").bind(first).sql(")").for_each(sql, [](const db::Row&) {});
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_ANY_THROW(backend());  // the work on the ended connection fails, once
+    const long long second = backend();
+    EXPECT_GT(second, 0);
+    EXPECT_NE(second, first);
+    EXPECT_EQ(d->stats().in_use, 0u);
+}
+
 TEST(Database, ResultErrorsRollBack) {
     testkit::TempDir dir;
     db::Database d(*db::parse_url("sqlite:" + dir.file("t.db")), 2);

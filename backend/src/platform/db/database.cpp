@@ -272,46 +272,98 @@ private:
     std::thread thread_;
 };
 
-Database::Database(DbUrl url, std::size_t pool_size)
-    : url_(std::move(url)), size_(pool_size == 0 ? 1 : pool_size),
-      pool_(std::make_unique<soci::connection_pool>(size_)) {
+Database::Database(DbUrl url, std::size_t pool_size) : url_(std::move(url)), size_(pool_size == 0 ? 1 : pool_size) {
     if (url_.dialect == Dialect::sqlite) {
         auto parent = std::filesystem::path(url_.target).parent_path();
         if (!parent.empty()) std::filesystem::create_directories(parent);
     }
-    for (std::size_t i = 0; i < size_; ++i) {
-        soci::session& s = pool_->at(i);
-        if (url_.dialect == Dialect::sqlite) {
-            s.open(soci::sqlite3, "db=\"" + sqlite_uri(url_.target, false) + "\" timeout=10");
-            configure_sqlite(s);
-        } else {
-            s.open(soci::postgresql, pg_conninfo(url_.target));
-            detail::PgStatements::attach(detail::pg_conn(s));
-        }
-    }
+    // One connection now: an unreachable engine or a wrong password fails the start, not the
+    // first request. The others open as the load needs them.
+    idle_.push_back(open_session());
+    open_ = 1;
     if (url_.dialect == Dialect::sqlite) group_ = std::make_unique<GroupCommit>(*this, url_.target);
 }
 
 Database::~Database() {
     group_.reset();
-    // Prepared statements go before their connections close.
-    for (std::size_t i = 0; i < size_; ++i) {
-        if (auto* conn = detail::sqlite_conn(pool_->at(i))) detail::StatementCache::detach(conn);
-        if (auto* conn = detail::pg_conn(pool_->at(i))) detail::PgStatements::detach(conn);
+    std::lock_guard lock(pool_mu_);
+    for (auto& s : idle_) close_session(std::move(s));
+}
+
+std::unique_ptr<soci::session> Database::open_session() {
+    auto s = std::make_unique<soci::session>();
+    if (url_.dialect == Dialect::sqlite) {
+        s->open(soci::sqlite3, "db=\"" + sqlite_uri(url_.target, false) + "\" timeout=10");
+        configure_sqlite(*s);
+    } else {
+        s->open(soci::postgresql, pg_conninfo(url_.target));
+        detail::PgStatements::attach(detail::pg_conn(*s));
     }
+    return s;
+}
+
+void Database::close_session(std::unique_ptr<soci::session> s) noexcept {
+    if (!s) return;
+    // Prepared statements go before their connection closes.
+    if (auto* conn = detail::sqlite_conn(*s)) detail::StatementCache::detach(conn);
+    if (auto* conn = detail::pg_conn(*s)) detail::PgStatements::detach(conn);
+    try {
+        s.reset();
+    } catch (...) {
+        // Closing a connection that is already gone.
+    }
+}
+
+bool Database::broken(soci::session& s) {
+    if (auto* conn = detail::pg_conn(s)) return PQstatus(conn) != CONNECTION_OK;
+    return false;
+}
+
+PoolStats Database::stats() const {
+    std::lock_guard lock(pool_mu_);
+    return {size_, open_, in_use_.load()};
 }
 
 void Database::submit(const std::function<bool(soci::session&)>& job) { group_->submit(job); }
 
 Database::GroupStats Database::group_stats() const { return group_ ? group_->stats() : GroupStats{}; }
 
-Database::Lease::Lease(Database& db) : db_(db), session_(std::make_unique<soci::session>(*db.pool_)) {
+Database::Lease::Lease(Database& db) : db_(db) {
+    std::unique_lock lock(db_.pool_mu_);
+    db_.pool_cv_.wait(lock, [&] { return !db_.idle_.empty() || db_.open_ < db_.size_; });
+    if (!db_.idle_.empty()) {
+        session_ = std::move(db_.idle_.back());
+        db_.idle_.pop_back();
+    } else {
+        ++db_.open_;
+        lock.unlock();
+        try {
+            session_ = db_.open_session();
+        } catch (...) {
+            lock.lock();
+            --db_.open_;
+            db_.pool_cv_.notify_one();
+            throw;
+        }
+    }
     db_.in_use_.fetch_add(1);
 }
 
 Database::Lease::~Lease() {
-    session_.reset();
     db_.in_use_.fetch_sub(1);
+    const bool keep = !broken(*session_);
+    std::unique_ptr<soci::session> closing;
+    {
+        std::lock_guard lock(db_.pool_mu_);
+        if (keep) {
+            db_.idle_.push_back(std::move(session_));
+        } else {
+            --db_.open_;
+            closing = std::move(session_);
+        }
+    }
+    db_.pool_cv_.notify_one();
+    close_session(std::move(closing));
 }
 
 bool Database::ping() {

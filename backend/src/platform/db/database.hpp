@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// A database of one bounded context: a pool of SOCI sessions on SQLite or PostgreSQL, and
+// A database of one bounded context: a pool of SOCI sessions on SQLite or PostgreSQL (opened
+// on demand up to a cap), and
 // transactions that retry on lock contention or serialization failure (bounded, with jitter).
 // On SQLite, where one writer at a time holds the file anyway, writes go through group commit:
 // one writer thread runs the waiting write functions back to back in one transaction, and a
@@ -12,13 +13,16 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <functional>
 #include <optional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -36,8 +40,9 @@ struct DbUrl {
 Result<DbUrl> parse_url(std::string_view url);
 
 struct PoolStats {
-    std::size_t size = 0;
-    std::size_t in_use = 0;
+    std::size_t size = 0;    // the cap: connections it may open
+    std::size_t open = 0;    // connections open now
+    std::size_t in_use = 0;  // of which leased
 };
 
 class Database {
@@ -49,7 +54,7 @@ public:
 
     Dialect dialect() const { return url_.dialect; }
     const DbUrl& url() const { return url_; }
-    PoolStats stats() const { return {size_, in_use_.load()}; }
+    PoolStats stats() const;
     /// True when a trivial query answers.
     bool ping();
 
@@ -79,10 +84,16 @@ public:
     /// Runs a multi-statement script through the native driver (migrations).
     void exec_script(soci::session& sql, std::string_view script);
 
+    /// A connection of the pool for the time of one read or write: an idle one, else a new one
+    /// while the pool is under its cap, else the next one handed back. A connection found broken
+    /// when it is handed back is closed, and a new one opened when next needed (the engine
+    /// restarted, a network blip).
     class Lease {
     public:
         explicit Lease(Database& db);
         ~Lease();
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
         soci::session& operator*() { return *session_; }
         soci::session* operator->() { return session_.get(); }
 
@@ -103,9 +114,18 @@ private:
     static void backoff(int attempt);
     static constexpr int kMaxAttempts = 5;
 
+    std::unique_ptr<soci::session> open_session();
+    static void close_session(std::unique_ptr<soci::session> s) noexcept;
+    static bool broken(soci::session& s);
+
     DbUrl url_;
     std::size_t size_;
-    std::unique_ptr<soci::connection_pool> pool_;
+    // The pool: opened lazily up to size_, so that an instance holds only the connections its
+    // load needs (the sum over instances must fit the engine's limit).
+    mutable std::mutex pool_mu_;
+    std::condition_variable pool_cv_;
+    std::vector<std::unique_ptr<soci::session>> idle_;
+    std::size_t open_ = 0;
     std::atomic<std::size_t> in_use_{0};
     std::unique_ptr<GroupCommit> group_;  // SQLite only
 };
