@@ -81,6 +81,10 @@ struct Route {
     /// indexed reads. The transport then runs it on the connection's own thread instead of
     /// handing it to the worker pool and back (two thread switches per request).
     bool light = false;
+    /// Touches nothing outside the process (no store, not even the cache's): it runs on the
+    /// connection's thread whatever the engines, where `light` routes do so only when what they
+    /// read is in-process.
+    bool in_process = false;
     /// Light for this request only when it says so: e.g. a search whose answer is cached. Runs
     /// on the connection's thread before authentication, so it must be cheap and must not
     /// decide anything but where the handler runs.

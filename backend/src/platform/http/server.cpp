@@ -262,7 +262,8 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                 req.method = *method;
                 req.path = std::move(*decoded);
                 const Route* route = pipeline.route_for(req);
-                light = opt.inline_light_routes && route && (route->light || (route->light_when && route->light_when(req)));
+                light = route && (route->in_process ||
+                                  (opt.inline_light_routes && (route->light || (route->light_when && route->light_when(req)))));
                 std::size_t limit = route && route->body_limit ? route->body_limit : opt.body_limit;
                 auto too_large = [&] {
                     return Error{ErrorKind::payload_too_large, "payload_too_large",

@@ -25,6 +25,7 @@ void add_system_routes(Router& router, SystemRoutes deps) {
                 .responses = {{200, "Alive", live}},
                 .rate = RateClass::none,
                 .light = true,
+                .in_process = true,
                 .handler = [](Request&) { return Response::json(200, json::object{{"status", "live"}}); }});
 
     const Schema ready = Schema::named(
