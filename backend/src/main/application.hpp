@@ -71,8 +71,9 @@ public:
     /// Runs only the background jobs (no HTTP) until SIGINT/SIGTERM: `medisecure worker`.
     void run_worker();
 
-    /// After a bulk load (demo data, code lists): the engines' planner statistics are brought up
-    /// to date (PostgreSQL: ANALYZE), so that the next queries are planned for the new sizes.
+    /// After a bulk load (demo data, code lists): the engines' planner statistics and the rows'
+    /// visibility are brought up to date (PostgreSQL: VACUUM (ANALYZE)), so that the next queries
+    /// are planned for the new sizes and read pages that need no further writing.
     void refresh_statistics();
 
     /// Set when this start created the first administrator.

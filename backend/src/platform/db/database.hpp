@@ -77,8 +77,9 @@ public:
     };
     GroupStats group_stats() const;
 
-    /// Brings the planner's statistics up to date after a bulk load (PostgreSQL: ANALYZE). SQLite
-    /// plans without statistics unless asked to keep them, and is left so.
+    /// Brings the planner's statistics and the rows' visibility up to date after a bulk load
+    /// (PostgreSQL: VACUUM (ANALYZE)). SQLite plans without statistics unless asked to keep them,
+    /// and is left so.
     void refresh_statistics();
 
     /// Runs a multi-statement script through the native driver (migrations).
