@@ -34,7 +34,9 @@ JobRecord job_from(const db::Row& r) {
     return j;
 }
 
-void insert_job(soci::session& sql, const std::string& id, const jobs::JobRequest& r, Timestamp created, Timestamp now) {
+/// Inserts the job unless its id or dedupe key is known; returns 1 when it was inserted, else 0.
+long long insert_job(soci::session& sql, const std::string& id, const jobs::JobRequest& r, Timestamp created,
+                     Timestamp now) {
     db::Query q(std::string("INSERT INTO jobs (") + kJobColumns + ") VALUES (");
     q.bind(id).sql(", ").bind(r.type).sql(", ").bind(r.payload_json).sql(", ").bind(r.dedupe_key).sql(", ");
     q.bind(r.owner_user_id).sql(", ").bind(r.patient_id).sql(", 'pending', 0, ");
@@ -43,7 +45,7 @@ void insert_job(soci::session& sql, const std::string& id, const jobs::JobReques
     q.bind(static_cast<long long>(to_micros(created))).sql(", ").bind(static_cast<long long>(to_micros(now)));
     // Known ids and dedupe keys are skipped: relaying the same outbox row twice is harmless.
     q.sql(") ON CONFLICT DO NOTHING");
-    q.execute(sql);
+    return q.execute(sql);
 }
 
 }  // namespace
@@ -51,11 +53,11 @@ void insert_job(soci::session& sql, const std::string& id, const jobs::JobReques
 int SqlJobStore::import(const std::vector<jobs::QueuedRequest>& requests, Timestamp now) {
     if (requests.empty()) return 0;
     return db_.write([&](soci::session& sql) {
-        long long before = 0, after = 0;
-        sql << "SELECT count(*) FROM jobs", soci::into(before);
-        for (const auto& r : requests) insert_job(sql, r.id, r.request, r.created_at, now);
-        sql << "SELECT count(*) FROM jobs", soci::into(after);
-        return static_cast<int>(after - before);
+        // Counted by the rows each insert added, not by counting the table before and after
+        // (which read every job ever run, twice a batch).
+        long long added = 0;
+        for (const auto& r : requests) added += insert_job(sql, r.id, r.request, r.created_at, now);
+        return static_cast<int>(added);
     });
 }
 
@@ -69,12 +71,20 @@ std::optional<JobRecord> SqlJobStore::claim(Timestamp now, Timestamp lease_until
     const bool pg = db_.dialect() == db::Dialect::postgresql;
     return db_.write([&](soci::session& sql) -> std::optional<JobRecord> {
         std::optional<JobRecord> job;
-        db::Query q(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE (status IN ('pending', 'retrying') AND run_at <= ");
-        q.bind(static_cast<long long>(to_micros(now))).sql(") OR (status = 'running' AND lease_until <= ");
-        q.bind(static_cast<long long>(to_micros(now))).sql(") ORDER BY run_at, id LIMIT 1");
-        // Several instances share the queue on PostgreSQL: each takes a different job.
-        if (pg) q.sql(" FOR UPDATE SKIP LOCKED");
-        q.for_each(sql, [&](const db::Row& r) { job = job_from(r); });
+        // The earliest due job, else the earliest whose lease ran out (its worker died): two
+        // index ranges of jobs_due (status, run_at), where one query with OR read every job ever
+        // run. Several instances share the queue on PostgreSQL: each takes a different job.
+        const long long t_now = to_micros(now);
+        db::Query due(std::string("SELECT ") + kJobColumns +
+                      " FROM jobs WHERE status IN ('pending', 'retrying') AND run_at <= ");
+        due.bind(t_now).sql(" ORDER BY run_at, id LIMIT 1");
+        db::Query expired(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE status = 'running' AND lease_until <= ");
+        expired.bind(t_now).sql(" ORDER BY run_at, id LIMIT 1");
+        for (auto* q : {&due, &expired}) {
+            if (pg) q->sql(" FOR UPDATE SKIP LOCKED");
+            q->for_each(sql, [&](const db::Row& r) { job = job_from(r); });
+            if (job) break;
+        }
         if (!job) return std::nullopt;
         long long lease = to_micros(lease_until), t = to_micros(now);
         sql << "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = :l, updated_at = :t WHERE id = :id",
