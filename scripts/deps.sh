@@ -20,7 +20,7 @@ test_pkgs=(
   postgresql redis-server python3-aiosmtpd chromium shellcheck
 )
 bench_pkgs=(
-  wrk nginx-light orthanc python3-fastapi python3-uvicorn
+  wrk nginx-light orthanc python3-fastapi python3-uvicorn postgresql
 )
 
 case "$profile" in

@@ -54,10 +54,11 @@ function M.done(name, summary, latency, tallied)
   local e = summary.errors
   local seconds = summary.duration / 1e6
   io.write(string.format(
-    'BENCH {"scenario":"%s","requests":%d,"seconds":%.3f,"rps":%.1f,"p50_ms":%.3f,"p90_ms":%.3f,"p99_ms":%.3f,' ..
+    'BENCH {"scenario":"%s","requests":%d,"seconds":%.3f,"rps":%.1f,"p50_ms":%.3f,"p90_ms":%.3f,"p95_ms":%.3f,"p99_ms":%.3f,' ..
     '"socket_errors":%d,"status_errors":%d,"tallied":%s,"ok":%d,"conflict":%d,"other":%d}\n',
     name, summary.requests, seconds, summary.requests / seconds,
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000,
     e.connect + e.read + e.write + e.timeout, e.status, tallied and "true" or "false", ok, conflict, other))
 end
 

@@ -12,13 +12,13 @@ if ! grep -q '^cleanup() {$' "$scratch/cleanup.sh"; then fail "bench.sh: no clea
 if ! grep -q '^trap cleanup EXIT$' "$here/../bench.sh"; then fail "bench.sh: cleanup is not its EXIT trap"; fi
 
 status=0
-bash -euo pipefail -c '. "$1"; pids=(); cleanup' _ "$scratch/cleanup.sh" || status=$?
+bash -euo pipefail -c '. "$1"; pids=(); pg_started=; cleanup' _ "$scratch/cleanup.sh" || status=$?
 expect_status 0 "$status" "bench.sh cleanup with nothing started"
 
 sleep 300 &
 sleeper=$!
 status=0
-bash -euo pipefail -c '. "$1"; pids=("$2" 999999999); cleanup' _ "$scratch/cleanup.sh" "$sleeper" || status=$?
+bash -euo pipefail -c '. "$1"; pids=("$2" 999999999); pg_started=; cleanup' _ "$scratch/cleanup.sh" "$sleeper" || status=$?
 expect_status 0 "$status" "bench.sh cleanup with a process and a PID that is gone"
 if kill -0 "$sleeper" 2>/dev/null; then
   fail "bench.sh cleanup left its process running"
