@@ -341,7 +341,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
         try {
             p.audit_journal->open([log = p.audit_log.get()](const audit::AuditRecord& r) { return log->seal(r); },
                                   [log = p.audit_log.get()](std::int64_t seq, const std::string& hash) {
-                                      return log->head_mac(seq, hash);
+                                      return log->head_mac("", seq, hash);
                                   });
         } catch (const std::exception& e) {
             throw StartupError(std::string("the audit trail cannot be opened: ") + e.what());

@@ -247,7 +247,11 @@ int audit_verify(const Args& a) {
     Application app(*cfg, command_options());
     auto report = app.audit_queries().verify();
     if (report.ok()) {
-        std::cout << "audit trail intact: " << report.records << " records, chain and head verified\n";
+        if (report.chains > 1)
+            std::cout << "audit trail intact: " << report.records << " records in " << report.chains
+                      << " chains, every chain and head verified\n";
+        else
+            std::cout << "audit trail intact: " << report.records << " records, chain and head verified\n";
         return 0;
     }
     std::cout << "audit trail TAMPERED: " << report.problems.size() << " problem(s) in " << report.records << " records\n";

@@ -43,9 +43,37 @@ std::string AuditLog::seal(const AuditRecord& r) const {
     return to_hex(mac.data(), mac.size());
 }
 
-std::string AuditLog::head_mac(std::int64_t seq, const std::string& hash) const {
-    auto mac = key_.mac("head:" + std::to_string(seq) + ":" + hash);
+std::string AuditLog::head_mac(const std::string& chain, std::int64_t seq, const std::string& hash) const {
+    // The root chain's heads keep the form they always had.
+    auto mac = key_.mac(chain.empty() ? "head:" + std::to_string(seq) + ":" + hash
+                                      : "head:" + chain + ":" + std::to_string(seq) + ":" + hash);
     return to_hex(mac.data(), mac.size());
+}
+
+std::string AuditLog::chain() const {
+    std::lock_guard lock(chain_mu_);
+    return chain_;
+}
+
+void AuditLog::open_chain() {
+    if (!repo_.per_writer_chains() || !chain().empty()) return;
+    const Timestamp now = clock_.now();
+    AuditRecord r;
+    r.at = now;
+    r.actor_id = "system";
+    r.actor_role = "system";
+    r.action = kChainOpened;
+    r.resource_type = "audit_chain";
+    r.resource_id = new_uuid_v7(now);
+    r.outcome = Outcome::success;
+    const std::string id = r.resource_id;
+    repo_.open_chain(
+        r, [this](const AuditRecord& x) { return seal(x); },
+        [this](std::int64_t s, const std::string& h) { return head_mac("", s, h); },
+        [this, id](std::int64_t s, const std::string& h) { return head_mac(id, s, h); });
+    std::lock_guard lock(chain_mu_);
+    chain_ = id;
+    log::info("audit.chain_opened", {{"chain", id}});
 }
 
 void AuditLog::record(const Caller& caller, AuditEntry e) {
@@ -128,8 +156,11 @@ void AuditLog::run() {
         for (auto& p : batch) records.push_back(std::move(p.record));
         bool ok = true;
         try {
+            open_chain();
+            const std::string id = chain();
+            for (auto& r : records) r.chain = id;
             repo_.append(records, [this](const AuditRecord& r) { return seal(r); },
-                         [this](std::int64_t s, const std::string& h) { return head_mac(s, h); });
+                         [this, &id](std::int64_t s, const std::string& h) { return head_mac(id, s, h); });
             written_.inc(records.size());
             batch_size_.observe(static_cast<double>(records.size()));
             if (!healthy_.exchange(true)) log::info("audit.recovered");

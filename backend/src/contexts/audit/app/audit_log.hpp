@@ -39,7 +39,11 @@ public:
     bool healthy() const { return healthy_.load(); }
 
     std::string seal(const AuditRecord& r) const;
-    std::string head_mac(std::int64_t seq, const std::string& hash) const;
+    /// The MAC of a chain's head ("" the root chain).
+    std::string head_mac(const std::string& chain, std::int64_t seq, const std::string& hash) const;
+    /// The chain this writer appends to: "" (the root) until it opens its own, which it does
+    /// before its first write where the store keeps one chain per writer.
+    std::string chain() const;
 
 private:
     struct Pending {
@@ -48,6 +52,8 @@ private:
     };
     void run();
     void settle(std::uint64_t first, std::uint64_t last, bool ok);
+    /// Opens this writer's chain if the store keeps one per writer and it is not open yet.
+    void open_chain();
 
     AuditRepository& repo_;
     const Clock& clock_;
@@ -64,6 +70,8 @@ private:
     bool stopping_ = false;
     std::atomic<bool> healthy_{true};
     std::thread thread_;
+    mutable std::mutex chain_mu_;
+    std::string chain_;  // "" until opened; written by the writer thread only
 
     metrics::Counter& written_;
     metrics::Counter& failures_;

@@ -2,6 +2,7 @@
 #include "contexts/audit/app/audit_queries.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace medisecure::audit {
 
@@ -52,18 +53,70 @@ Result<AccessLogPage> AuditQueries::access_log(const Caller& caller, const std::
 }
 
 VerifyReport AuditQueries::verify() {
-    // Streamed: memory stays flat however long the trail is.
-    ChainVerifier v([this](const AuditRecord& r) { return log_.seal(r); },
-                    [this](std::int64_t s, const std::string& h) { return log_.head_mac(s, h); });
+    // Every chain at once, streamed in the trail's order: memory stays flat however long the
+    // trail is, and grows only with the number of chains. A writer's chain starts from its
+    // registration in the root chain, which comes before it in that order.
+    const bool consecutive = repo_.consecutive_numbers();
+    auto seal = [this](const AuditRecord& r) { return log_.seal(r); };
+    std::map<std::string, ChainVerifier> chains;
+    std::map<std::string, std::int64_t> registered;  // chain -> its registration's number
+    std::vector<ChainProblem> problems;
+    auto verifier = [&](const std::string& chain, const std::string& genesis) -> ChainVerifier& {
+        auto it = chains.find(chain);
+        if (it == chains.end()) {
+            auto head_mac = [this, chain](std::int64_t s, const std::string& h) { return log_.head_mac(chain, s, h); };
+            it = chains.emplace(chain, ChainVerifier(seal, head_mac, genesis, chain.empty() ? consecutive : false)).first;
+        }
+        return it->second;
+    };
+    std::map<std::string, std::string> genesis;  // chain -> its registration's hash
+    verifier("", kGenesis);
     repo_.scan([&](std::vector<AuditRecord>& chunk) {
-        for (const auto& r : chunk) v.add(r);
+        for (const auto& r : chunk) {
+            if (r.chain.empty() && r.action == kChainOpened) {
+                genesis[r.resource_id] = r.hash;
+                registered[r.resource_id] = r.seq;
+            }
+            if (!r.chain.empty() && !chains.contains(r.chain) && !genesis.contains(r.chain))
+                problems.push_back({ProblemKind::inserted, r.seq,
+                                    "record " + std::to_string(r.seq) + " belongs to chain " + r.chain +
+                                        ", which no record of the root chain opened"});
+            verifier(r.chain, genesis.contains(r.chain) ? genesis[r.chain] : kGenesis).add(r);
+        }
     });
-    auto head = repo_.head();
-    if (v.wanted())  // a broken link: read the chain again to tell a move from a deletion
+    bool wanted = false;
+    for (auto& [chain, v] : chains) wanted |= v.wanted();
+    if (wanted)  // a broken link: read the trail again to tell a move from a deletion
         repo_.scan([&](std::vector<AuditRecord>& chunk) {
-            for (const auto& r : chunk) v.locate(r);
+            for (const auto& r : chunk)
+                if (auto it = chains.find(r.chain); it != chains.end()) it->second.locate(r);
         });
-    return v.finish(head);
+    std::map<std::string, ChainHead> heads;
+    for (auto& h : repo_.heads()) heads.emplace(h.chain, std::move(h));
+    VerifyReport report;
+    for (const auto& [chain, seq] : registered) {
+        if (!heads.contains(chain))
+            problems.push_back({ProblemKind::deleted, seq,
+                                "chain " + chain + ", opened by record " + std::to_string(seq) + ", has no head: it was deleted"});
+        verifier(chain, genesis[chain]);  // a chain opened but still empty is checked against its head too
+    }
+    for (const auto& [chain, head] : heads)
+        if (!chain.empty() && !registered.contains(chain))
+            problems.push_back({ProblemKind::inserted, head.seq,
+                                "chain " + chain + " has a head but no record of the root chain opened it"});
+    for (auto& [chain, v] : chains) {
+        auto it = heads.find(chain);
+        auto one = v.finish(it == heads.end() ? std::nullopt : std::optional<ChainHead>(it->second));
+        report.records += one.records;
+        for (auto& p : one.problems) {
+            if (!chain.empty()) p.message = "chain " + chain + ": " + p.message;
+            problems.push_back(std::move(p));
+        }
+    }
+    std::stable_sort(problems.begin(), problems.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+    report.problems = std::move(problems);
+    report.chains = static_cast<std::int64_t>(chains.size());
+    return report;
 }
 
 }  // namespace medisecure::audit

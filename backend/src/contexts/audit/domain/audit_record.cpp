@@ -44,7 +44,12 @@ std::string canonical(const AuditRecord& r) {
         out += v;
         out += ';';
     };
-    field("v1");
+    if (r.chain.empty()) {
+        field("v1");
+    } else {
+        field("v2");
+        field(r.chain);
+    }
     field(std::to_string(to_micros(r.at)));
     field(r.actor_id);
     field(r.actor_role);
@@ -60,7 +65,8 @@ std::string canonical(const AuditRecord& r) {
     return out;
 }
 
-ChainVerifier::ChainVerifier(Seal seal, HeadMac head_mac) : seal_(std::move(seal)), head_mac_(std::move(head_mac)) {}
+ChainVerifier::ChainVerifier(Seal seal, HeadMac head_mac, std::string genesis, bool consecutive)
+    : seal_(std::move(seal)), head_mac_(std::move(head_mac)), genesis_(std::move(genesis)), consecutive_(consecutive) {}
 
 void ChainVerifier::settle_edit(const Link& l) {
     if (!l.sealed && !l.explained)
@@ -71,8 +77,8 @@ void ChainVerifier::settle_edit(const Link& l) {
 void ChainVerifier::add(const AuditRecord& r) {
     const std::int64_t i = n_++;
     Link cur{r.seq, r.hash, seal_(r) == r.hash, false};
-    const std::string& expected = last_ ? last_->hash : kGenesis;
-    const std::string& before_prev = before_last_ ? before_last_->hash : kGenesis;
+    const std::string& expected = last_ ? last_->hash : genesis_;
+    const std::string& before_prev = before_last_ ? before_last_->hash : genesis_;
     if (r.prev_hash != expected) {
         if (last_ && !last_->sealed && r.prev_hash == before_prev) {
             links_.push_back({ProblemKind::inserted, last_->seq,
@@ -83,11 +89,11 @@ void ChainVerifier::add(const AuditRecord& r) {
             wanted_.insert(r.prev_hash);
             links_.push_back({ProblemKind::deleted, r.seq, ""});
         }
-    } else if (last_ && r.seq != last_->seq + 1) {
+    } else if (last_ && (consecutive_ ? r.seq != last_->seq + 1 : r.seq <= last_->seq)) {
         links_.push_back({ProblemKind::renumbered, r.seq,
                           "record " + std::to_string(r.seq) + " was renumbered: it directly follows record " +
                               std::to_string(last_->seq)});
-    } else if (!last_ && r.seq != 1) {
+    } else if (!last_ && consecutive_ && r.seq != 1) {
         links_.push_back({ProblemKind::renumbered, r.seq, "the first record is numbered " + std::to_string(r.seq)});
     }
     if (before_last_) settle_edit(*before_last_);
@@ -130,16 +136,19 @@ VerifyReport ChainVerifier::finish(const std::optional<ChainHead>& head) {
     auto add = [&](ProblemKind k, std::int64_t seq, std::string msg) { rep.problems.push_back({k, seq, std::move(msg)}); };
     if (head) {
         // The migration creates the genesis head before any key exists.
-        bool genesis = head->seq == 0 && head->mac.empty() && head->hash == kGenesis;
+        bool genesis = head->seq == 0 && head->mac.empty() && head->hash == kGenesis && genesis_ == kGenesis;
         bool head_valid = genesis || head_mac_(head->seq, head->hash) == head->mac;
         std::int64_t last_seq = last_ ? last_->seq : 0;
-        std::string last_hash = last_ ? last_->hash : kGenesis;
+        std::string last_hash = last_ ? last_->hash : genesis_;
         if (!head_valid) {
             add(ProblemKind::edited, head->seq, "the chain head was edited");
         } else if (last_seq != head->seq || last_hash != head->hash) {
             if (last_seq < head->seq)
                 add(ProblemKind::truncated, last_seq + 1,
-                    "records " + std::to_string(last_seq + 1) + " to " + std::to_string(head->seq) + " were deleted from the end");
+                    consecutive_ ? "records " + std::to_string(last_seq + 1) + " to " + std::to_string(head->seq) +
+                                       " were deleted from the end"
+                                 : "records after " + std::to_string(last_seq) + ", up to " +
+                                       std::to_string(head->seq) + ", were deleted from the end");
             else
                 add(ProblemKind::inserted, last_seq, "records after " + std::to_string(head->seq) + " were appended outside the audit log");
         }

@@ -33,15 +33,23 @@ struct AuditRecord {
     std::string request_id;
     Outcome outcome = Outcome::success;
     std::string detail;         // short, never clinical content
-    std::string prev_hash;      // hex; the first record links to kGenesis
+    std::string prev_hash;      // hex; the first record links to its chain's genesis
     std::string hash;           // hex HMAC-SHA256 over canonical(record)
+    /// The chain it belongs to: "" is the root chain (one writer at a time: the embedded store,
+    /// or every instance before per-writer chains); otherwise the chain of one writer process,
+    /// opened by a registration record in the root chain whose hash is that chain's genesis.
+    std::string chain;
 };
 
 inline const std::string kGenesis(64, '0');
 
 /// Unambiguous serialisation of every field except seq and hash (length-prefixed), so the
-/// chain, not the numbering, defines the order.
+/// chain, not the numbering, defines the order. Records of a writer's chain ("v2") also seal
+/// the chain's id; the root chain's are "v1", as they always were.
 std::string canonical(const AuditRecord& r);
+
+/// The root chain's action that opens a writer's chain (resource_id: the chain's id).
+inline constexpr const char* kChainOpened = "audit.chain_opened";
 
 enum class ProblemKind { edited, deleted, inserted, reordered, renumbered, truncated };
 std::string_view to_string(ProblemKind k);
@@ -55,11 +63,13 @@ struct ChainProblem {
 struct ChainHead {
     std::int64_t seq = 0;
     std::string hash;
-    std::string mac;  // HMAC over (seq, hash): the tail cannot be cut without the key
+    std::string mac;  // HMAC over (chain, seq, hash): the tail cannot be cut without the key
+    std::string chain;  // "" for the root chain
 };
 
 struct VerifyReport {
     std::int64_t records = 0;
+    std::int64_t chains = 1;  // the root chain and every writer's chain checked
     std::vector<ChainProblem> problems;
     bool ok() const { return problems.empty(); }
 };
@@ -75,7 +85,10 @@ class ChainVerifier {
 public:
     using Seal = std::function<std::string(const AuditRecord&)>;
     using HeadMac = std::function<std::string(std::int64_t, const std::string&)>;
-    ChainVerifier(Seal seal, HeadMac head_mac);
+    /// `genesis`: what the first record links to (a writer's chain: its registration's hash).
+    /// `consecutive`: records are numbered 1, 2, 3… (one writer numbering the root chain);
+    /// otherwise numbers come from a sequence shared by every chain and need only increase.
+    ChainVerifier(Seal seal, HeadMac head_mac, std::string genesis = kGenesis, bool consecutive = true);
 
     /// First pass: every record, in seq order.
     void add(const AuditRecord& r);
@@ -102,6 +115,8 @@ private:
 
     Seal seal_;
     HeadMac head_mac_;
+    std::string genesis_;
+    bool consecutive_;
     std::int64_t n_ = 0, located_ = 0;  // records added, records located
     std::optional<Link> last_, before_last_;
     std::vector<Break> breaks_;

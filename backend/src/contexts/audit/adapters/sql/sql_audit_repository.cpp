@@ -19,7 +19,7 @@ constexpr long long kPatientRange = 65536;
 
 constexpr const char* kColumns =
     "seq, at, actor_id, actor_role, action, resource_type, resource_id, patient_id, client_ip, request_id, "
-    "outcome, detail, prev_hash, hash";
+    "outcome, detail, prev_hash, hash, chain";
 
 AuditRecord from_row(const db::Row& r) {
     AuditRecord a;
@@ -37,6 +37,7 @@ AuditRecord from_row(const db::Row& r) {
     a.detail = db::as_string(r, 11);
     a.prev_hash = db::as_string(r, 12);
     a.hash = db::as_string(r, 13);
+    a.chain = db::as_string(r, 14);
     return a;
 }
 
@@ -57,11 +58,12 @@ template <class Column> void each_column(const AuditRecord& r, Column&& column) 
     column("detail", std::string_view(r.detail));
     column("prev_hash", std::string_view(r.prev_hash));
     column("hash", std::string_view(r.hash));
+    column("chain", std::string_view(r.chain));
 }
 
 std::vector<std::pair<const char*, db::Value>> columns_of(const AuditRecord& r) {
     std::vector<std::pair<const char*, db::Value>> out;
-    out.reserve(14);
+    out.reserve(15);
     each_column(r, [&out](const char* name, auto value) {
         if constexpr (std::is_same_v<decltype(value), long long>)
             out.emplace_back(name, value);
@@ -93,48 +95,118 @@ void insert_records(soci::session& sql, bool pg, std::span<const AuditRecord> re
     }
 }
 
-std::pair<long long, std::string> read_head(soci::session& sql, bool pg) {
+/// The head of `chain` ("" the root chain), locked until the commit on PostgreSQL: each
+/// writer's own chain is locked by that writer only; the root's when a chain is opened (and by
+/// every writer of a store that keeps one chain). Throws for a chain never opened.
+std::pair<long long, std::string> read_head(soci::session& sql, bool pg, const std::string& chain) {
     long long seq = 0;
     std::string hash;
-    // The head row serialises writers, including other instances on a shared PostgreSQL.
-    db::Query head(pg ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
-                      : "SELECT seq, hash FROM audit_head WHERE id = 1");
+    bool found = false;
+    db::Query head(chain.empty() ? "SELECT seq, hash FROM audit_head WHERE id = 1"
+                                 : "SELECT seq, hash FROM audit_chains WHERE chain = ");
+    if (!chain.empty()) head.bind(chain);
+    if (pg) head.sql(" FOR UPDATE");
     head.for_each(sql, [&](const db::Row& r) {
         seq = db::as_int64(r, 0);
         hash = db::as_string(r, 1);
+        found = true;
     });
+    if (!found) throw std::runtime_error("audit chain " + chain + " has no head: it was never opened");
     return {seq, hash};
 }
 
-void move_head(soci::session& sql, long long seq, const std::string& hash, const std::string& mac) {
-    db::Query update("UPDATE audit_head SET seq = ");
-    update.bind(seq).sql(", hash = ").bind(hash).sql(", mac = ").bind(mac).sql(" WHERE id = 1");
+void move_head(soci::session& sql, const std::string& chain, long long seq, const std::string& hash,
+               const std::string& mac) {
+    db::Query update(chain.empty() ? "UPDATE audit_head SET seq = " : "UPDATE audit_chains SET seq = ");
+    update.bind(seq).sql(", hash = ").bind(hash).sql(", mac = ").bind(mac);
+    if (chain.empty()) update.sql(" WHERE id = 1");
+    else update.sql(" WHERE chain = ").bind(chain);
     update.execute(sql);
+}
+
+/// The numbers of `n` new records: on PostgreSQL from the sequence every chain draws from (one
+/// round trip), elsewhere the next ones after the (only) chain's head.
+std::vector<long long> numbers_for(soci::session& sql, bool pg, long long head_seq, std::size_t n) {
+    std::vector<long long> out;
+    out.reserve(n);
+    if (!pg) {
+        for (std::size_t i = 1; i <= n; ++i) out.push_back(head_seq + static_cast<long long>(i));
+        return out;
+    }
+    db::Query q("SELECT nextval('audit_seq') FROM generate_series(1, ");
+    q.bind(static_cast<long long>(n)).sql(")");
+    q.for_each(sql, [&](const db::Row& r) { out.push_back(db::as_int64(r, 0)); });
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+/// Numbers, links and seals `records` after the head (seq, hash) of their chain.
+void link(std::vector<AuditRecord>& records, const std::vector<long long>& numbers, std::string hash,
+          const AuditRepository::Seal& seal) {
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        auto& r = records[i];
+        r.seq = numbers[i];
+        r.prev_hash = hash;
+        r.hash = seal(r);
+        hash = r.hash;
+    }
 }
 }  // namespace
 
-void SqlAuditRepository::append(std::vector<AuditRecord>& records,
-                                const std::function<std::string(const AuditRecord&)>& seal,
-                                const std::function<std::string(std::int64_t, const std::string&)>& head_mac) {
+bool SqlAuditRepository::per_writer_chains() const { return db_.dialect() == db::Dialect::postgresql; }
+
+bool SqlAuditRepository::consecutive_numbers() const { return db_.dialect() != db::Dialect::postgresql; }
+
+void SqlAuditRepository::append(std::vector<AuditRecord>& records, const Seal& seal, const HeadMac& head_mac) {
+    if (records.empty()) return;
     const bool pg = db_.dialect() == db::Dialect::postgresql;
+    const std::string chain = records.front().chain;
     db_.write([&](soci::session& sql) {
-        auto [seq, hash] = read_head(sql, pg);
-        for (auto& r : records) {
-            r.seq = ++seq;
-            r.prev_hash = hash;
-            r.hash = seal(r);
-            hash = r.hash;
-        }
+        auto [seq, hash] = read_head(sql, pg, chain);
+        link(records, numbers_for(sql, pg, seq, records.size()), hash, seal);
         insert_records(sql, pg, records);
-        move_head(sql, seq, hash, head_mac(seq, hash));
+        move_head(sql, chain, records.back().seq, records.back().hash, head_mac(records.back().seq, records.back().hash));
     });
 }
 
-void SqlAuditRepository::append_sealed(const std::vector<AuditRecord>& records,
-                                       const std::function<std::string(std::int64_t, const std::string&)>& head_mac) {
+void SqlAuditRepository::open_chain(AuditRecord& registration, const Seal& seal, const HeadMac& root_head_mac,
+                                    const HeadMac& chain_head_mac) {
+    const bool pg = db_.dialect() == db::Dialect::postgresql;
+    registration.chain.clear();
+    db_.write([&](soci::session& sql) {
+        auto [seq, hash] = read_head(sql, pg, "");
+        std::vector<AuditRecord> one{registration};
+        link(one, numbers_for(sql, pg, seq, 1), hash, seal);
+        registration = one.front();
+        insert_records(sql, pg, one);
+        move_head(sql, "", registration.seq, registration.hash, root_head_mac(registration.seq, registration.hash));
+        db::Query("INSERT INTO audit_chains (chain, seq, hash, mac) VALUES (")
+            .bind(registration.resource_id)
+            .sql(", 0, ")
+            .bind(registration.hash)
+            .sql(", ")
+            .bind(chain_head_mac(0, registration.hash))
+            .sql(")")
+            .execute(sql);
+    });
+}
+
+std::vector<ChainHead> SqlAuditRepository::heads() {
+    std::vector<ChainHead> out;
+    if (auto root = head()) out.push_back(*root);
+    db::Query q("SELECT chain, seq, hash, mac FROM audit_chains ORDER BY chain");
+    db_.read([&](soci::session& sql) {
+        q.for_each(sql, [&](const db::Row& r) {
+            out.push_back({db::as_int64(r, 1), db::as_string(r, 2), db::as_string(r, 3), db::as_string(r, 0)});
+        });
+    });
+    return out;
+}
+
+void SqlAuditRepository::append_sealed(const std::vector<AuditRecord>& records, const HeadMac& head_mac) {
     const bool pg = db_.dialect() == db::Dialect::postgresql;
     db_.write([&](soci::session& sql) {
-        auto [seq, hash] = read_head(sql, pg);
+        auto [seq, hash] = read_head(sql, pg, "");
         auto it = records.begin();
         while (it != records.end() && it->seq <= seq) ++it;  // indexed meanwhile by another process
         if (it == records.end()) return;
@@ -142,7 +214,7 @@ void SqlAuditRepository::append_sealed(const std::vector<AuditRecord>& records,
             throw std::runtime_error("audit records do not continue the stored chain (head " + std::to_string(seq) +
                                      ", next " + std::to_string(it->seq) + ")");
         insert_records(sql, pg, std::span(it, records.end()));
-        move_head(sql, records.back().seq, records.back().hash, head_mac(records.back().seq, records.back().hash));
+        move_head(sql, "", records.back().seq, records.back().hash, head_mac(records.back().seq, records.back().hash));
     });
 }
 
@@ -172,7 +244,10 @@ std::vector<AuditRecord> SqlAuditRepository::search(const AuditFilter& f) {
         }
         // A patient's records are read one sequence range at a time, newest first, until the
         // page is full: each range is one seek into audit_log_patient_range.
-        long long top = read_head(sql, false).first;
+        long long top = 0;  // the newest record's number, of any chain
+        db::Query("SELECT coalesce(max(seq), 0) FROM audit_log").for_each(sql, [&](const db::Row& r) {
+            top = db::as_int64(r, 0);
+        });
         if (f.before_seq) top = std::min(top, static_cast<long long>(*f.before_seq) - 1);
         for (long long range = top / kPatientRange;
              range >= 0 && std::cmp_less(out.size(), f.limit); --range)
