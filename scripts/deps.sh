@@ -10,7 +10,7 @@ profile="${1:-build}"
 build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsoci-dev libsqlite3-dev sqlite3 libpq-dev
+  libsoci-dev libsqlite3-dev sqlite3 libpq-dev libhiredis-dev
   libssl-dev libsodium-dev libargon2-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libhpdf-dev libpng-dev libstb-dev zlib1g-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev

@@ -20,26 +20,33 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if url=$(scripts/services/postgres.sh start); then
-  started+=(postgres)
-  export MEDISECURE_TEST_PG_DSN=$url
-  echo "test: PostgreSQL on $url"
-elif [ "${CI:-}" = true ]; then
-  echo "test: PostgreSQL could not start, and CI requires it" >&2
-  exit 1
-else
-  echo "test: PostgreSQL could not start; its tests will skip" >&2
-fi
+# start_service NAME LABEL: starts scripts/services/NAME.sh and leaves what it printed in
+# $service_out; when it cannot start, fails the run under CI=true, else says its tests will skip.
+service_out=
+start_service() {
+  if service_out=$(scripts/services/"$1".sh start); then
+    started+=("$1")
+    return 0
+  fi
+  if [ "${CI:-}" = true ]; then
+    echo "test: $2 could not start, and CI requires it" >&2
+    exit 1
+  fi
+  echo "test: $2 could not start; its tests will skip" >&2
+  return 1
+}
 
-if smtp=$(scripts/services/smtp.sh start); then
-  started+=(smtp)
-  export MEDISECURE_TEST_SMTP_URL=${smtp%% *} MEDISECURE_TEST_SMTP_MAILDIR=${smtp#* }
+if start_service postgres PostgreSQL; then
+  export MEDISECURE_TEST_PG_DSN=$service_out
+  echo "test: PostgreSQL on $service_out"
+fi
+if start_service smtp "the SMTP sink"; then
+  export MEDISECURE_TEST_SMTP_URL=${service_out%% *} MEDISECURE_TEST_SMTP_MAILDIR=${service_out#* }
   echo "test: SMTP sink on $MEDISECURE_TEST_SMTP_URL"
-elif [ "${CI:-}" = true ]; then
-  echo "test: the SMTP sink could not start, and CI requires it" >&2
-  exit 1
-else
-  echo "test: the SMTP sink could not start; its tests will skip" >&2
+fi
+if start_service redis Redis; then
+  export MEDISECURE_TEST_REDIS_URL=$service_out
+  echo "test: Redis on ${service_out##*@} (password generated)"
 fi
 
 export MEDISECURE_TEST_OUTPUT=$root/build/test-output

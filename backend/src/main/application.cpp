@@ -53,7 +53,9 @@
 #include "contexts/records/http/routes.hpp"
 #include "core/text.hpp"
 #include "core/timezone.hpp"
+#include "platform/cache/fallback_cache.hpp"
 #include "platform/cache/memory_cache.hpp"
+#include "platform/cache/redis_cache.hpp"
 #include "platform/crypto/digest.hpp"
 #include "platform/db/migrator.hpp"
 #include "platform/http/openapi.hpp"
@@ -220,7 +222,11 @@ struct Application::Parts {
     AppOptions opts;
     SystemClock clock;
     metrics::Registry registry;
-    MemoryCache cache{clock};
+    MemoryCache cache{clock};  // this instance's own
+    std::unique_ptr<RedisCache> redis;  // shared by every instance, when configured
+    std::unique_ptr<FallbackCache> redis_or_local;
+    Cache* shared_cache = &cache;   // the deny-list: fails closed when unreachable (TokenService)
+    Cache* request_cache = &cache;  // rate limits and read caches: fall back to this instance's own
     std::map<std::string, std::unique_ptr<db::Database>> dbs;
 
     std::unique_ptr<audit::SqlAuditRepository> audit_sql;
@@ -295,6 +301,20 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     const auto& c = p.cfg;
     fs::create_directories(c.data_dir);
 
+    if (!c.cache_url.empty()) {
+        std::string error;
+        auto target = parse_redis_url(c.cache_url, &error);
+        if (!target) throw StartupError("cache.url: " + error);
+        if (target->password.empty()) target->password = c.cache_password;
+        p.redis = std::make_unique<RedisCache>(std::move(*target), RedisOptions{}, p.registry);
+        p.redis_or_local = std::make_unique<FallbackCache>(*p.redis, p.cache, p.registry);
+        p.shared_cache = p.redis.get();
+        p.request_cache = p.redis_or_local.get();
+        // Reachable or not, the instance starts: it serves without the shared cache until it is back.
+        const bool up = p.redis->ping();
+        log::info("cache.shared", {{"url", redact_redis_url(c.cache_url)}, {"reachable", up}, {"server", p.redis->server()}});
+    }
+
     for (const auto& ctx : config::database_contexts()) {
         p.dbs[ctx] = open_database(c, ctx);
         ensure_schema(*p.dbs[ctx], ctx, opts.migrate);
@@ -363,7 +383,8 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     // identity
     p.hasher = std::make_unique<crypto::PasswordHasher>(crypto::Argon2Params{c.argon2_memory_kib, c.argon2_iterations, 1});
     p.identity_store = std::make_unique<identity::SqlIdentityStore>(*p.dbs["identity"]);
-    p.tokens = std::make_unique<identity::TokenService>(c.jwt_secret, p.cache, p.clock, c.access_token_ttl_s);
+    p.tokens = std::make_unique<identity::TokenService>(c.jwt_secret, *p.shared_cache, p.clock, c.access_token_ttl_s,
+                                                        p.identity_store.get());
     identity::AuthPolicy policy;
     policy.lockout_threshold = c.lockout_threshold;
     policy.lockout = std::chrono::minutes(c.lockout_minutes);
@@ -375,9 +396,13 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     p.users = std::make_unique<identity::UserAdmin>(*p.identity_store, *p.tokens, *p.hasher, *p.audit_log, p.clock,
                                                     [patient_store](const std::string& id) { return patient_store->exists(id); });
     p.authenticator = std::make_unique<identity::TokenAuthenticator>(*p.tokens);
-    // Sessions revoked while this instance was down stay revoked.
-    for (const auto& sid : p.identity_store->revoked_since(p.clock.now() - std::chrono::seconds(c.access_token_ttl_s + 60)))
-        p.tokens->deny_session(sid);
+    // Sessions revoked while this instance (or the shared cache) was down stay revoked.
+    try {
+        p.tokens->load_revocations();
+    } catch (const CacheUnavailable& e) {
+        // Tokens are checked against the identity store until the cache is back, then it is refilled.
+        log::warn("auth.deny_list_not_loaded", {{"error", e.what()}});
+    }
 
     auto* store = p.identity_store.get();
     auto active_doctor = [store](const std::string& id) {
@@ -555,6 +580,8 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     for (auto& [ctx, db] : p.dbs) sys.checks.push_back({"database:" + ctx, [d = db.get()] { return d->ping(); }});
     sys.checks.push_back({"audit_writer", [log = p.audit_log.get()] { return log->healthy(); }});
     sys.checks.push_back({"blob_store", [blobs = p.blobs.get()] { return blobs->ping(); }});
+    // The API keeps serving without the shared cache (docs/operations.md): degraded, not down.
+    if (p.redis) sys.checks.push_back({"cache", [r = p.redis.get()] { return r->ping(); }, false});
     sys.registry = &p.registry;
     sys.metrics_token = c.metrics_token;
     sys.openapi_json = [this] { return openapi_json(); };
@@ -601,7 +628,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     }
     log::info("web.static", {{"app_files", web}, {"docs_files", docs}});
 
-    p.pipeline = std::make_unique<http::Pipeline>(p.router, *p.authenticator, p.cache, p.registry, po, &p.static_files);
+    p.pipeline = std::make_unique<http::Pipeline>(p.router, *p.authenticator, *p.request_cache, p.registry, po, &p.static_files);
     p.server = std::make_unique<http::HttpServer>(so, *p.pipeline, p.audit_log.get(), p.registry);
 
     // The job runner last: every context has registered its handlers and its outbox by now.

@@ -51,6 +51,11 @@ std::string postgres_dsn() {
     return v ? std::string(v) : std::string();
 }
 
+std::string redis_url() {
+    const char* v = std::getenv("MEDISECURE_TEST_REDIS_URL");
+    return v ? std::string(v) : std::string();
+}
+
 bool ci() {
     const char* v = std::getenv("CI");
     return v && std::string(v) == "true";

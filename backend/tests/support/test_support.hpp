@@ -37,6 +37,9 @@ std::string postgres_schema_url();
 /// A migrated database of `context` in a new schema.
 std::unique_ptr<db::Database> postgres_database(const std::string& context, std::size_t pool = 4);
 
+/// The Redis URL from MEDISECURE_TEST_REDIS_URL (scripts/services/redis.sh), or empty.
+std::string redis_url();
+
 /// True under CI=true, where a missing server fails instead of skipping.
 bool ci();
 
@@ -64,4 +67,13 @@ Caller caller_of(Role role, std::string user_id = "u-test", std::string patient_
             if (::medisecure::testkit::ci()) FAIL() << "MEDISECURE_TEST_PG_DSN is not set under CI"; \
             GTEST_SKIP() << "no PostgreSQL: set MEDISECURE_TEST_PG_DSN (scripts/test.sh starts one)"; \
         }                                                                                             \
+    } while (0)
+
+/// Skips (locally) or fails (CI) when no Redis is available.
+#define MS_REQUIRE_REDIS()                                                                              \
+    do {                                                                                                \
+        if (::medisecure::testkit::redis_url().empty()) {                                               \
+            if (::medisecure::testkit::ci()) FAIL() << "MEDISECURE_TEST_REDIS_URL is not set under CI"; \
+            GTEST_SKIP() << "no Redis: set MEDISECURE_TEST_REDIS_URL (scripts/test.sh starts one)";     \
+        }                                                                                               \
     } while (0)

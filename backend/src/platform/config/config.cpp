@@ -313,6 +313,19 @@ std::vector<Setting> build_settings() {
     s.push_back({"practice.timezone", "MEDISECURE_PRACTICE_TIMEZONE", "", "Europe/Paris", false,
                  "IANA time zone of the practice: appointments are shown and scheduled in it (daylight saving included).",
                  string_setting(&Config::practice_timezone), string_show(&Config::practice_timezone)});
+    s.push_back({"cache.url", "MEDISECURE_CACHE_URL", "", "(none: in-process, one instance)", false,
+                 "The state instances share (token deny-list, rate limits): `redis://[:password@]host:port/db` or "
+                 "`redis-sentinel://host:port,host:port/mastername[/db]` (the master found through Sentinel and followed "
+                 "through a failover). Needed when several instances serve one practice.",
+                 [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     if (!v.empty() && v.rfind("redis://", 0) != 0 && v.rfind("redis-sentinel://", 0) != 0)
+                         return "must start with redis:// or redis-sentinel://";
+                     c.cache_url = v;
+                     return std::nullopt;
+                 },
+                 string_show(&Config::cache_url)});
+    s.push_back({"cache.password", "MEDISECURE_CACHE_PASSWORD", "", "", true,
+                 "Redis password (or in the URL), when Redis requires one.", secret_setting(&Config::cache_password, 1), {}});
     s.push_back({"smtp.url", "MEDISECURE_SMTP_URL", "", "(none: e-mails are written to <data_dir>/mail)", false,
                  "`smtp://host:port` (STARTTLS when offered) or `smtps://host:port`.",
                  string_setting(&Config::smtp_url), string_show(&Config::smtp_url)});
@@ -535,11 +548,12 @@ std::string print(const Config& c) {
             else if (s.key == "secrets.master_key") v = c.master_key;
             else if (s.key == "secrets.metrics_token") v = c.metrics_token;
             else if (s.key == "smtp.password") v = c.smtp_password;
+            else if (s.key == "cache.password") v = c.cache_password;
             o[s.key] = v.empty() ? "(not set)" : "(set, redacted)";
             continue;
         }
         std::string v = s.show(c);
-        if (s.key.rfind("database.", 0) == 0 && s.key != "database.pool_size") {
+        if ((s.key.rfind("database.", 0) == 0 && s.key != "database.pool_size") || s.key == "cache.url") {
             // Redact a password in postgresql://user:password@host.
             auto scheme = v.find("://");
             auto at = v.find('@');

@@ -68,6 +68,8 @@ struct Config {
 
     // Outgoing mail: with no SMTP URL, messages are written to <data_dir>/mail (development).
     std::string smtp_url;
+    std::string cache_url;       // "" (in-process) | redis://… | redis-sentinel://…
+    std::string cache_password;  // secret; or in the URL
     std::string smtp_username;
     std::string smtp_password;  // secret
     std::string smtp_from = "MediSecure <no-reply@localhost>";

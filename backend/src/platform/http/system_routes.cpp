@@ -30,7 +30,7 @@ void add_system_routes(Router& router, SystemRoutes deps) {
 
     const Schema ready = Schema::named(
         "Readiness", Schema::object({schema::req("status", Schema::string().enumeration({"ready", "not_ready"})),
-                                     schema::req("checks", Schema::map_of(Schema::string().enumeration({"ok", "failing"})))}));
+                                     schema::req("checks", Schema::map_of(Schema::string().enumeration({"ok", "degraded", "failing"})))}));
     router.add({.method = Method::get,
                 .path = "/health/ready",
                 .operation_id = "healthReady",
@@ -49,8 +49,8 @@ void add_system_routes(Router& router, SystemRoutes deps) {
                         } catch (...) {
                             good = false;
                         }
-                        checks[c.name] = good ? "ok" : "failing";
-                        ok &= good;
+                        checks[c.name] = good ? "ok" : c.critical ? "failing" : "degraded";
+                        ok &= good || !c.critical;
                     }
                     if (shared->draining && shared->draining()) {
                         checks["draining"] = "failing";

@@ -16,6 +16,9 @@ namespace medisecure::http {
 struct ReadinessCheck {
     std::string name;
     std::function<bool()> check;  // blocking allowed: runs on the worker pool
+    /// Not critical: failing, it reads "degraded" and the instance stays ready (the API serves
+    /// without it, e.g. the shared cache).
+    bool critical = true;
 };
 
 struct SystemRoutes {
