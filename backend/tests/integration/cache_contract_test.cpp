@@ -3,11 +3,7 @@
 // what several instances rely on it for: one rate-limit budget, one deny-list that fails closed.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
 #include <atomic>
-#include <cstdlib>
-#include <fstream>
 #include <thread>
 
 #include "contexts/identity/adapters/sql/sql_identity_store.hpp"
@@ -36,38 +32,7 @@ double elapsed_ms(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
 }
 
-/// A Redis server of the test's own, on its own port, that the test stops and starts
-/// (scripts/services/redis.sh with its own name and directory).
-class OwnRedis {
-public:
-    explicit OwnRedis(int port) : port_(port) {}
-    ~OwnRedis() { stop(); }
-    std::string start() {
-        const std::string cmd = "MS_REDIS_NAME=own-" + std::to_string(port_) + " MS_REDIS_PORT=" + std::to_string(port_) +
-                                " " + std::string(MEDISECURE_SOURCE_DIR) + "/scripts/services/redis.sh start > " + out();
-        if (std::system(cmd.c_str()) != 0) throw std::runtime_error("could not start a Redis on port " + std::to_string(port_));
-        std::ifstream f(out());
-        std::getline(f, url_);
-        running_ = true;
-        return url_;
-    }
-    void stop() {
-        if (!running_) return;
-        const std::string cmd = "MS_REDIS_NAME=own-" + std::to_string(port_) + " MS_REDIS_PORT=" + std::to_string(port_) +
-                                " " + std::string(MEDISECURE_SOURCE_DIR) + "/scripts/services/redis.sh stop";
-        (void)std::system(cmd.c_str());
-        running_ = false;
-    }
-    std::string url() const { return url_; }
-
-private:
-    std::string out() const { return "/tmp/medisecure-own-redis-" + std::to_string(port_) + ".url"; }
-    int port_;
-    std::string url_;
-    bool running_ = false;
-};
-
-int own_port() { return 56000 + static_cast<int>(::getpid() % 1000); }
+int own_port() { return testkit::free_tcp_port(); }
 
 // ----- the contract, on both -----
 
@@ -201,7 +166,7 @@ TEST(RedisCache, AWrongPasswordIsUnavailableAndNotPrinted) {
 
 TEST(RedisCache, FailsFastWhileDownAndReconnectsAfterARestart) {
     MS_REQUIRE_REDIS();
-    OwnRedis server(own_port());
+    testkit::OwnRedis server(own_port());
     const std::string url = server.start();
     metrics::Registry reg;
     RedisOptions opt;
@@ -239,7 +204,7 @@ TEST(RedisCache, FailsFastWhileDownAndReconnectsAfterARestart) {
 
 TEST(FallbackCache, RateLimitsFallBackToTheInstanceAndReadsMiss) {
     MS_REQUIRE_REDIS();
-    OwnRedis server(own_port() + 1);
+    testkit::OwnRedis server(own_port());
     const std::string url = server.start();
     SystemClock clock;
     metrics::Registry reg;
@@ -314,7 +279,7 @@ TEST_F(SharedDenyList, ALogoutOnOneInstanceRefusesTheTokenOnAnother) {
 }
 
 TEST_F(SharedDenyList, ACacheThatLostItsContentsIsRefilledBeforeAnyTokenIsAccepted) {
-    OwnRedis server(own_port() + 2);
+    testkit::OwnRedis server(own_port());
     const std::string url = server.start();
     metrics::Registry r1, r2;
     RedisOptions opt;
@@ -336,7 +301,7 @@ TEST_F(SharedDenyList, ACacheThatLostItsContentsIsRefilledBeforeAnyTokenIsAccept
 }
 
 TEST_F(SharedDenyList, FailsClosedWhileRedisIsDown) {
-    OwnRedis server(own_port() + 3);
+    testkit::OwnRedis server(own_port());
     const std::string url = server.start();
     metrics::Registry r1, r2;
     RedisOptions opt;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -29,7 +30,8 @@ struct CliRun {
 };
 /// Runs the medisecure binary with `args` (and `input` on stdin) against `data_dir`, as an
 /// operator would.
-CliRun run_cli(const std::string& args, const std::string& data_dir, const std::string& input = "");
+CliRun run_cli(const std::string& args, const std::string& data_dir, const std::string& input = "",
+               const std::map<std::string, std::string>& env = {});
 
 class TestApp {
 public:

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "test_support.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -54,6 +59,45 @@ std::string postgres_dsn() {
 std::string redis_url() {
     const char* v = std::getenv("MEDISECURE_TEST_REDIS_URL");
     return v ? std::string(v) : std::string();
+}
+
+std::string OwnRedis::script(const std::string& verb) const {
+    return "MS_REDIS_NAME=own-" + std::to_string(port_) + " MS_REDIS_PORT=" + std::to_string(port_) + " " +
+           std::string(MEDISECURE_SOURCE_DIR) + "/scripts/services/redis.sh " + verb;
+}
+
+std::string OwnRedis::start() {
+    FILE* p = popen(script("start").c_str(), "r");
+    if (!p) throw std::runtime_error("could not run scripts/services/redis.sh");
+    char buf[512];
+    std::string out;
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    if (pclose(p) != 0 || out.empty()) throw std::runtime_error("could not start a Redis on port " + std::to_string(port_));
+    url_ = out.substr(0, out.find('\n'));
+    running_ = true;
+    return url_;
+}
+
+void OwnRedis::stop() {
+    if (!running_) return;
+    running_ = false;
+    (void)std::system(script("stop").c_str());
+}
+
+int free_tcp_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = 0;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+        if (fd >= 0) ::close(fd);
+        throw std::runtime_error("no free port");
+    }
+    ::close(fd);
+    return ntohs(a.sin_port);
 }
 
 bool ci() {

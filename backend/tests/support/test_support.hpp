@@ -40,6 +40,29 @@ std::unique_ptr<db::Database> postgres_database(const std::string& context, std:
 /// The Redis URL from MEDISECURE_TEST_REDIS_URL (scripts/services/redis.sh), or empty.
 std::string redis_url();
 
+/// A free TCP port on 127.0.0.1 (nothing listening on it when this returns).
+int free_tcp_port();
+
+/// A Redis server of the test's own, on its own port, that the test stops and starts
+/// (scripts/services/redis.sh under its own name); stopped when destroyed.
+class OwnRedis {
+public:
+    explicit OwnRedis(int port) : port_(port) {}
+    ~OwnRedis() { stop(); }
+    OwnRedis(const OwnRedis&) = delete;
+    OwnRedis& operator=(const OwnRedis&) = delete;
+    /// Starts it (empty: nothing is saved across restarts) and returns its URL; throws on failure.
+    std::string start();
+    void stop();
+    const std::string& url() const { return url_; }
+
+private:
+    std::string script(const std::string& verb) const;
+    int port_;
+    std::string url_;
+    bool running_ = false;
+};
+
 /// True under CI=true, where a missing server fails instead of skipping.
 bool ci();
 

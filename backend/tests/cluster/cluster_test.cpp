@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: Apache-2.0
+// Several instances as one: two `medisecure serve` processes on one PostgreSQL (a schema per
+// context) and one Redis, as a load balancer would spread a practice's requests over them.
+// Real processes, real servers (scripts/test.sh starts them; under CI=true a missing one fails).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <atomic>
+#include <mutex>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "platform/config/config.hpp"
+#include "serve_process.hpp"
+#include "test_app.hpp"
+
+using namespace medisecure;
+using namespace medisecure::testkit;
+namespace json = boost::json;
+
+namespace {
+
+std::string upper(std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return s;
+}
+
+/// The environment every instance of one practice shares: its databases, its cache, its secrets.
+std::map<std::string, std::string> practice_env(const std::string& cache_url) {
+    std::map<std::string, std::string> env;
+    for (const auto& ctx : config::database_contexts()) env["MEDISECURE_" + upper(ctx) + "_DB_URL"] = postgres_schema_url();
+    env["MEDISECURE_CACHE_URL"] = cache_url;
+    env["MEDISECURE_JWT_SECRET"] = "cluster-test-jwt-secret-0123456789abcdef";
+    env["MEDISECURE_AUDIT_KEY"] = "cluster-test-audit-key-0123456789abcdef";
+    env["MEDISECURE_MASTER_KEY"] = "cluster-test-master-key-0123456789abcdef";
+    env["MEDISECURE_RATE_LIMIT_IP"] = "0";
+    env["MEDISECURE_RATE_LIMIT_USER"] = "0";
+    env["MEDISECURE_RATE_LIMIT_AUTH"] = "0";
+    env["MEDISECURE_LOG_LEVEL"] = "warn";
+    env["MEDISECURE_WORKER_THREADS"] = "4";
+    env["MEDISECURE_IO_THREADS"] = "1";
+    env["MEDISECURE_DB_POOL_SIZE"] = "4";
+    env["MEDISECURE_STATIC_DIR"] = "/nonexistent";
+    env["MEDISECURE_SWAGGER_UI_DIR"] = "/nonexistent";
+    return env;
+}
+
+/// A Redis database of the cluster tests' own, so that their keys meet no other test's.
+std::string cluster_redis_url(std::string url) {
+    return url.substr(0, url.rfind('/')) + "/7";
+}
+
+/// Redis with a replica and three Sentinels of the test's own (scripts/services/redis-sentinel.sh).
+class OwnSentinel {
+public:
+    OwnSentinel() : base_(free_tcp_port()) {}
+    ~OwnSentinel() { (void)run("stop"); }
+    OwnSentinel(const OwnSentinel&) = delete;
+    OwnSentinel& operator=(const OwnSentinel&) = delete;
+    std::string start() { return run("start"); }
+    /// SIGKILLs the master; returns its port.
+    std::string kill_master() { return run("kill-master"); }
+    std::string master() { return run("master"); }
+
+private:
+    std::string run(const std::string& verb) {
+        const std::string cmd = "MS_SENTINEL_NAME=own-" + std::to_string(base_) + " MS_SENTINEL_BASE_PORT=" +
+                                std::to_string(base_) + " " + MEDISECURE_SOURCE_DIR +
+                                "/scripts/services/redis-sentinel.sh " + verb + " 2>&1";
+        FILE* p = popen(cmd.c_str(), "r");
+        std::string out;
+        char buf[512];
+        while (p && fgets(buf, sizeof buf, p)) out += buf;
+        if (!p || pclose(p) != 0) {
+            if (verb == "stop") return "";
+            throw std::runtime_error("redis-sentinel.sh " + verb + " failed: " + out);
+        }
+        while (!out.empty() && out.back() == '\n') out.pop_back();
+        return out;
+    }
+    int base_;
+};
+
+class Cluster : public ::testing::Test {
+protected:
+    void SetUp() override {
+        MS_REQUIRE_POSTGRES();
+        MS_REQUIRE_REDIS();
+    }
+    /// Starts instances A and B of one practice; `tweak` adjusts the shared environment.
+    void start(const std::string& cache_url, const std::function<void(std::map<std::string, std::string>&)>& tweak = {}) {
+        env = practice_env(cache_url);
+        if (tweak) tweak(env);
+        a = std::make_unique<ServeProcess>(env, dir.file("a"));
+        b = std::make_unique<ServeProcess>(env, dir.file("b"));
+    }
+    /// An account made with `medisecure user create`, signed in through instance `via`.
+    std::string account(const std::string& role, const ServeProcess& via) {
+        const std::string email = role + std::to_string(++accounts) + "@cluster.example.org";
+        const std::string password = "correct horse battery staple " + std::to_string(accounts);
+        auto made = run_cli("user create --email " + email + " --role " + role + " --password-stdin", dir.file("cli"),
+                            password, env);
+        if (made.status != 0) throw std::runtime_error("user create failed: " + made.out);
+        return login(via, email, password);
+    }
+    static std::string login(const ServeProcess& via, const std::string& email, const std::string& password) {
+        auto r = via.client().post("/api/v1/auth/login",
+                                   json::serialize(json::object{{"email", email}, {"password", password}}));
+        if (r.status != 200) throw std::runtime_error("login failed (" + std::to_string(r.status) + "): " + r.body);
+        return std::string(r.json().at("access_token").as_string());
+    }
+    static HttpClient as(const ServeProcess& p, const std::string& token) {
+        auto c = p.client();
+        c.bearer = token;
+        return c;
+    }
+
+    TempDir dir;
+    std::map<std::string, std::string> env;
+    std::unique_ptr<ServeProcess> a, b;
+    int accounts = 0;
+};
+
+TEST_F(Cluster, ALogoutOnOneInstanceIsRefusedByTheOtherAtOnce) {
+    start(cluster_redis_url(redis_url()));
+    const auto token = account("doctor", *a);
+    ASSERT_EQ(as(*b, token).get("/api/v1/patients?q=du").status, 200);
+    ASSERT_EQ(as(*a, token).post("/api/v1/auth/logout", "").status, 204);
+    auto refused = as(*b, token).get("/api/v1/patients?q=du");
+    EXPECT_EQ(refused.status, 401);
+    EXPECT_EQ(refused.code(), "token_revoked");
+    EXPECT_EQ(as(*a, token).get("/api/v1/patients?q=du").status, 401);
+}
+
+TEST_F(Cluster, ARateLimitIsOneBudgetAcrossInstances) {
+    // Sign-in attempts: a burst of 6 per address, refilled at one in 100 s.
+    start(cluster_redis_url(redis_url()), [](auto& e) { e["MEDISECURE_RATE_LIMIT_AUTH"] = "0.01/6"; });
+    int limited = 0, answered = 0;
+    for (int i = 0; i < 12; ++i) {
+        auto r = (i % 2 ? a : b)->client().post("/api/v1/auth/login",
+                                                 R"({"email":"nobody)" + std::to_string(i) + R"(@x.org","password":"wrong password"})");
+        if (r.status == 429) ++limited;
+        else ++answered;
+    }
+    EXPECT_EQ(answered, 6) << "each instance kept its own budget";
+    EXPECT_EQ(limited, 6);
+}
+
+TEST_F(Cluster, AChangeOnOneInstanceIsNeverReadStaleOnTheOther) {
+    start(cluster_redis_url(redis_url()));
+    const auto token = account("secretary", *a);
+    auto created = as(*a, token).post("/api/v1/patients?allow_duplicate=true",
+                                      R"({"first_name":"Irène","last_name":"Cluster","sex":"female","birth_date":"1970-01-02"})");
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string path = "/api/v1/patients/" + std::string(created.json().at("id").as_string());
+    HttpClient ca = as(*a, token), cb = as(*b, token);
+    std::mt19937 rng(20261207);
+    std::string etag = created.header("etag");
+    for (int i = 0; i < 1000; ++i) {
+        const std::string phone = "+33 6 00 00 " + std::to_string(10 + i / 100) + " " + std::to_string(10 + i % 90);
+        auto& writer = rng() % 2 ? ca : cb;
+        auto& reader = rng() % 2 ? ca : cb;
+        auto w = writer.patch(path, R"({"phone":")" + phone + R"("})", {"If-Match: " + etag});
+        ASSERT_EQ(w.status, 200) << i << ": " << w.body;
+        etag = w.header("etag");
+        auto r = reader.get(path);
+        ASSERT_EQ(r.status, 200);
+        ASSERT_EQ(r.header("etag"), etag) << "read stale at iteration " << i;
+        ASSERT_EQ(std::string(r.json().at("phone").as_string()), phone) << i;
+    }
+}
+
+TEST_F(Cluster, WithoutRedisTheApiServesAndNoRevokedTokenPasses) {
+    OwnRedis redis(free_tcp_port());
+    start(redis.start());
+    const auto token = account("doctor", *a);
+    const auto other = account("doctor", *b);
+    ASSERT_EQ(as(*b, token).get("/api/v1/patients?q=du").status, 200);
+    redis.stop();
+
+    // Reads go on; readiness says the cache is degraded, not that the instance is down.
+    EXPECT_EQ(as(*b, token).get("/api/v1/patients?q=du").status, 200);
+    auto ready = b->client().get("/health/ready");
+    EXPECT_EQ(ready.status, 200) << ready.body;
+    EXPECT_EQ(std::string(ready.json().at("checks").at("cache").as_string()), "degraded") << ready.body;
+    // A logout while Redis is down is still refused everywhere: the store says so.
+    ASSERT_EQ(as(*a, token).post("/api/v1/auth/logout", "").status, 204);
+    EXPECT_EQ(as(*b, token).get("/api/v1/patients?q=du").status, 401);
+    EXPECT_EQ(as(*a, token).get("/api/v1/patients?q=du").status, 401);
+    EXPECT_EQ(as(*a, other).get("/api/v1/patients?q=du").status, 200);
+
+    // Back (empty): still refused, and ready again.
+    redis.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    EXPECT_EQ(as(*b, token).get("/api/v1/patients?q=du").status, 401);
+    auto again = b->client().get("/health/ready");
+    EXPECT_EQ(std::string(again.json().at("checks").at("cache").as_string()), "ok") << again.body;
+}
+
+TEST_F(Cluster, TheRedisMasterKilledUnderLoadFailsOverAndNoRevokedTokenPasses) {
+    if (std::system("command -v redis-sentinel >/dev/null 2>&1") != 0) {
+        if (ci()) FAIL() << "redis-sentinel is not installed, and CI requires it";
+        GTEST_SKIP() << "redis-sentinel is not installed (scripts/deps.sh test)";
+    }
+    OwnSentinel redis;
+    start(redis.start());
+    const std::string email = "doctor-failover@cluster.example.org", password = "correct horse battery staple";
+    auto made = run_cli("user create --email " + email + " --role doctor --password-stdin", dir.file("cli"), password, env);
+    ASSERT_EQ(made.status, 0) << made.out;
+    const auto live = login(*a, email, password);
+    const auto revoked = login(*b, email, password);
+    ASSERT_EQ(as(*a, revoked).post("/api/v1/auth/logout", "").status, 204);
+
+    std::atomic<bool> stop{false};
+    std::atomic<int> reads_ok{0}, reads_failed{0}, logins_ok{0}, logins_failed{0}, revoked_accepted{0};
+    std::mutex first_mu;
+    std::string first_failure;
+    auto load = [&](int seed) {
+        HttpClient ca = as(*a, live), cb = as(*b, live), ra = as(*a, revoked), rb = as(*b, revoked);
+        for (int i = 0; !stop; ++i) {
+            const bool on_a = (i + seed) % 2 == 0;
+            auto r = (on_a ? ca : cb).get("/api/v1/patients?q=du");
+            (r.status == 200 ? reads_ok : reads_failed)++;
+            if (r.status != 200) {
+                std::lock_guard lock(first_mu);
+                if (first_failure.empty()) first_failure = "read: " + std::to_string(r.status) + " " + r.body;
+            }
+            if ((on_a ? rb : ra).get("/api/v1/patients?q=du").status != 401) ++revoked_accepted;
+            if (i % 25 == 0) {
+                try {
+                    login(on_a ? *b : *a, email, password);
+                    ++logins_ok;
+                } catch (const std::exception& e) {
+                    ++logins_failed;
+                    std::lock_guard lock(first_mu);
+                    if (first_failure.empty()) first_failure = e.what();
+                }
+            }
+        }
+    };
+    std::thread l1(load, 0), l2(load, 1);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    const std::string old_master = redis.kill_master();
+    const auto killed = std::chrono::steady_clock::now();
+    // Failed over when Sentinel names another master and both instances write to it again.
+    double failover_ms = -1;
+    while (std::chrono::steady_clock::now() - killed < std::chrono::seconds(30)) {
+        auto ready_a = a->client().get("/health/ready"), ready_b = b->client().get("/health/ready");
+        auto cache_ok = [](const HttpResult& r) {
+            return r.status == 200 && r.json().at("checks").at("cache").as_string() == "ok";
+        };
+        std::string now_master;
+        try {
+            now_master = redis.master();
+        } catch (const std::exception&) {
+        }
+        if (!now_master.empty() && now_master != old_master && cache_ok(ready_a) && cache_ok(ready_b)) {
+            failover_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - killed).count();
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    // After the failover, a logout on one instance is refused on the other through the new master.
+    const auto after = login(*a, email, password);
+    EXPECT_EQ(as(*b, after).post("/api/v1/auth/logout", "").status, 204);
+    EXPECT_EQ(as(*a, after).get("/api/v1/patients?q=du").status, 401);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    stop = true;
+    l1.join();
+    l2.join();
+    std::cout << "redis failover under load: master killed, served again by the new master after " << failover_ms
+              << " ms; reads " << reads_ok << " ok, " << reads_failed << " failed; logins " << logins_ok << " ok, "
+              << logins_failed << " failed; revoked token accepted " << revoked_accepted << " times\n";
+    RecordProperty("failover_ms", std::to_string(static_cast<int>(failover_ms)));
+    EXPECT_GT(failover_ms, 0) << "no failover within 30 s";
+    EXPECT_EQ(revoked_accepted.load(), 0);
+    EXPECT_EQ(reads_failed.load(), 0) << first_failure;
+    EXPECT_EQ(logins_failed.load(), 0) << first_failure;
+    EXPECT_GT(reads_ok.load(), 100);
+    EXPECT_GT(logins_ok.load(), 2);
+}
+
+}  // namespace

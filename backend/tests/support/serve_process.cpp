@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "serve_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace medisecure::testkit {
+
+ServeProcess::ServeProcess(std::map<std::string, std::string> env, std::string data_dir) : data_dir_(std::move(data_dir)) {
+    std::filesystem::create_directories(data_dir_);
+    const int port = free_tcp_port();
+    base_ = "http://127.0.0.1:" + std::to_string(port);
+    const std::string listen = "127.0.0.1:" + std::to_string(port);
+    const std::string log = data_dir_ + "/serve.log";
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+        int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd >= 0) {
+            ::dup2(fd, 1);
+            ::dup2(fd, 2);
+        }
+        ::execl(MEDISECURE_BIN, "medisecure", "serve", "--migrate", "--data-dir", data_dir_.c_str(), "--listen",
+                listen.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            throw std::runtime_error("medisecure serve exited at start:\n" + log_tail());
+        }
+        try {
+            if (HttpClient(base_).get("/health/live").status == 200) return;
+        } catch (const std::exception&) {  // not listening yet
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    stop();
+    throw std::runtime_error("medisecure serve did not answer within 30 s:\n" + log_tail());
+}
+
+ServeProcess::~ServeProcess() { stop(); }
+
+void ServeProcess::stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    int status = 0;
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    pid_ = -1;
+}
+
+std::string ServeProcess::log_tail() const {
+    std::ifstream in(data_dir_ + "/serve.log");
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    std::ostringstream out;
+    for (std::size_t i = lines.size() > 30 ? lines.size() - 30 : 0; i < lines.size(); ++i) out << lines[i] << "\n";
+    return out.str();
+}
+
+}  // namespace medisecure::testkit

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+// A `medisecure serve` process of its own (the built binary), configured by environment
+// variables, as an operator runs several instances: for the tests of instances behind one load
+// balancer. Its output goes to <data_dir>/serve.log.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+
+#include "http_client.hpp"
+#include "test_support.hpp"
+
+namespace medisecure::testkit {
+
+class ServeProcess {
+public:
+    /// Starts `medisecure serve --migrate` on a free loopback port with `env` added to this
+    /// process's environment, and waits (up to 30 s) until it answers /health/live. Throws, with
+    /// the end of its log, when it does not.
+    ServeProcess(std::map<std::string, std::string> env, std::string data_dir);
+    ~ServeProcess();
+    ServeProcess(const ServeProcess&) = delete;
+    ServeProcess& operator=(const ServeProcess&) = delete;
+
+    const std::string& base_url() const { return base_; }
+    HttpClient client() const { return HttpClient(base_); }
+    /// SIGTERM, then waits for it (SIGKILL after 15 s).
+    void stop();
+    std::string log_tail() const;
+
+private:
+    pid_t pid_ = -1;
+    std::string data_dir_, base_;
+};
+
+}  // namespace medisecure::testkit
