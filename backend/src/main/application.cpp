@@ -37,6 +37,7 @@
 #include "contexts/identity/http/routes.hpp"
 #include "contexts/audit/app/access_log_export_source.hpp"
 #include "contexts/notifications/adapters/sql/sql_stores.hpp"
+#include "contexts/notifications/app/fanout_publisher.hpp"
 #include "contexts/notifications/app/job_runner.hpp"
 #include "contexts/notifications/http/routes.hpp"
 #include "contexts/patients/adapters/cache/cached_patient_store.hpp"
@@ -275,6 +276,8 @@ struct Application::Parts {
     std::unique_ptr<notifications::SqlJobStore> job_store;
     std::unique_ptr<notifications::SqlNotificationStore> notification_store;
     std::unique_ptr<notifications::NotificationHub> hub;
+    std::unique_ptr<notifications::FanoutPublisher> fanout;  // with Redis: every instance's streams
+    std::unique_ptr<RedisChannel> live_channel;
     std::unique_ptr<notifications::NotificationService> notifications;
     std::unique_ptr<notifications::JobsService> jobs;
     std::unique_ptr<notifications::ExportService> exports;
@@ -417,7 +420,16 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     p.job_store = std::make_unique<notifications::SqlJobStore>(*p.dbs["notifications"]);
     p.notification_store = std::make_unique<notifications::SqlNotificationStore>(*p.dbs["notifications"]);
     p.hub = std::make_unique<notifications::NotificationHub>();
-    p.notifications = std::make_unique<notifications::NotificationService>(*p.notification_store, *p.hub, p.clock);
+    notifications::Publisher* publisher = p.hub.get();
+    if (p.redis) {
+        // A notification made by any process reaches the streams every instance holds.
+        p.fanout = std::make_unique<notifications::FanoutPublisher>(
+            *p.hub, [&p](const std::string& message) { p.live_channel->publish(message); });
+        p.live_channel = std::make_unique<RedisChannel>(
+            *p.redis, "notifications", [f = p.fanout.get()](std::string_view message) { f->deliver(message); });
+        publisher = p.fanout.get();
+    }
+    p.notifications = std::make_unique<notifications::NotificationService>(*p.notification_store, *publisher, p.clock);
     p.jobs = std::make_unique<notifications::JobsService>(*p.job_store, *p.audit_log, p.clock, c.master_key);
     p.exports = std::make_unique<notifications::ExportService>(
         *p.job_store, *p.audit_log, p.clock, [patient_store](const std::string& id) { return patient_store->exists(id); },
@@ -644,6 +656,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
 }
 
 Application::~Application() {
+    if (p_ && p_->live_channel) p_->live_channel->stop();
     if (p_ && p_->runner) p_->runner->stop();
     if (p_ && p_->audit_log) p_->audit_log->stop();
     if (p_ && p_->audit_journal) p_->audit_journal->close();
@@ -652,9 +665,11 @@ Application::~Application() {
 std::uint16_t Application::listen() { return p_->server->listen(); }
 
 void Application::run() {
+    if (p_->live_channel) p_->live_channel->start();
     if (p_->opts.run_jobs) p_->runner->start();
     p_->server->run(p_->opts.handle_signals);
     p_->runner->stop();  // running jobs finish first
+    if (p_->live_channel) p_->live_channel->stop();
     p_->audit_log->stop();
     if (p_->audit_journal) p_->audit_journal->close();
     log::flush();

@@ -38,7 +38,9 @@ namespace {
 constexpr const char* kUsage = R"(Usage: medisecure <command> [options]
 
 Commands:
-  serve [--migrate] [--print-config]   start the HTTP server (API, web application, /docs)
+  serve [--migrate] [--print-config] [--no-jobs]
+                                       start the HTTP server (API, web application, /docs);
+                                       --no-jobs leaves background jobs to `worker` processes
   worker                               run only the background jobs (several may share a database)
   migrate                              create or upgrade every database schema
   user create --email E --role R [--name N] [--patient-id ID] [--password-stdin]
@@ -79,7 +81,8 @@ struct Args {
 };
 
 Args parse(int argc, char** argv) {
-    static const std::vector<std::string> kSwitches = {"--migrate", "--print-config", "--password-stdin", "--help", "--dry-run"};
+    static const std::vector<std::string> kSwitches = {"--migrate", "--print-config", "--password-stdin", "--help",
+                                                       "--dry-run", "--no-jobs"};
     static const std::vector<std::string> kConfigFlags = {"--listen", "--data-dir", "--env", "--log-level"};
     Args a;
     for (int i = 1; i < argc; ++i) {
@@ -159,6 +162,7 @@ int serve(const Args& a) {
     }
     AppOptions opts;
     opts.migrate = a.options.count("--migrate") > 0;
+    opts.run_jobs = cfg->jobs_in_serve && a.options.count("--no-jobs") == 0;
     Application app(*cfg, opts);
     auto port = app.listen();
     std::string base = "http://" + (cfg->listen_host == "0.0.0.0" ? std::string("127.0.0.1") : cfg->listen_host) + ":" +

@@ -15,39 +15,6 @@ namespace json = boost::json;
 
 namespace {
 
-/// Reads a server-sent event stream until `until` appears or `timeout` passes; returns what came.
-std::string read_events(const std::string& url, const std::string& token, const std::string& until,
-                        std::chrono::seconds timeout, std::promise<void>* connected = nullptr) {
-    struct State {
-        std::string data;
-        std::string until;
-        std::promise<void>* connected;
-        bool signalled = false;
-    } st{"", until, connected};
-    CURL* c = curl_easy_init();
-    std::string auth = "Authorization: Bearer " + token;
-    curl_slist* h = curl_slist_append(nullptr, auth.c_str());
-    h = curl_slist_append(h, "Accept: text/event-stream");
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(timeout.count()));
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* p, std::size_t s, std::size_t n, void* u) -> std::size_t {
-        auto* state = static_cast<State*>(u);
-        state->data.append(p, s * n);
-        if (state->connected && !state->signalled) {
-            state->signalled = true;
-            state->connected->set_value();
-        }
-        return state->data.find(state->until) == std::string::npos ? s * n : 0;  // 0 ends the transfer
-    });
-    curl_easy_perform(c);
-    if (st.connected && !st.signalled) st.connected->set_value();
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    return st.data;
-}
-
 template <class Pred>
 bool eventually(Pred pred, std::chrono::seconds limit = std::chrono::seconds(20)) {
     auto end = std::chrono::steady_clock::now() + limit;
@@ -69,7 +36,7 @@ TEST(NotificationsApi, PatientExportsTheirDataAndIsToldLiveWhenItIsReady) {
 
     std::promise<void> connected;
     auto stream = std::async(std::launch::async, [&] {
-        return read_events(app.base_url() + "/api/v1/notifications/stream", portal.token, "export.ready",
+        return read_event_stream(app.base_url() + "/api/v1/notifications/stream", portal.token, "export.ready",
                            std::chrono::seconds(30), &connected);
     });
     connected.get_future().wait();  // the stream is open before the export is asked for
@@ -157,7 +124,7 @@ TEST(NotificationsApi, ShutdownClosesOpenEventStreams) {
     auto nurse = app.user(Role::nurse);
     std::promise<void> connected;
     auto stream = std::async(std::launch::async, [&] {
-        return read_events(app.base_url() + "/api/v1/notifications/stream", nurse.token, "never-arrives",
+        return read_event_stream(app.base_url() + "/api/v1/notifications/stream", nurse.token, "never-arrives",
                            std::chrono::seconds(60), &connected);
     });
     connected.get_future().wait();

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <iostream>
 #include <random>
@@ -88,12 +89,16 @@ protected:
         MS_REQUIRE_POSTGRES();
         MS_REQUIRE_REDIS();
     }
-    /// Starts instances A and B of one practice; `tweak` adjusts the shared environment.
-    void start(const std::string& cache_url, const std::function<void(std::map<std::string, std::string>&)>& tweak = {}) {
+    /// Starts instances A and B of one practice; `tweak` adjusts the shared environment,
+    /// `b_only` adds to B's.
+    void start(const std::string& cache_url, const std::function<void(std::map<std::string, std::string>&)>& tweak = {},
+               const std::map<std::string, std::string>& b_only = {}) {
         env = practice_env(cache_url);
         if (tweak) tweak(env);
         a = std::make_unique<ServeProcess>(env, dir.file("a"));
-        b = std::make_unique<ServeProcess>(env, dir.file("b"));
+        auto env_b = env;
+        for (const auto& [k, v] : b_only) env_b[k] = v;
+        b = std::make_unique<ServeProcess>(env_b, dir.file("b"));
     }
     /// An account made with `medisecure user create`, signed in through instance `via`.
     std::string account(const std::string& role, const ServeProcess& via) {
@@ -169,6 +174,32 @@ TEST_F(Cluster, AChangeOnOneInstanceIsNeverReadStaleOnTheOther) {
         ASSERT_EQ(r.header("etag"), etag) << "read stale at iteration " << i;
         ASSERT_EQ(std::string(r.json().at("phone").as_string()), phone) << i;
     }
+}
+
+TEST_F(Cluster, ANotificationMadeOnOneInstanceReachesAStreamHeldByTheOther) {
+    // Jobs run on A only; the patient's event stream is held by B.
+    start(cluster_redis_url(redis_url()), {}, {{"MEDISECURE_JOBS_IN_SERVE", "false"}});
+    const auto front_desk = account("secretary", *a);
+    auto created = as(*a, front_desk).post("/api/v1/patients?allow_duplicate=true",
+                                           R"({"first_name":"Odile","last_name":"Flux","sex":"female",)"
+                                           R"("birth_date":"1951-05-05","email":"odile@exemple.fr"})");
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string pid(created.json().at("id").as_string());
+    auto made = run_cli("user create --email odile@exemple.fr --role patient --patient-id " + pid + " --password-stdin",
+                        dir.file("cli"), "correct horse battery staple", env);
+    ASSERT_EQ(made.status, 0) << made.out;
+    const auto patient = login(*b, "odile@exemple.fr", "correct horse battery staple");
+
+    std::promise<void> connected;
+    auto stream = std::async(std::launch::async, [&] {
+        return read_event_stream(b->base_url() + "/api/v1/notifications/stream", patient, "export.ready",
+                                 std::chrono::seconds(30), &connected);
+    });
+    connected.get_future().wait();
+    auto asked = as(*a, patient).post("/api/v1/patients/" + pid + "/export", "");
+    ASSERT_EQ(asked.status, 202) << asked.body;
+    const auto events = stream.get();
+    EXPECT_NE(events.find("export.ready"), std::string::npos) << "B's stream got:\n" << events;
 }
 
 TEST_F(Cluster, WithoutRedisTheApiServesAndNoRevokedTokenPasses) {

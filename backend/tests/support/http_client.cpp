@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "http_client.hpp"
 
+#include <future>
+
 #include <curl/curl.h>
 
 #include <boost/json.hpp>
@@ -129,6 +131,39 @@ std::string url_encode(const std::string& s) {
     std::string out = e ? e : "";
     curl_free(e);
     return out;
+}
+
+/// Reads a server-sent event stream until `until` appears or `timeout` passes; returns what came.
+std::string read_event_stream(const std::string& url, const std::string& token, const std::string& until,
+                        std::chrono::seconds timeout, std::promise<void>* connected) {
+    struct State {
+        std::string data;
+        std::string until;
+        std::promise<void>* connected;
+        bool signalled = false;
+    } st{"", until, connected};
+    CURL* c = curl_easy_init();
+    std::string auth = "Authorization: Bearer " + token;
+    curl_slist* h = curl_slist_append(nullptr, auth.c_str());
+    h = curl_slist_append(h, "Accept: text/event-stream");
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(timeout.count()));
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* p, std::size_t s, std::size_t n, void* u) -> std::size_t {
+        auto* state = static_cast<State*>(u);
+        state->data.append(p, s * n);
+        if (state->connected && !state->signalled) {
+            state->signalled = true;
+            state->connected->set_value();
+        }
+        return state->data.find(state->until) == std::string::npos ? s * n : 0;  // 0 ends the transfer
+    });
+    curl_easy_perform(c);
+    if (st.connected && !st.signalled) st.connected->set_value();
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    return st.data;
 }
 
 }  // namespace medisecure::testkit

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <chrono>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -60,6 +62,11 @@ private:
 
 /// Percent-encodes a query value.
 std::string url_encode(const std::string& s);
+
+/// Reads a server-sent event stream until `until` appears or `timeout` passes; returns what came.
+/// `connected` (optional) is set once the first bytes arrived (the stream is open).
+std::string read_event_stream(const std::string& url, const std::string& token, const std::string& until,
+                              std::chrono::seconds timeout, std::promise<void>* connected = nullptr);
 
 }  // namespace medisecure::testkit
 

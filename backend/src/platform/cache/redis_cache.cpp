@@ -3,6 +3,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include <sys/socket.h>
+
 #include <charconv>
 #include <cmath>
 
@@ -481,6 +483,91 @@ bool RedisCache::ping() {
         });
     } catch (const CacheUnavailable&) {
         return false;
+    }
+}
+
+void RedisCache::publish(std::string_view channel, std::string_view message) {
+    const std::string full = key(channel);
+    call([&](redisContext* ctx) {
+        auto r = command(ctx, {"PUBLISH", full, message});
+        if (r->type == REDIS_REPLY_ERROR) throw std::runtime_error("Redis PUBLISH: " + error_of(r));
+        return 0;
+    });
+}
+
+RedisChannel::RedisChannel(RedisCache& cache, std::string channel, std::function<void(std::string_view)> on_message)
+    : cache_(cache), channel_(std::move(channel)), on_message_(std::move(on_message)) {}
+
+RedisChannel::~RedisChannel() { stop(); }
+
+void RedisChannel::start() {
+    std::lock_guard lock(mu_);
+    if (thread_.joinable()) return;
+    stopping_ = false;
+    thread_ = std::thread([this] { run(); });
+}
+
+void RedisChannel::stop() {
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+        if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);  // ends the blocking read
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void RedisChannel::run() {
+    const std::string full = cache_.key(channel_);
+    auto backoff = std::chrono::milliseconds(100);
+    for (;;) {
+        {
+            std::lock_guard lock(mu_);
+            if (stopping_) return;
+        }
+        std::string error;
+        try {
+            auto c = cache_.connect();
+            redisEnableKeepAlive(c->ctx);
+            const timeval forever{0, 0};
+            redisSetTimeout(c->ctx, forever);  // messages may be minutes apart
+            {
+                std::lock_guard lock(mu_);
+                if (stopping_) return;
+                fd_ = c->ctx->fd;
+            }
+            auto r = command(c->ctx, {"SUBSCRIBE", full});
+            if (r->type != REDIS_REPLY_ARRAY) throw Broken("SUBSCRIBE refused: " + error_of(r));
+            listening_ = true;
+            backoff = std::chrono::milliseconds(100);
+            log::info("cache.channel_listening", {{"channel", channel_}, {"server", cache_.server()}});
+            for (;;) {
+                void* raw = nullptr;
+                if (redisGetReply(c->ctx, &raw) != REDIS_OK || !raw) {
+                    error = c->ctx->errstr[0] ? c->ctx->errstr : "connection lost";
+                    break;
+                }
+                Reply m(static_cast<redisReply*>(raw));
+                if (m->type == REDIS_REPLY_ARRAY && m->elements == 3 && m->element[0]->type == REDIS_REPLY_STRING &&
+                    std::string_view(m->element[0]->str, m->element[0]->len) == "message" &&
+                    m->element[2]->type == REDIS_REPLY_STRING) {
+                    try {
+                        on_message_(std::string_view(m->element[2]->str, m->element[2]->len));
+                    } catch (const std::exception& e) {
+                        log::error("cache.channel_handler_failed", {{"channel", channel_}, {"error", e.what()}});
+                    }
+                }
+            }
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        listening_ = false;
+        std::unique_lock lock(mu_);
+        fd_ = -1;
+        if (stopping_) return;
+        log::warn("cache.channel_lost", {{"channel", channel_}, {"error", error}});
+        wake_.wait_for(lock, backoff, [this] { return stopping_; });
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
     }
 }
 

@@ -18,8 +18,10 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "platform/cache/cache.hpp"
@@ -79,8 +81,11 @@ public:
 
     /// The server answering now ("host:port"; empty before the first connection).
     std::string server() const;
+    /// Publishes `message` on `channel` (under the key prefix). Throws CacheUnavailable.
+    void publish(std::string_view channel, std::string_view message);
 
 private:
+    friend class RedisChannel;
     struct Conn;
     std::unique_ptr<Conn> connect();
     RedisEndpoint locate_master();
@@ -108,6 +113,36 @@ private:
     metrics::Counter& errors_;
     metrics::Counter& fast_failures_;
     metrics::Counter& failovers_;
+};
+
+/// Listens to one Redis channel on a connection of its own, in a thread, and hands every
+/// message to `on_message` (on that thread): events every instance must see, such as live
+/// notifications. Reconnects (through Sentinel when configured) after an error or a failover.
+/// At most once: a message published while this listener is disconnected does not reach it.
+class RedisChannel {
+public:
+    RedisChannel(RedisCache& cache, std::string channel, std::function<void(std::string_view)> on_message);
+    ~RedisChannel();
+    RedisChannel(const RedisChannel&) = delete;
+    RedisChannel& operator=(const RedisChannel&) = delete;
+    void start();
+    void stop();
+    void publish(std::string_view message) { cache_.publish(channel_, message); }
+    /// Whether the listener is subscribed now.
+    bool listening() const { return listening_.load(); }
+
+private:
+    void run();
+
+    RedisCache& cache_;
+    std::string channel_;
+    std::function<void(std::string_view)> on_message_;
+    std::thread thread_;
+    std::mutex mu_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    int fd_ = -1;  // the subscribed connection's socket, shut down to stop
+    std::atomic<bool> listening_{false};
 };
 
 }  // namespace medisecure

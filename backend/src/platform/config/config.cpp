@@ -111,6 +111,18 @@ Apply string_setting(std::string Config::*field) {
         return std::nullopt;
     };
 }
+Apply bool_setting(bool Config::*field) {
+    return [=](Config& c, const std::string& v) -> std::optional<std::string> {
+        if (v != "true" && v != "false") return "must be true or false";
+        c.*field = v == "true";
+        return std::nullopt;
+    };
+}
+
+Show bool_show(bool Config::*field) {
+    return [=](const Config& c) { return std::string(c.*field ? "true" : "false"); };
+}
+
 Show string_show(std::string Config::*field) {
     return [=](const Config& c) { return c.*field; };
 }
@@ -336,15 +348,14 @@ std::vector<Setting> build_settings() {
     s.push_back({"smtp.from", "MEDISECURE_SMTP_FROM", "", "MediSecure <no-reply@localhost>", false,
                  "Sender of the practice's e-mails.", string_setting(&Config::smtp_from), string_show(&Config::smtp_from)});
     s.push_back({"smtp.require_tls", "MEDISECURE_SMTP_REQUIRE_TLS", "", "false", false,
-                 "Refuse to send without TLS (STARTTLS or smtps).",
-                 [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     if (v != "true" && v != "false") return "must be true or false";
-                     c.smtp_require_tls = v == "true";
-                     return std::nullopt;
-                 },
-                 [](const Config& c) { return std::string(c.smtp_require_tls ? "true" : "false"); }});
+                 "Refuse to send without TLS (STARTTLS or smtps).", bool_setting(&Config::smtp_require_tls),
+                 bool_show(&Config::smtp_require_tls)});
     s.push_back({"jobs.workers", "MEDISECURE_JOB_WORKERS", "", "2", false, "Threads running background jobs.",
                  int_setting(&Config::job_workers, 1, 64), int_show(&Config::job_workers)});
+    s.push_back({"jobs.in_serve", "MEDISECURE_JOBS_IN_SERVE", "", "true", false,
+                 "Whether `serve` runs background jobs too (`serve --no-jobs` for one instance); false leaves them to "
+                 "`medisecure worker` processes.",
+                 bool_setting(&Config::jobs_in_serve), bool_show(&Config::jobs_in_serve)});
     s.push_back({"jobs.poll_ms", "MEDISECURE_JOB_POLL_MS", "", "200", false,
                  "How often the outboxes are relayed to the job queue, in milliseconds.",
                  int_setting(&Config::job_poll_ms, 10, 60000), int_show(&Config::job_poll_ms)});

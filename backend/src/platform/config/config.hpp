@@ -69,6 +69,7 @@ struct Config {
     // Outgoing mail: with no SMTP URL, messages are written to <data_dir>/mail (development).
     std::string smtp_url;
     std::string cache_url;       // "" (in-process) | redis://… | redis-sentinel://…
+    bool jobs_in_serve = true;   // `serve` runs background jobs too
     std::string cache_password;  // secret; or in the URL
     std::string smtp_username;
     std::string smtp_password;  // secret

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "contexts/notifications/adapters/sql/sql_stores.hpp"
+#include "contexts/notifications/app/fanout_publisher.hpp"
 #include "contexts/notifications/http/routes.hpp"
 #include "core/time.hpp"
 #include "test_support.hpp"
@@ -78,4 +79,51 @@ TEST_F(Notes, TheHubDeliversLiveToEachOfTheUsersStreams) {
     EXPECT_EQ(hub.subscribers(), 2u);
     for (std::size_t i = 0; i < NotificationHub::kMaxStreamsPerUser + 2; ++i) hub.subscribe("u3");
     EXPECT_LE(hub.subscribers(), 2u + NotificationHub::kMaxStreamsPerUser);
+}
+
+namespace {
+/// Records what it is handed.
+struct Recorder final : Publisher {
+    std::vector<Notification> got;
+    void published(const Notification& n) override { got.push_back(n); }
+};
+}  // namespace
+
+TEST(FanoutPublisher, BroadcastsAndDeliversWhatItHearsToItsOwnStreams) {
+    Recorder local;
+    std::vector<std::string> wire;
+    FanoutPublisher fanout(local, [&](const std::string& m) { wire.push_back(m); });
+    Notification n;
+    n.id = "n-1";
+    n.user_id = "u-1";
+    n.kind = "export.ready";
+    n.data_json = R"({"job_id":"j-1","name":"Élodie"})";
+    n.link = "/exports/j-1";
+    n.created_at = *parse_instant("2026-11-24T08:00:00.123456Z");
+    fanout.published(n);
+    ASSERT_EQ(wire.size(), 1u);
+    EXPECT_TRUE(local.got.empty());  // delivered when heard back, not twice
+    fanout.deliver(wire[0]);
+    ASSERT_EQ(local.got.size(), 1u);
+    const auto& d = local.got[0];
+    EXPECT_EQ(d.id, n.id);
+    EXPECT_EQ(d.user_id, n.user_id);
+    EXPECT_EQ(d.kind, n.kind);
+    EXPECT_EQ(d.data_json, n.data_json);
+    EXPECT_EQ(d.link, n.link);
+    EXPECT_EQ(d.created_at, n.created_at);
+    fanout.deliver("not json");
+    fanout.deliver(R"({"id":"x"})");
+    EXPECT_EQ(local.got.size(), 1u);  // unreadable messages are dropped
+}
+
+TEST(FanoutPublisher, DeliversLocallyWhenTheBroadcastFails) {
+    Recorder local;
+    FanoutPublisher fanout(local, [](const std::string&) { throw std::runtime_error("Redis is unavailable"); });
+    Notification n;
+    n.id = "n-2";
+    n.user_id = "u-2";
+    fanout.published(n);
+    ASSERT_EQ(local.got.size(), 1u);
+    EXPECT_EQ(local.got[0].id, "n-2");
 }
