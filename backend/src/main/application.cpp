@@ -695,6 +695,36 @@ void Application::run_worker() {
 void Application::stop() { p_->server->shutdown(); }
 
 const std::optional<BootstrapAdmin>& Application::bootstrap_admin() const { return p_->bootstrap; }
+
+std::vector<std::string> Application::connection_budget() const {
+    struct Server {
+        std::size_t contexts = 0, cap = 0;
+    };
+    std::map<std::string, Server> servers;
+    std::size_t sqlite_files = 0;
+    for (const auto& [ctx, db] : p_->dbs) {
+        if (db->dialect() == db::Dialect::sqlite) {
+            ++sqlite_files;
+            continue;
+        }
+        // host:port of postgresql://user:***@host:port/db?…
+        std::string where = db->url().redacted;
+        if (auto scheme = where.find("://"); scheme != std::string::npos) where.erase(0, scheme + 3);
+        if (auto at = where.find('@'); at != std::string::npos) where.erase(0, at + 1);
+        where = where.substr(0, where.find_first_of("/?"));
+        auto& s = servers[where.empty() ? "(local socket)" : where];
+        ++s.contexts;
+        s.cap += db->stats().size;
+    }
+    std::vector<std::string> out;
+    for (const auto& [where, s] : servers) {
+        out.push_back("PostgreSQL " + where + ": up to " + std::to_string(s.cap) + " connections from this instance (" +
+                      std::to_string(s.contexts) + " context" + (s.contexts == 1 ? "" : "s") + ", opened as needed)");
+        log::info("db.connection_budget", {{"server", where}, {"contexts", s.contexts}, {"max_connections", s.cap}});
+    }
+    if (sqlite_files > 0) out.push_back("SQLite: " + std::to_string(sqlite_files) + " database files in " + p_->cfg.data_dir);
+    return out;
+}
 const config::Config& Application::config() const { return p_->cfg; }
 
 void Application::refresh_statistics() {

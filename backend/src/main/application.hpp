@@ -80,6 +80,9 @@ public:
     const std::optional<BootstrapAdmin>& bootstrap_admin() const;
     std::string openapi_json() const;
     const config::Config& config() const;
+    /// One line per database server: how many connections this instance may open to it (the
+    /// pools' caps added up), for the start banner and the log.
+    std::vector<std::string> connection_budget() const;
 
     identity::UserAdmin& users();
     patients::PatientService& patients();

@@ -173,6 +173,7 @@ int serve(const Args& a) {
               << (embedded ? " on the embedded default (SQLite in " + cfg->data_dir + ")" : "") << ".\n"
               << "  Open     " << base << "/\n"
               << "  API docs " << base << "/docs\n";
+    for (const auto& line : app.connection_budget()) std::cout << "  Data     " << line << "\n";
     if (const auto& admin = app.bootstrap_admin()) {
         std::cout << "\nFirst start: an administrator account was created. The password is shown only now.\n"
                   << "  e-mail   " << admin->email << "\n"
