@@ -40,6 +40,10 @@ if start_service postgres PostgreSQL; then
   export MEDISECURE_TEST_PG_DSN=$service_out
   echo "test: PostgreSQL on $service_out"
 fi
+if [ -n "${MEDISECURE_TEST_PG_DSN:-}" ] && start_service pgbouncer PgBouncer; then
+  export MEDISECURE_TEST_PGBOUNCER_URL=$service_out
+  echo "test: PgBouncer (transaction pooling) on $service_out"
+fi
 if start_service smtp "the SMTP sink"; then
   export MEDISECURE_TEST_SMTP_URL=${service_out%% *} MEDISECURE_TEST_SMTP_MAILDIR=${service_out#* }
   echo "test: SMTP sink on $MEDISECURE_TEST_SMTP_URL"

@@ -17,14 +17,8 @@ nodes=("$base" $((base + 1)))
 sentinels=($((base + 10)) $((base + 11)) $((base + 12)))
 name=medisecure
 
-stop_pid() {  # stop_pid FILE: ends the process whose PID the file holds, and waits for it
-  [ -f "$1" ] || return 0
-  local pid
-  pid=$(cat "$1")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  rm -f "$1"
-}
+# shellcheck source=scripts/services/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 password() { cat "$dir/password"; }
 
@@ -64,7 +58,7 @@ master_port() {
 }
 
 stop_all() {
-  for f in "$dir"/sentinel-*.pid "$dir"/node-*.pid; do stop_pid "$f"; done
+  for f in "$dir"/sentinel-*.pid "$dir"/node-*.pid; do stop_pidfile "$f"; done
 }
 
 case "${1:-}" in

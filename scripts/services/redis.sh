@@ -10,14 +10,9 @@ dir=${MS_SERVICES_DIR:-$(pwd)/build/services}/redis${MS_REDIS_NAME:+-$MS_REDIS_N
 port=${MS_REDIS_PORT:-55379}
 server=$(command -v redis-server || echo /usr/bin/redis-server)
 
-stop() {
-  if [ -f "$dir/pid" ]; then
-    pid=$(cat "$dir/pid")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    rm -f "$dir/pid"
-  fi
-}
+# shellcheck source=scripts/services/lib.sh
+. "$(dirname "$0")/lib.sh"
+stop() { stop_pidfile "$dir/pid"; }
 
 case "${1:-}" in
   start)

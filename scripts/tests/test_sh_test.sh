@@ -21,7 +21,7 @@ stub() {  # stub PATH BODY: a script in the sandbox that records its call, then 
 for s in deps.sh npm-deps.sh build.sh test-dates.sh tests/run.sh; do stub "scripts/$s" 'exit 0'; done
 # The servers test.sh starts (the others, e.g. redis-sentinel.sh, are started by the tests that
 # need them); every service script is stubbed all the same.
-mapfile -t services < <(grep -o '^if start_service [a-z-]*' "$repo/scripts/test.sh" | awk '{print $3}')
+mapfile -t services < <(grep -o 'start_service [a-z][a-z-]*' "$repo/scripts/test.sh" | awk '{print $2}')
 [ "${#services[@]}" -ge 3 ] || { echo "test_sh_test.sh: found no start_service calls in test.sh" >&2; exit 1; }
 for f in "$repo"/scripts/services/*.sh; do
   name=$(basename "$f" .sh)

@@ -12,7 +12,9 @@
 #include <random>
 #include <thread>
 
+#include "core/random.hpp"
 #include "platform/config/config.hpp"
+#include "platform/db/database.hpp"
 #include "serve_process.hpp"
 #include "test_app.hpp"
 
@@ -310,6 +312,109 @@ TEST_F(Cluster, TheRedisMasterKilledUnderLoadFailsOverAndNoRevokedTokenPasses) {
     EXPECT_EQ(logins_failed.load(), 0) << first_failure;
     EXPECT_GT(reads_ok.load(), 100);
     EXPECT_GT(logins_ok.load(), 2);
+}
+
+/// `url` (postgresql://user@host:port/db…) naming database `db` instead.
+std::string with_database(const std::string& url, const std::string& db) {
+    auto host_start = url.find("://") + 3;
+    auto slash = url.find('/', host_start);
+    return url.substr(0, slash) + "/" + db;
+}
+
+TEST(ClusterConnections, TenInstancesThroughPgBouncerFitInAHundredConnections) {
+    MS_REQUIRE_POSTGRES();
+    MS_REQUIRE_REDIS();
+    if (pgbouncer_url().empty()) {
+        if (ci()) FAIL() << "MEDISECURE_TEST_PGBOUNCER_URL is not set under CI";
+        GTEST_SKIP() << "no PgBouncer: set MEDISECURE_TEST_PGBOUNCER_URL (scripts/test.sh starts one)";
+    }
+    // One database per context (PgBouncer pools per database; a schema chosen by a startup
+    // option would not survive transaction pooling).
+    std::uint64_t r = random_u64();
+    const std::string prefix = "c" + to_hex(&r, sizeof r).substr(0, 10) + "_";
+    auto admin = db::parse_url(postgres_dsn());
+    db::Database server(*admin, 1);
+    std::map<std::string, std::string> direct, pooled;
+    for (const auto& ctx : config::database_contexts()) {
+        server.read([&](soci::session& sql) { server.exec_script(sql, "CREATE DATABASE " + prefix + ctx); });
+        const std::string var = "MEDISECURE_" + upper(ctx) + "_DB_URL";
+        direct[var] = with_database(postgres_dsn(), prefix + ctx);
+        pooled[var] = with_database(pgbouncer_url(), prefix + ctx) + "?pgbouncer=true";
+    }
+    auto count_server_connections = [&] {
+        long long n = 0;
+        server.read([&](soci::session& sql) {
+            sql << "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE '" + prefix + "%'", soci::into(n);
+        });
+        return n;
+    };
+    TempDir dir;
+    auto env = practice_env(cluster_redis_url(redis_url()));
+    env["MEDISECURE_DB_POOL_SIZE"] = "4";
+    // Migrations connect directly (they hold a session lock); the instances go through PgBouncer.
+    auto migrate_env = env;
+    for (const auto& [k, v] : direct) migrate_env[k] = v;
+    auto migrated = run_cli("migrate", dir.file("cli"), "", migrate_env);
+    ASSERT_EQ(migrated.status, 0) << migrated.out;
+    const std::string email = "doctor@ten.example.org", password = "correct horse battery staple";
+    auto made = run_cli("user create --email " + email + " --role doctor --password-stdin", dir.file("cli"), password,
+                        migrate_env);
+    ASSERT_EQ(made.status, 0) << made.out;
+    for (const auto& [k, v] : pooled) env[k] = v;
+    auto refused = run_cli("migrate", dir.file("cli"), "", env);
+    EXPECT_NE(refused.status, 0);
+    EXPECT_NE(refused.out.find("not through PgBouncer"), std::string::npos) << refused.out;
+
+    std::vector<std::unique_ptr<ServeProcess>> instances;
+    for (int i = 0; i < 10; ++i)
+        instances.push_back(std::make_unique<ServeProcess>(env, dir.file("i" + std::to_string(i)), false));
+    const std::string token = [&] {
+        auto res = instances[0]->client().post("/api/v1/auth/login",
+                                                json::serialize(json::object{{"email", email}, {"password", password}}));
+        EXPECT_EQ(res.status, 200) << res.body;
+        return std::string(res.json().at("access_token").as_string());
+    }();
+    std::atomic<bool> stop{false};
+    std::atomic<int> ok{0}, failed{0};
+    std::vector<std::thread> load;
+    for (int i = 0; i < 10; ++i)
+        for (int t = 0; t < 2; ++t)
+            load.emplace_back([&, i, t] {
+                HttpClient c = instances[static_cast<std::size_t>(i)]->client();
+                c.bearer = token;
+                for (int n = 0; !stop; ++n) {
+                    auto res = (n + t) % 3 ? c.get("/api/v1/patients?q=du")
+                                           : c.post("/api/v1/patients?allow_duplicate=true",
+                                                    R"({"first_name":"Dix","last_name":"Instances","sex":"male","birth_date":"1980-01-01"})");
+                    (res.status == 200 || res.status == 201 ? ok : failed)++;
+                }
+            });
+    long long peak = 0;
+    for (int i = 0; i < 40; ++i) {
+        peak = std::max(peak, count_server_connections());
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    stop = true;
+    for (auto& t : load) t.join();
+    // What the instances hold open to PgBouncer, by their own metrics.
+    long long clients = 0;
+    for (auto& inst : instances) {
+        auto m = inst->client().get("/metrics").body;
+        for (std::size_t at = m.find("medisecure_db_pool_open{"); at != std::string::npos;
+             at = m.find("medisecure_db_pool_open{", at + 1))
+            clients += std::atoll(m.c_str() + m.find(' ', at) + 1);
+    }
+    std::cout << "ten instances through PgBouncer: " << ok << " requests answered, " << failed << " failed; "
+              << clients << " connections open from the instances to PgBouncer; at most " << peak
+              << " server connections to PostgreSQL\n";
+    EXPECT_EQ(failed.load(), 0);
+    EXPECT_GT(ok.load(), 100);
+    EXPECT_GE(clients, 80);  // at least one per context per instance
+    EXPECT_LE(peak, 8 * 8) << "PgBouncer's pools: 8 server connections per database";
+    EXPECT_LT(peak, 100);
+    instances.clear();
+    for (const auto& ctx : config::database_contexts())
+        server.read([&](soci::session& sql) { server.exec_script(sql, "DROP DATABASE " + prefix + ctx + " WITH (FORCE)"); });
 }
 
 }  // namespace

@@ -16,7 +16,8 @@
 
 namespace medisecure::testkit {
 
-ServeProcess::ServeProcess(std::map<std::string, std::string> env, std::string data_dir) : data_dir_(std::move(data_dir)) {
+ServeProcess::ServeProcess(std::map<std::string, std::string> env, std::string data_dir, bool migrate)
+    : data_dir_(std::move(data_dir)) {
     std::filesystem::create_directories(data_dir_);
     const int port = free_tcp_port();
     base_ = "http://127.0.0.1:" + std::to_string(port);
@@ -31,8 +32,12 @@ ServeProcess::ServeProcess(std::map<std::string, std::string> env, std::string d
             ::dup2(fd, 1);
             ::dup2(fd, 2);
         }
-        ::execl(MEDISECURE_BIN, "medisecure", "serve", "--migrate", "--data-dir", data_dir_.c_str(), "--listen",
-                listen.c_str(), static_cast<char*>(nullptr));
+        if (migrate)
+            ::execl(MEDISECURE_BIN, "medisecure", "serve", "--migrate", "--data-dir", data_dir_.c_str(), "--listen",
+                    listen.c_str(), static_cast<char*>(nullptr));
+        else
+            ::execl(MEDISECURE_BIN, "medisecure", "serve", "--data-dir", data_dir_.c_str(), "--listen", listen.c_str(),
+                    static_cast<char*>(nullptr));
         ::_exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

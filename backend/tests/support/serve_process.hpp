@@ -16,10 +16,10 @@ namespace medisecure::testkit {
 
 class ServeProcess {
 public:
-    /// Starts `medisecure serve --migrate` on a free loopback port with `env` added to this
-    /// process's environment, and waits (up to 30 s) until it answers /health/live. Throws, with
-    /// the end of its log, when it does not.
-    ServeProcess(std::map<std::string, std::string> env, std::string data_dir);
+    /// Starts `medisecure serve` (with --migrate unless `migrate` is false) on a free loopback
+    /// port with `env` added to this process's environment, and waits (up to 30 s) until it
+    /// answers /health/live. Throws, with the end of its log, when it does not.
+    ServeProcess(std::map<std::string, std::string> env, std::string data_dir, bool migrate = true);
     ~ServeProcess();
     ServeProcess(const ServeProcess&) = delete;
     ServeProcess& operator=(const ServeProcess&) = delete;

@@ -56,6 +56,11 @@ std::string postgres_dsn() {
     return v ? std::string(v) : std::string();
 }
 
+std::string pgbouncer_url() {
+    const char* v = std::getenv("MEDISECURE_TEST_PGBOUNCER_URL");
+    return v ? std::string(v) : std::string();
+}
+
 std::string redis_url() {
     const char* v = std::getenv("MEDISECURE_TEST_REDIS_URL");
     return v ? std::string(v) : std::string();

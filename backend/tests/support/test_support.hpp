@@ -37,6 +37,10 @@ std::string postgres_schema_url();
 /// A migrated database of `context` in a new schema.
 std::unique_ptr<db::Database> postgres_database(const std::string& context, std::size_t pool = 4);
 
+/// PgBouncer in front of the test PostgreSQL, from MEDISECURE_TEST_PGBOUNCER_URL
+/// (scripts/services/pgbouncer.sh), or empty.
+std::string pgbouncer_url();
+
 /// The Redis URL from MEDISECURE_TEST_REDIS_URL (scripts/services/redis.sh), or empty.
 std::string redis_url();
 

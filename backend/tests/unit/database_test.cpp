@@ -20,6 +20,13 @@ TEST(DatabaseUrl, ParsesAndRedacts) {
     EXPECT_EQ(pg->dialect, db::Dialect::postgresql);
     EXPECT_EQ(pg->redacted, "postgresql://ms:***@db:5432/ms");
     EXPECT_FALSE(db::parse_url("mysql://x"));
+    // Behind PgBouncer: our flag, removed from what libpq sees (it refuses unknown parameters).
+    EXPECT_FALSE(pg->transaction_pooled);
+    auto pooled = db::parse_url("postgresql://ms@bouncer:6432/ms?pgbouncer=true");
+    EXPECT_TRUE(pooled->transaction_pooled);
+    EXPECT_EQ(pooled->target, "postgresql://ms@bouncer:6432/ms");
+    EXPECT_EQ(db::parse_url("postgresql://b/ms?pgbouncer=true&sslmode=require")->target, "postgresql://b/ms?sslmode=require");
+    EXPECT_EQ(db::parse_url("postgresql://b/ms?sslmode=require&pgbouncer=true")->target, "postgresql://b/ms?sslmode=require");
 }
 
 TEST(Database, SqliteIsDurableWithWal) {

@@ -234,7 +234,8 @@ std::vector<Setting> build_settings() {
         for (char ch : ctx) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         s.push_back({"database." + ctx, "MEDISECURE_" + upper + "_DB_URL", "", "sqlite:<data_dir>/" + ctx + ".db", false,
                      "Database of the " + ctx + " context: `sqlite:PATH` or `postgresql://user:password@host/db` "
-                     "(the password is redacted when printed; a `_FILE` variant is read too).",
+                     "(the password is redacted when printed; a `_FILE` variant is read too; add `?pgbouncer=true` "
+                     "behind PgBouncer in transaction pooling).",
                      [ctx](Config& c, const std::string& v) -> std::optional<std::string> {
                          if (!v.empty() && v.rfind("sqlite:", 0) != 0 && v.rfind("postgresql://", 0) != 0 &&
                              v.rfind("postgres://", 0) != 0)

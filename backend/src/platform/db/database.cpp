@@ -46,6 +46,17 @@ Result<DbUrl> parse_url(std::string_view url) {
     if (starts("postgresql://") || starts("postgres://")) {
         out.dialect = Dialect::postgresql;
         out.target = std::string(url);
+        // pgbouncer=true (ours, not libpq's: removed from what libpq sees): behind a transaction
+        // pooler, so no state may outlive a transaction (no named prepared statements).
+        for (const char* flag : {"?pgbouncer=true&", "&pgbouncer=true", "?pgbouncer=true"}) {
+            if (auto f = out.target.find(flag); f != std::string::npos) {
+                const std::string_view fv(flag);
+                out.target.erase(f + (fv.front() == '?' && fv.back() == '&' ? 1 : 0),
+                                 fv.size() - (fv.front() == '?' && fv.back() == '&' ? 1 : 0));
+                out.transaction_pooled = true;
+                break;
+            }
+        }
         // Redact the password: scheme://user:secret@host → scheme://user:***@host
         out.redacted = out.target;
         auto scheme_end = out.redacted.find("://") + 3;
@@ -297,7 +308,8 @@ std::unique_ptr<soci::session> Database::open_session() {
         configure_sqlite(*s);
     } else {
         s->open(soci::postgresql, pg_conninfo(url_.target));
-        detail::PgStatements::attach(detail::pg_conn(*s));
+        // Behind a transaction pooler each query is an unnamed statement (one round trip too).
+        if (!url_.transaction_pooled) detail::PgStatements::attach(detail::pg_conn(*s));
     }
     return s;
 }

@@ -35,6 +35,9 @@ struct DbUrl {
     Dialect dialect = Dialect::sqlite;
     std::string target;    // SQLite: file path; PostgreSQL: a libpq connection string or URI
     std::string redacted;  // safe to print: the password replaced by ***
+    /// `?pgbouncer=true`: connections go through a transaction pooler (PgBouncer), so nothing
+    /// may rely on session state: queries run as unnamed statements.
+    bool transaction_pooled = false;
 };
 /// Accepts sqlite:PATH, sqlite://PATH, sqlite:///ABS/PATH, postgresql://… and postgres://….
 Result<DbUrl> parse_url(std::string_view url);

@@ -7,6 +7,8 @@
 
 #include "core/clock.hpp"
 #include "platform/crypto/digest.hpp"
+#include "platform/db/query.hpp"
+#include "platform/db/row.hpp"
 #include "platform/log/log.hpp"
 
 namespace medisecure::db {
@@ -73,23 +75,27 @@ SchemaState Migrator::state() {
     st.latest = migrations_.empty() ? 0 : migrations_.back().version;
     db_.read([&](soci::session& sql) {
         if (!table_exists(sql)) return;
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT version, checksum FROM schema_migrations WHERE context = :c ORDER BY version",
-             soci::use(context_));
-        for (const auto& r : rows) {
-            int version = r.get<int>(0);
-            std::string checksum = r.get<std::string>(1);
+        // Through db::Query: a SOCI rowset is a named prepared statement, which a transaction
+        // pooler (PgBouncer) may send to another server connection than the one it was prepared on.
+        Query q("SELECT version, checksum FROM schema_migrations WHERE context = ");
+        q.bind(context_).sql(" ORDER BY version");
+        q.for_each(sql, [&](const Row& r) {
+            const int version = static_cast<int>(as_int64(r, 0));
+            const std::string checksum = as_string(r, 1);
             st.current = std::max(st.current, version);
-            if (version > st.latest) continue;
+            if (version > st.latest) return;
             if (migrations_[version - 1].checksum != checksum)
                 st.problems.push_back("migration V" + std::to_string(version) + " of " + context_ +
                                       " was modified after it was applied");
-        }
+        });
     });
     return st;
 }
 
 int Migrator::migrate() {
+    if (db_.url().transaction_pooled)
+        throw std::runtime_error("migrations hold a session lock, which a transaction pooler does not keep: run "
+                                 "`medisecure migrate` against PostgreSQL directly, not through PgBouncer");
     Database::Lease lease(db_);
     soci::session& sql = *lease;
     const bool pg = db_.dialect() == Dialect::postgresql;
