@@ -162,8 +162,28 @@ void SqlAuditRepository::append(std::vector<AuditRecord>& records, const Seal& s
     const bool pg = db_.dialect() == db::Dialect::postgresql;
     const std::string chain = records.front().chain;
     db_.write([&](soci::session& sql) {
-        auto [seq, hash] = read_head(sql, pg, chain);
-        link(records, numbers_for(sql, pg, seq, records.size()), hash, seal);
+        if (pg && !chain.empty()) {
+            // A writer's own chain: its head, locked, and the batch's numbers in one round trip.
+            std::string hash;
+            std::vector<long long> numbers;
+            numbers.reserve(records.size());
+            db::Query q("SELECT hash, nextval('audit_seq') FROM audit_chains, generate_series(1, ");
+            q.bind(static_cast<long long>(records.size()))
+                .sql(") WHERE chain = ")
+                .bind(chain)
+                .sql(" FOR UPDATE OF audit_chains");
+            q.for_each(sql, [&](const db::Row& r) {
+                hash = db::as_string(r, 0);
+                numbers.push_back(db::as_int64(r, 1));
+            });
+            if (numbers.size() != records.size())
+                throw std::runtime_error("audit chain " + chain + " has no head: it was never opened");
+            std::sort(numbers.begin(), numbers.end());
+            link(records, numbers, hash, seal);
+        } else {
+            auto [seq, hash] = read_head(sql, pg, chain);
+            link(records, numbers_for(sql, pg, seq, records.size()), hash, seal);
+        }
         insert_records(sql, pg, records);
         move_head(sql, chain, records.back().seq, records.back().hash, head_mac(records.back().seq, records.back().hash));
     });
