@@ -52,6 +52,11 @@ if start_service redis Redis; then
   export MEDISECURE_TEST_REDIS_URL=$service_out
   echo "test: Redis on ${service_out##*@} (password generated)"
 fi
+# RabbitMQ takes seconds to start: once per run, fresh (no queue left by an earlier run).
+if MS_RABBITMQ_FRESH=1 start_service rabbitmq RabbitMQ; then
+  export MEDISECURE_TEST_RABBITMQ_URL=$service_out
+  echo "test: RabbitMQ on ${service_out##*@} (password generated)"
+fi
 
 export MEDISECURE_TEST_OUTPUT=$root/build/test-output
 mkdir -p "$MEDISECURE_TEST_OUTPUT"

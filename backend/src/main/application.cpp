@@ -57,6 +57,7 @@
 #include "platform/cache/fallback_cache.hpp"
 #include "platform/cache/memory_cache.hpp"
 #include "platform/cache/redis_cache.hpp"
+#include "platform/queue/amqp_transport.hpp"
 #include "platform/crypto/digest.hpp"
 #include "platform/db/migrator.hpp"
 #include "platform/http/openapi.hpp"
@@ -278,6 +279,7 @@ struct Application::Parts {
     std::unique_ptr<notifications::NotificationHub> hub;
     std::unique_ptr<notifications::FanoutPublisher> fanout;  // with Redis: every instance's streams
     std::unique_ptr<RedisChannel> live_channel;
+    std::unique_ptr<AmqpTransport> queue;  // RabbitMQ carrying the jobs, when configured
     std::unique_ptr<notifications::NotificationService> notifications;
     std::unique_ptr<notifications::JobsService> jobs;
     std::unique_ptr<notifications::ExportService> exports;
@@ -594,6 +596,16 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     sys.checks.push_back({"blob_store", [blobs = p.blobs.get()] { return blobs->ping(); }});
     // The API keeps serving without the shared cache (docs/operations.md): degraded, not down.
     if (p.redis) sys.checks.push_back({"cache", [r = p.redis.get()] { return r->ping(); }, false});
+    // Without the broker, jobs wait in the store and go out when it is back: degraded too.
+    if (!c.queue_url.empty()) {
+        std::string error;
+        auto target = parse_amqp_url(c.queue_url, &error);
+        if (!target) throw StartupError("queue.url: " + error);
+        if (target->password.empty()) target->password = c.queue_password;
+        p.queue = std::make_unique<AmqpTransport>(std::move(*target), AmqpOptions{}, p.registry);
+        log::info("queue.broker", {{"url", redact_amqp_url(c.queue_url)}, {"reachable", p.queue->ping()}});
+        sys.checks.push_back({"queue", [q = p.queue.get()] { return q->ping(); }, false});
+    }
     sys.registry = &p.registry;
     sys.metrics_token = c.metrics_token;
     sys.openapi_json = [this] { return openapi_json(); };
@@ -650,6 +662,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     ro.workers = c.job_workers;
     ro.poll = std::chrono::milliseconds(c.job_poll_ms);
     ro.housekeeping = [jobs = p.jobs.get()] { jobs->purge_untaken(std::chrono::hours(24 * 7)); };
+    ro.transport = p.queue.get();
     p.runner = std::make_unique<notifications::JobRunner>(*p.job_store, p.job_handlers, std::move(outboxes), p.clock,
                                                           p.registry, ro);
     for (const auto& [type, handler] : p.job_handlers.all()) log::debug("jobs.handler", {{"type", type}});

@@ -66,6 +66,11 @@ std::string redis_url() {
     return v ? std::string(v) : std::string();
 }
 
+std::string rabbitmq_url() {
+    const char* v = std::getenv("MEDISECURE_TEST_RABBITMQ_URL");
+    return v ? std::string(v) : std::string();
+}
+
 std::string OwnRedis::script(const std::string& verb) const {
     return "MS_REDIS_NAME=own-" + std::to_string(port_) + " MS_REDIS_PORT=" + std::to_string(port_) + " " +
            std::string(MEDISECURE_SOURCE_DIR) + "/scripts/services/redis.sh " + verb;

@@ -43,6 +43,8 @@ std::string pgbouncer_url();
 
 /// The Redis URL from MEDISECURE_TEST_REDIS_URL (scripts/services/redis.sh), or empty.
 std::string redis_url();
+/// MEDISECURE_TEST_RABBITMQ_URL (scripts/services/rabbitmq.sh), or empty.
+std::string rabbitmq_url();
 
 /// A free TCP port on 127.0.0.1 (nothing listening on it when this returns).
 int free_tcp_port();
@@ -103,4 +105,13 @@ Caller caller_of(Role role, std::string user_id = "u-test", std::string patient_
             if (::medisecure::testkit::ci()) FAIL() << "MEDISECURE_TEST_REDIS_URL is not set under CI"; \
             GTEST_SKIP() << "no Redis: set MEDISECURE_TEST_REDIS_URL (scripts/test.sh starts one)";     \
         }                                                                                               \
+    } while (0)
+
+/// Skips (locally) or fails (CI) when no RabbitMQ is available.
+#define MS_REQUIRE_RABBITMQ()                                                                                 \
+    do {                                                                                                      \
+        if (::medisecure::testkit::rabbitmq_url().empty()) {                                                  \
+            if (::medisecure::testkit::ci()) FAIL() << "MEDISECURE_TEST_RABBITMQ_URL is not set under CI";    \
+            GTEST_SKIP() << "no RabbitMQ: set MEDISECURE_TEST_RABBITMQ_URL (scripts/test.sh starts one)";     \
+        }                                                                                                     \
     } while (0)

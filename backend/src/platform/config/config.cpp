@@ -339,6 +339,18 @@ std::vector<Setting> build_settings() {
                  string_show(&Config::cache_url)});
     s.push_back({"cache.password", "MEDISECURE_CACHE_PASSWORD", "", "", true,
                  "Redis password (or in the URL), when Redis requires one.", secret_setting(&Config::cache_password, 1), {}});
+    s.push_back({"queue.url", "MEDISECURE_QUEUE_URL", "", "(none: workers poll the job store)", false,
+                 "RabbitMQ carrying the background jobs: `amqp://user[:password]@host:port/vhost` (`%2F` is the vhost "
+                 "\"/\"). The job store stays the record of every job; the broker delivers them to the workers of every "
+                 "instance.",
+                 [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     if (!v.empty() && v.rfind("amqp://", 0) != 0) return "must start with amqp://";
+                     c.queue_url = v;
+                     return std::nullopt;
+                 },
+                 string_show(&Config::queue_url)});
+    s.push_back({"queue.password", "MEDISECURE_QUEUE_PASSWORD", "", "", true,
+                 "RabbitMQ password (or in the URL).", secret_setting(&Config::queue_password, 1), {}});
     s.push_back({"smtp.url", "MEDISECURE_SMTP_URL", "", "(none: e-mails are written to <data_dir>/mail)", false,
                  "`smtp://host:port` (STARTTLS when offered) or `smtps://host:port`.",
                  string_setting(&Config::smtp_url), string_show(&Config::smtp_url)});
@@ -561,11 +573,12 @@ std::string print(const Config& c) {
             else if (s.key == "secrets.metrics_token") v = c.metrics_token;
             else if (s.key == "smtp.password") v = c.smtp_password;
             else if (s.key == "cache.password") v = c.cache_password;
+            else if (s.key == "queue.password") v = c.queue_password;
             o[s.key] = v.empty() ? "(not set)" : "(set, redacted)";
             continue;
         }
         std::string v = s.show(c);
-        if ((s.key.rfind("database.", 0) == 0 && s.key != "database.pool_size") || s.key == "cache.url") {
+        if ((s.key.rfind("database.", 0) == 0 && s.key != "database.pool_size") || s.key == "cache.url" || s.key == "queue.url") {
             // Redact a password in postgresql://user:password@host.
             auto scheme = v.find("://");
             auto at = v.find('@');

@@ -71,6 +71,8 @@ struct Config {
     std::string cache_url;       // "" (in-process) | redis://… | redis-sentinel://…
     bool jobs_in_serve = true;   // `serve` runs background jobs too
     std::string cache_password;  // secret; or in the URL
+    std::string queue_url;       // "" (workers poll the job store) | amqp://…
+    std::string queue_password;  // secret; or in the URL
     std::string smtp_username;
     std::string smtp_password;  // secret
     std::string smtp_from = "MediSecure <no-reply@localhost>";

@@ -25,6 +25,18 @@ public:
     /// Atomically takes the next due job (pending or retrying and due, or running with an
     /// expired lease after a crash), marks it running until `lease_until` and counts the attempt.
     virtual std::optional<JobRecord> claim(Timestamp now, Timestamp lease_until) = 0;
+    /// Takes the job a broker delivered, by id, when it may run: pending or retrying and due by
+    /// `due_by`, or running with an expired lease (its worker died). Marks it running until
+    /// `lease_until` and counts the attempt; nullopt when it is not to run (done, dead, running
+    /// elsewhere, not due yet, unknown): a second delivery of one job does nothing.
+    virtual std::optional<JobRecord> claim_id(const std::string& id, Timestamp now, Timestamp lease_until,
+                                              Timestamp due_by) = 0;
+    /// Jobs the broker may not hold (with a broker): due jobs last handed to it before they became
+    /// due (scheduled jobs, a publication that failed) or before `stale` (a message lost), and
+    /// running jobs whose lease ran out. At most `limit`, oldest due first.
+    virtual std::vector<JobRecord> undispatched(Timestamp now, Timestamp stale, int limit) = 0;
+    /// Records that these jobs were handed to the broker, to run at `at`.
+    virtual void mark_dispatched(const std::vector<std::string>& ids, Timestamp at) = 0;
     virtual void succeed(const std::string& id, const std::string& result_json, Timestamp now) = 0;
     virtual void reschedule(const std::string& id, const std::string& error, Timestamp run_at, Timestamp now) = 0;
     virtual void bury(const std::string& id, const std::string& error, Timestamp now) = 0;
@@ -56,6 +68,8 @@ public:
     virtual ~OutboxSource() = default;
     virtual std::vector<jobs::QueuedRequest> peek(int limit) = 0;
     virtual void remove(const std::vector<std::string>& ids) = 0;
+    /// Rows waiting (a gauge: what the relay has not moved yet).
+    virtual std::int64_t depth() = 0;
 };
 
 }  // namespace medisecure::notifications

@@ -30,6 +30,7 @@ public:
         ++removals;
         std::erase_if(rows, [&](const auto& r) { return std::find(ids.begin(), ids.end(), r.id) != ids.end(); });
     }
+    std::int64_t depth() override { return static_cast<std::int64_t>(rows.size()); }
 };
 
 class Scripted final : public jobs::Handler {

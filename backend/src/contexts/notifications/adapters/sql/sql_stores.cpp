@@ -96,6 +96,53 @@ std::optional<JobRecord> SqlJobStore::claim(Timestamp now, Timestamp lease_until
     });
 }
 
+std::optional<JobRecord> SqlJobStore::claim_id(const std::string& id, Timestamp now, Timestamp lease_until,
+                                               Timestamp due_by) {
+    return db_.write([&](soci::session& sql) -> std::optional<JobRecord> {
+        // One statement: of two deliveries of one job racing on two instances, the row lock lets
+        // one update it; the other finds it running and updates nothing.
+        const long long t = to_micros(now);
+        db::Query q("UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ");
+        q.bind(static_cast<long long>(to_micros(lease_until))).sql(", updated_at = ").bind(t);
+        q.sql(" WHERE id = ").bind(id).sql(" AND ((status IN ('pending', 'retrying') AND run_at <= ");
+        q.bind(static_cast<long long>(to_micros(due_by))).sql(") OR (status = 'running' AND lease_until <= ").bind(t);
+        q.sql(")) RETURNING ").sql(kJobColumns);
+        std::optional<JobRecord> job;
+        q.for_each(sql, [&](const db::Row& r) { job = job_from(r); });
+        return job;
+    });
+}
+
+std::vector<JobRecord> SqlJobStore::undispatched(Timestamp now, Timestamp stale, int limit) {
+    std::vector<JobRecord> out;
+    const long long t_now = to_micros(now), t_stale = to_micros(stale);
+    db::Query due(std::string("SELECT ") + kJobColumns +
+                  " FROM jobs WHERE status IN ('pending', 'retrying') AND run_at <= ");
+    due.bind(t_now).sql(" AND (dispatched_at < run_at OR dispatched_at <= ").bind(t_stale);
+    due.sql(") ORDER BY run_at, id LIMIT ").bind(static_cast<long long>(limit));
+    db::Query expired(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE status = 'running' AND lease_until <= ");
+    expired.bind(t_now).sql(" AND dispatched_at <= ").bind(t_stale);
+    expired.sql(" ORDER BY run_at, id LIMIT ").bind(static_cast<long long>(limit));
+    db_.read([&](soci::session& sql) {
+        for (auto* q : {&due, &expired}) q->for_each(sql, [&](const db::Row& r) { out.push_back(job_from(r)); });
+    });
+    return out;
+}
+
+void SqlJobStore::mark_dispatched(const std::vector<std::string>& ids, Timestamp at) {
+    if (ids.empty()) return;
+    db_.write([&](soci::session& sql) {
+        db::Query q("UPDATE jobs SET dispatched_at = ");
+        q.bind(static_cast<long long>(to_micros(at))).sql(" WHERE id IN (");
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (i) q.sql(", ");
+            q.bind(ids[i]);
+        }
+        q.sql(")");
+        q.execute(sql);
+    });
+}
+
 void SqlJobStore::succeed(const std::string& id, const std::string& result_json, Timestamp now) {
     db_.write([&](soci::session& sql) {
         long long t = to_micros(now);
@@ -226,6 +273,14 @@ std::vector<jobs::QueuedRequest> SqlOutboxSource::peek(int limit) {
 void SqlOutboxSource::remove(const std::vector<std::string>& ids) {
     if (ids.empty()) return;
     db_.write([&](soci::session& sql) { db::remove_from_outbox(sql, ids); });
+}
+
+std::int64_t SqlOutboxSource::depth() {
+    return db_.read([&](soci::session& sql) {
+        long long n = 0;
+        sql << "SELECT count(*) FROM outbox", soci::into(n);
+        return static_cast<std::int64_t>(n);
+    });
 }
 
 }  // namespace medisecure::notifications

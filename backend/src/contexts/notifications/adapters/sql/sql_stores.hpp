@@ -12,6 +12,10 @@ public:
     int import(const std::vector<jobs::QueuedRequest>& requests, Timestamp now) override;
     std::string enqueue(const jobs::JobRequest& r, Timestamp now) override;
     std::optional<JobRecord> claim(Timestamp now, Timestamp lease_until) override;
+    std::optional<JobRecord> claim_id(const std::string& id, Timestamp now, Timestamp lease_until,
+                                      Timestamp due_by) override;
+    std::vector<JobRecord> undispatched(Timestamp now, Timestamp stale, int limit) override;
+    void mark_dispatched(const std::vector<std::string>& ids, Timestamp at) override;
     void succeed(const std::string& id, const std::string& result_json, Timestamp now) override;
     void reschedule(const std::string& id, const std::string& error, Timestamp run_at, Timestamp now) override;
     void bury(const std::string& id, const std::string& error, Timestamp now) override;
@@ -44,6 +48,7 @@ public:
     explicit SqlOutboxSource(db::Database& db) : db_(db) {}
     std::vector<jobs::QueuedRequest> peek(int limit) override;
     void remove(const std::vector<std::string>& ids) override;
+    std::int64_t depth() override;
 
 private:
     db::Database& db_;
