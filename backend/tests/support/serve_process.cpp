@@ -22,24 +22,10 @@ ServeProcess::ServeProcess(std::map<std::string, std::string> env, std::string d
     const int port = free_tcp_port();
     base_ = "http://127.0.0.1:" + std::to_string(port);
     const std::string listen = "127.0.0.1:" + std::to_string(port);
-    const std::string log = data_dir_ + "/serve.log";
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-        for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-        int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-        if (fd >= 0) {
-            ::dup2(fd, 1);
-            ::dup2(fd, 2);
-        }
-        if (migrate)
-            ::execl(MEDISECURE_BIN, "medisecure", "serve", "--migrate", "--data-dir", data_dir_.c_str(), "--listen",
-                    listen.c_str(), static_cast<char*>(nullptr));
-        else
-            ::execl(MEDISECURE_BIN, "medisecure", "serve", "--data-dir", data_dir_.c_str(), "--listen", listen.c_str(),
-                    static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
+    std::vector<std::string> args{"serve"};
+    if (migrate) args.emplace_back("--migrate");
+    args.insert(args.end(), {"--data-dir", data_dir_, "--listen", listen});
+    spawn(env, args);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
         int status = 0;
@@ -55,6 +41,48 @@ ServeProcess::ServeProcess(std::map<std::string, std::string> env, std::string d
     }
     stop();
     throw std::runtime_error("medisecure serve did not answer within 30 s:\n" + log_tail());
+}
+
+void ServeProcess::spawn(const std::map<std::string, std::string>& env, const std::vector<std::string>& args) {
+    const std::string log = data_dir_ + "/serve.log";
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+        int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd >= 0) {
+            ::dup2(fd, 1);
+            ::dup2(fd, 2);
+        }
+        std::vector<char*> argv{const_cast<char*>("medisecure")};
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(MEDISECURE_BIN, argv.data());
+        ::_exit(127);
+    }
+}
+
+std::unique_ptr<ServeProcess> ServeProcess::worker(std::map<std::string, std::string> env, std::string data_dir) {
+    std::unique_ptr<ServeProcess> w(new ServeProcess());
+    w->data_dir_ = std::move(data_dir);
+    std::filesystem::create_directories(w->data_dir_);
+    env["MEDISECURE_LOG_LEVEL"] = "info";  // to see it start
+    w->spawn(env, {"worker", "--data-dir", w->data_dir_});
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        if (::waitpid(w->pid_, &status, WNOHANG) == w->pid_) {
+            w->pid_ = -1;
+            throw std::runtime_error("medisecure worker exited at start:\n" + w->log_tail());
+        }
+        std::ifstream in(w->data_dir_ + "/serve.log");
+        std::stringstream text;
+        text << in.rdbuf();
+        if (text.str().find("\"worker.started\"") != std::string::npos) return w;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    w->stop();
+    throw std::runtime_error("medisecure worker did not start within 30 s:\n" + w->log_tail());
 }
 
 ServeProcess::~ServeProcess() { stop(); }

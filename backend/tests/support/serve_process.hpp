@@ -7,7 +7,9 @@
 #include <sys/types.h>
 
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "http_client.hpp"
 #include "test_support.hpp"
@@ -20,6 +22,8 @@ public:
     /// port with `env` added to this process's environment, and waits (up to 30 s) until it
     /// answers /health/live. Throws, with the end of its log, when it does not.
     ServeProcess(std::map<std::string, std::string> env, std::string data_dir, bool migrate = true);
+    /// `medisecure worker` (background jobs only, no HTTP), started once it says it runs.
+    static std::unique_ptr<ServeProcess> worker(std::map<std::string, std::string> env, std::string data_dir);
     ~ServeProcess();
     ServeProcess(const ServeProcess&) = delete;
     ServeProcess& operator=(const ServeProcess&) = delete;
@@ -31,6 +35,8 @@ public:
     std::string log_tail() const;
 
 private:
+    ServeProcess() = default;
+    void spawn(const std::map<std::string, std::string>& env, const std::vector<std::string>& args);
     pid_t pid_ = -1;
     std::string data_dir_, base_;
 };
