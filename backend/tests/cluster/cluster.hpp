@@ -17,6 +17,22 @@
 
 namespace medisecure::testkit {
 
+/// Runs `scripts/services/<script> <verb>` with `env_prefix` ("NAME=value …") before it; returns
+/// what it printed, without the last newline. A failed `stop` returns ""; any other failure throws.
+inline std::string run_service(const std::string& env_prefix, const std::string& script, const std::string& verb) {
+    const std::string cmd = env_prefix + " " + MEDISECURE_SOURCE_DIR + "/scripts/services/" + script + " " + verb + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[512];
+    while (p && fgets(buf, sizeof buf, p)) out += buf;
+    if (!p || pclose(p) != 0) {
+        if (verb == "stop") return "";
+        throw std::runtime_error(script + " " + verb + " failed: " + out);
+    }
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+}
+
 inline std::string upper(std::string s) {
     for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     return s;

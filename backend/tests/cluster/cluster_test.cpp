@@ -37,19 +37,8 @@ public:
 
 private:
     std::string run(const std::string& verb) {
-        const std::string cmd = "MS_SENTINEL_NAME=own-" + std::to_string(base_) + " MS_SENTINEL_BASE_PORT=" +
-                                std::to_string(base_) + " " + MEDISECURE_SOURCE_DIR +
-                                "/scripts/services/redis-sentinel.sh " + verb + " 2>&1";
-        FILE* p = popen(cmd.c_str(), "r");
-        std::string out;
-        char buf[512];
-        while (p && fgets(buf, sizeof buf, p)) out += buf;
-        if (!p || pclose(p) != 0) {
-            if (verb == "stop") return "";
-            throw std::runtime_error("redis-sentinel.sh " + verb + " failed: " + out);
-        }
-        while (!out.empty() && out.back() == '\n') out.pop_back();
-        return out;
+        return run_service("MS_SENTINEL_NAME=own-" + std::to_string(base_) + " MS_SENTINEL_BASE_PORT=" + std::to_string(base_),
+                           "redis-sentinel.sh", verb);
     }
     int base_;
 };

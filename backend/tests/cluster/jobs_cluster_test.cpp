@@ -48,19 +48,8 @@ private:
         if (ports_.empty()) ports_ = " MS_RABBITMQ_PROMETHEUS_PORT=" + std::to_string(free_tcp_port()) +
                                      " MS_RABBITMQ_DIST_PORT=" + std::to_string(free_tcp_port()) +
                                      " MS_RABBITMQ_EPMD_PORT=" + std::to_string(free_tcp_port());
-        const std::string cmd = "MS_RABBITMQ_NAME=own-" + std::to_string(port_) + " MS_RABBITMQ_PORT=" +
-                                std::to_string(port_) + ports_ + " " + MEDISECURE_SOURCE_DIR +
-                                "/scripts/services/rabbitmq.sh " + verb + " 2>&1";
-        FILE* p = popen(cmd.c_str(), "r");
-        std::string out;
-        char buf[512];
-        while (p && fgets(buf, sizeof buf, p)) out += buf;
-        if (!p || pclose(p) != 0) {
-            if (verb == "stop") return "";
-            throw std::runtime_error("rabbitmq.sh " + verb + " failed: " + out);
-        }
-        while (!out.empty() && out.back() == '\n') out.pop_back();
-        return out;
+        return run_service("MS_RABBITMQ_NAME=own-" + std::to_string(port_) + " MS_RABBITMQ_PORT=" + std::to_string(port_) + ports_,
+                           "rabbitmq.sh", verb);
     }
     int port_;
     std::string ports_;
