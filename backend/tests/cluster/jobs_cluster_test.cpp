@@ -42,16 +42,19 @@ public:
     OwnRabbit& operator=(const OwnRabbit&) = delete;
     std::string start() { return run("start"); }
     void stop() { run("stop"); }
+    /// Where its rabbitmq_prometheus plugin answers.
+    std::string metrics_url() const { return "http://127.0.0.1:" + std::to_string(prometheus_port_); }
 
 private:
     std::string run(const std::string& verb) {
-        if (ports_.empty()) ports_ = " MS_RABBITMQ_PROMETHEUS_PORT=" + std::to_string(free_tcp_port()) +
+        if (ports_.empty()) ports_ = " MS_RABBITMQ_PROMETHEUS_PORT=" + std::to_string(prometheus_port_) +
                                      " MS_RABBITMQ_DIST_PORT=" + std::to_string(free_tcp_port()) +
                                      " MS_RABBITMQ_EPMD_PORT=" + std::to_string(free_tcp_port());
         return run_service("MS_RABBITMQ_NAME=own-" + std::to_string(port_) + " MS_RABBITMQ_PORT=" + std::to_string(port_) + ports_,
                            "rabbitmq.sh", verb);
     }
     int port_;
+    int prometheus_port_ = free_tcp_port();
     std::string ports_;
 };
 
@@ -280,6 +283,15 @@ TEST_F(ClusterJobs, ABrokerStoppedTwentySecondsLosesNoEmailAndSendsNoneTwice) {
     EXPECT_EQ(mails.size(), static_cast<std::size_t>(bookings));
     EXPECT_EQ(total(mails), bookings);
     EXPECT_EQ(twice, 0);
+    // What Prometheus scrapes: the instances' queue metrics and the broker's own plugin.
+    const auto ours = a->client().get("/metrics").body;
+    for (const char* series : {"medisecure_queue_confirmed_total ", "medisecure_queue_publish_failures_total ",
+                               "medisecure_queue_consumed_total ", "medisecure_jobs_outbox_depth "})
+        EXPECT_NE(ours.find(series), std::string::npos) << series;
+    const auto theirs = HttpClient(broker.metrics_url()).get("/metrics");
+    EXPECT_EQ(theirs.status, 200);
+    for (const char* series : {"rabbitmq_queue_messages_ready ", "rabbitmq_queue_consumers ", "rabbitmq_connections "})
+        EXPECT_NE(theirs.body.find(series), std::string::npos) << series;
 }
 
 }  // namespace
