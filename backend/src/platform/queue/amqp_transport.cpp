@@ -410,6 +410,7 @@ void AmqpTransport::send_once(const std::vector<Message>& messages) {
         // Publisher confirms: the channel numbers messages from 1; wait until the broker has
         // acknowledged (persisted) every one sent here.
         const std::uint64_t last = sent_ += messages.size();
+        bool refused = false;
         auto deadline = std::chrono::steady_clock::now() + opt_.confirm_timeout;
         while (confirmed_upto_ < last) {
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -420,25 +421,39 @@ void AmqpTransport::send_once(const std::vector<Message>& messages) {
             if (rc != AMQP_STATUS_OK) throw AmqpError(std::string("waiting for confirms: ") + amqp_error_string2(rc));
             if (frame.frame_type != AMQP_FRAME_METHOD) continue;
             switch (frame.payload.method.id) {
-            case AMQP_BASIC_ACK_METHOD: {
-                const auto* ack = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
-                std::uint64_t upto = ack->multiple ? ack->delivery_tag : std::max(confirmed_upto_, ack->delivery_tag);
-                // Single acks may come out of order in principle; counting them keeps it right.
-                if (ack->multiple) {
-                    confirmed_upto_ = std::max(confirmed_upto_, upto);
-                } else if (ack->delivery_tag == confirmed_upto_ + 1) {
-                    confirmed_upto_ = ack->delivery_tag;
-                    while (!single_acks_.empty() && *single_acks_.begin() == confirmed_upto_ + 1) {
-                        confirmed_upto_ = *single_acks_.begin();
-                        single_acks_.erase(single_acks_.begin());
-                    }
+            case AMQP_BASIC_ACK_METHOD:
+            case AMQP_BASIC_NACK_METHOD: {
+                // Acks may cover several messages (multiple) and, in principle, come out of order.
+                // A nack (e.g. a quorum queue another connection is still creating) settles its
+                // messages too: the others' acks are still counted, then the batch is refused.
+                const bool ack = frame.payload.method.id == AMQP_BASIC_ACK_METHOD;
+                std::uint64_t tag = 0;
+                bool multiple = false;
+                if (ack) {
+                    const auto* m = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
+                    tag = m->delivery_tag;
+                    multiple = m->multiple != 0;
                 } else {
-                    single_acks_.insert(ack->delivery_tag);
+                    const auto* m = static_cast<amqp_basic_nack_t*>(frame.payload.method.decoded);
+                    tag = m->delivery_tag;
+                    multiple = m->multiple != 0;
+                    refused = true;
+                }
+                const std::uint64_t before = confirmed_upto_ + single_acks_.size();
+                if (multiple) {
+                    confirmed_upto_ = std::max(confirmed_upto_, tag);
+                } else if (tag > confirmed_upto_) {
+                    single_acks_.insert(tag);
                 }
                 std::erase_if(single_acks_, [&](std::uint64_t t) { return t <= confirmed_upto_; });
+                while (!single_acks_.empty() && *single_acks_.begin() == confirmed_upto_ + 1) {
+                    confirmed_upto_ = *single_acks_.begin();
+                    single_acks_.erase(single_acks_.begin());
+                }
+                const std::uint64_t after = confirmed_upto_ + single_acks_.size();
+                if (ack && after > before) confirmed_.inc(after - before);
                 break;
             }
-            case AMQP_BASIC_NACK_METHOD: throw AmqpError("the broker refused a message (nack)");
             case AMQP_CHANNEL_CLOSE_METHOD: {
                 const auto* m = static_cast<amqp_channel_close_t*>(frame.payload.method.decoded);
                 throw AmqpError("channel closed by the broker: " + std::to_string(m->reply_code) + " " + str(m->reply_text));
@@ -447,7 +462,7 @@ void AmqpTransport::send_once(const std::vector<Message>& messages) {
             default: break;
             }
         }
-        confirmed_.inc(messages.size());
+        if (refused) throw AmqpError("the broker refused a message (nack)");
     } catch (const std::exception& e) {
         publish_failed_.inc(messages.size());
         if (pub_) pub_->mark_broken();

@@ -166,7 +166,7 @@ int JobRunner::dispatch_once() {
     auto now = clock_.now();
     std::vector<JobRecord> due;
     try {
-        due = store_.undispatched(now, now - opt_.redispatch_after, 200);
+        due = store_.take_undispatched(now, now - opt_.redispatch_after, 200);
     } catch (const std::exception& e) {
         log::warn("jobs.dispatch_failed", {{"error", e.what()}});
         return 0;
@@ -185,12 +185,24 @@ int JobRunner::dispatch_once() {
     }
     try {
         opt_.transport->publish(messages);  // returns once the broker confirmed every message
-        store_.mark_dispatched(ids, now);
     } catch (const std::exception& e) {
-        // Nothing is marked: the next round publishes them again.
-        log::warn("jobs.dispatch_failed", {{"jobs", messages.size()}, {"error", e.what()}});
+        // Marked back as never handed over: the next round publishes them again (a crash
+        // before this leaves them to the redispatch_after sweep). Said once, then every minute
+        // while it lasts (the relay tries five times a second).
+        try {
+            store_.mark_dispatched(ids, Timestamp{});
+        } catch (const std::exception&) {
+        }
+        auto t = std::chrono::steady_clock::now();
+        if (!dispatch_failing_ || t - dispatch_warned_ > std::chrono::minutes(1)) {
+            log::warn("jobs.dispatch_failed", {{"jobs", messages.size()}, {"error", e.what()}});
+            dispatch_warned_ = t;
+        }
+        dispatch_failing_ = true;
         return 0;
     }
+    if (dispatch_failing_) log::info("jobs.dispatch_recovered", {{"jobs", messages.size()}});
+    dispatch_failing_ = false;
     return static_cast<int>(messages.size());
 }
 

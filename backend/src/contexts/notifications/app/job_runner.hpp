@@ -81,6 +81,8 @@ private:
     std::condition_variable cv_;
     std::vector<std::thread> threads_;
     metrics::Counter& relayed_;
+    bool dispatch_failing_ = false;  // relay thread only
+    std::chrono::steady_clock::time_point dispatch_warned_{};
     metrics::Counter& duplicates_;
     metrics::Counter& dead_lettered_;
 };

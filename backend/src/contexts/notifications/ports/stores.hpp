@@ -31,10 +31,12 @@ public:
     /// elsewhere, not due yet, unknown): a second delivery of one job does nothing.
     virtual std::optional<JobRecord> claim_id(const std::string& id, Timestamp now, Timestamp lease_until,
                                               Timestamp due_by) = 0;
-    /// Jobs the broker may not hold (with a broker): due jobs last handed to it before they became
-    /// due (scheduled jobs, a publication that failed) or before `stale` (a message lost), and
-    /// running jobs whose lease ran out. At most `limit`, oldest due first.
-    virtual std::vector<JobRecord> undispatched(Timestamp now, Timestamp stale, int limit) = 0;
+    /// Takes the jobs the broker may not hold (with a broker): due jobs last handed to it before
+    /// they became due (scheduled jobs, a publication that failed) or before `stale` (a message
+    /// lost), and running jobs whose lease ran out; marks them handed over at `now` in the same
+    /// transaction, so that instances relaying together hand each over once. At most `limit` of
+    /// each kind, oldest due first. A caller whose publication fails marks them back (at 0).
+    virtual std::vector<JobRecord> take_undispatched(Timestamp now, Timestamp stale, int limit) = 0;
     /// Records that these jobs were handed to the broker, to run at `at`.
     virtual void mark_dispatched(const std::vector<std::string>& ids, Timestamp at) = 0;
     virtual void succeed(const std::string& id, const std::string& result_json, Timestamp now) = 0;

@@ -113,8 +113,8 @@ std::optional<JobRecord> SqlJobStore::claim_id(const std::string& id, Timestamp 
     });
 }
 
-std::vector<JobRecord> SqlJobStore::undispatched(Timestamp now, Timestamp stale, int limit) {
-    std::vector<JobRecord> out;
+std::vector<JobRecord> SqlJobStore::take_undispatched(Timestamp now, Timestamp stale, int limit) {
+    const bool pg = db_.dialect() == db::Dialect::postgresql;
     const long long t_now = to_micros(now), t_stale = to_micros(stale);
     db::Query due(std::string("SELECT ") + kJobColumns +
                   " FROM jobs WHERE status IN ('pending', 'retrying') AND run_at <= ");
@@ -123,10 +123,25 @@ std::vector<JobRecord> SqlJobStore::undispatched(Timestamp now, Timestamp stale,
     db::Query expired(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE status = 'running' AND lease_until <= ");
     expired.bind(t_now).sql(" AND dispatched_at <= ").bind(t_stale);
     expired.sql(" ORDER BY run_at, id LIMIT ").bind(static_cast<long long>(limit));
-    db_.read([&](soci::session& sql) {
-        for (auto* q : {&due, &expired}) q->for_each(sql, [&](const db::Row& r) { out.push_back(job_from(r)); });
+    return db_.write([&](soci::session& sql) {
+        // Taken in the transaction that marks them: two instances' relays hand each job over
+        // once (SKIP LOCKED leaves one instance's rows to it on PostgreSQL).
+        std::vector<JobRecord> out;
+        for (auto* q : {&due, &expired}) {
+            if (pg) q->sql(" FOR UPDATE SKIP LOCKED");
+            q->for_each(sql, [&](const db::Row& r) { out.push_back(job_from(r)); });
+        }
+        if (!out.empty()) {
+            db::Query mark("UPDATE jobs SET dispatched_at = ");
+            mark.bind(t_now).sql(" WHERE id IN (");
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                if (i) mark.sql(", ");
+                mark.bind(out[i].id);
+            }
+            mark.sql(")").execute(sql);
+        }
+        return out;
     });
-    return out;
 }
 
 void SqlJobStore::mark_dispatched(const std::vector<std::string>& ids, Timestamp at) {

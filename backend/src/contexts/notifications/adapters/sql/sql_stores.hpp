@@ -14,7 +14,7 @@ public:
     std::optional<JobRecord> claim(Timestamp now, Timestamp lease_until) override;
     std::optional<JobRecord> claim_id(const std::string& id, Timestamp now, Timestamp lease_until,
                                       Timestamp due_by) override;
-    std::vector<JobRecord> undispatched(Timestamp now, Timestamp stale, int limit) override;
+    std::vector<JobRecord> take_undispatched(Timestamp now, Timestamp stale, int limit) override;
     void mark_dispatched(const std::vector<std::string>& ids, Timestamp at) override;
     void succeed(const std::string& id, const std::string& result_json, Timestamp now) override;
     void reschedule(const std::string& id, const std::string& error, Timestamp run_at, Timestamp now) override;
