@@ -41,6 +41,7 @@
 #include "contexts/notifications/app/job_runner.hpp"
 #include "contexts/notifications/http/routes.hpp"
 #include "contexts/patients/adapters/cache/cached_patient_store.hpp"
+#include "contexts/patients/adapters/cache/shared_patient_store.hpp"
 #include "contexts/patients/adapters/sql/sql_patient_store.hpp"
 #include "contexts/patients/app/patient_export_source.hpp"
 #include "contexts/patients/app/patient_service.hpp"
@@ -246,6 +247,7 @@ struct Application::Parts {
 
     std::unique_ptr<patients::SqlPatientStore> patient_sql_store;
     std::unique_ptr<patients::CachedPatientStore> patient_cache;
+    std::unique_ptr<patients::SharedPatientStore> patient_shared_cache;  // with Redis: shared by the instances
     patients::PatientStore* patient_store = nullptr;
     std::unique_ptr<patients::PatientService> patients;
 
@@ -377,12 +379,20 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     // patients (identity needs to know patient ids exist)
     p.patient_sql_store = std::make_unique<patients::SqlPatientStore>(*p.dbs["patients"]);
     p.patient_store = p.patient_sql_store.get();
-    auto cache_entries = c.patient_cache_entries;
-    if (cache_entries < 0) cache_entries = p.dbs["patients"]->dialect() == db::Dialect::sqlite ? 20000 : 0;
-    if (cache_entries > 0) {
-        p.patient_cache = std::make_unique<patients::CachedPatientStore>(
-            *p.patient_sql_store, static_cast<std::size_t>(cache_entries), p.registry);
-        p.patient_store = p.patient_cache.get();
+    if (p.redis && c.patient_cache_entries != 0) {
+        // Shared by every instance. On RedisCache itself, not the fallback: the store must see
+        // its failures, to read past it and remember the invalidations it could not apply.
+        p.patient_shared_cache = std::make_unique<patients::SharedPatientStore>(
+            *p.patient_sql_store, *p.redis, crypto::derive_key(c.master_key, "medisecure patients cache"), p.registry);
+        p.patient_store = p.patient_shared_cache.get();
+    } else {
+        auto cache_entries = c.patient_cache_entries;
+        if (cache_entries < 0) cache_entries = p.dbs["patients"]->dialect() == db::Dialect::sqlite ? 20000 : 0;
+        if (cache_entries > 0) {
+            p.patient_cache = std::make_unique<patients::CachedPatientStore>(
+                *p.patient_sql_store, static_cast<std::size_t>(cache_entries), p.registry);
+            p.patient_store = p.patient_cache.get();
+        }
     }
 
     // identity

@@ -225,9 +225,12 @@ std::vector<Setting> build_settings() {
     s.push_back({"database.pool_size", "MEDISECURE_DB_POOL_SIZE", "", "0 (auto: workers + I/O threads + 2)", false,
                  "Connections per context database.", int_setting(&Config::db_pool_size, 0, 512), int_show(&Config::db_pool_size)});
     s.push_back({"cache.patient_entries", "MEDISECURE_PATIENT_CACHE_ENTRIES", "",
-                 "-1 (auto: 20000 when the patients database is SQLite, 0 on PostgreSQL)", false,
-                 "Patient records kept in memory for reads (0: off). Writes invalidate them at once; the cache is per "
-                 "process, so keep it off when several instances share one database.",
+                 "-1 (auto: shared with cache.url; else 20000 when the patients database is SQLite, 0 on PostgreSQL)",
+                 false,
+                 "Patient records kept in memory for reads (0: off). Writes invalidate them at once. Without "
+                 "`cache.url` the cache is per process, so keep it off when several instances share one database; "
+                 "with a shared cache (`cache.url`) any value but 0 keeps records and searches there, sealed, shared by "
+                 "the instances and invalidated by every one of them (the number is then not a bound: entries expire).",
                  int_setting(&Config::patient_cache_entries, -1, 10'000'000), int_show(&Config::patient_cache_entries)});
     for (const auto& ctx : database_contexts()) {
         std::string upper;

@@ -4,9 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "contexts/patients/adapters/cache/cached_patient_store.hpp"
-#include "contexts/patients/adapters/sql/sql_patient_store.hpp"
-#include "contexts/patients/app/patient_service.hpp"
-#include "test_support.hpp"
+#include "contexts/patients/tests/patient_cache_fixture.hpp"
 
 using namespace medisecure;
 using namespace medisecure::patients;
@@ -14,59 +12,16 @@ using medisecure::testkit::caller_of;
 
 namespace {
 
-/// The SQL store, with a hook that runs while a read is between the database and its caller.
-class SlowReads final : public PatientStore {
-public:
-    explicit SlowReads(PatientStore& inner) : inner_(inner) {}
-    std::function<void()> during_find;
-    Result<Patient> write(const std::function<Result<Patient>(PatientUnit&)>& fn) override { return inner_.write(fn); }
-    std::optional<Patient> find(const std::string& id) override {
-        auto p = inner_.find(id);
-        if (during_find) std::exchange(during_find, nullptr)();
-        return p;
-    }
-    std::vector<Patient> search(const PatientQuery& q) override { return inner_.search(q); }
-    bool exists(const std::string& id) override { return inner_.exists(id); }
-    bool ping() override { return inner_.ping(); }
-
-private:
-    PatientStore& inner_;
-};
-
-struct PatientCache : ::testing::Test {
-    testkit::TempDir dir;
-    std::unique_ptr<db::Database> db = testkit::sqlite_database(dir, "patients");
-    SqlPatientStore sql{*db};
-    SlowReads slow{sql};
+struct PatientCache : ::testing::Test, cache_testing::SqlPatients {
     metrics::Registry registry;
     CachedPatientStore cache{slow, 2, registry};
-    ManualClock clock{*parse_instant("2026-11-24T09:00:00Z")};
-    testkit::RecordingAuditTrail audit;
     PatientService service{cache, audit, clock, nullptr};
-    Caller secretary = caller_of(Role::secretary, "sec");
 
-    Patient add(std::string first) {
-        Patient p;
-        p.first_name = std::move(first);
-        p.last_name = "Lefèvre";
-        p.sex = Sex::female;
-        p.birth_date = *parse_date("1990-02-03");
-        auto r = service.register_patient(secretary, p, true);
-        EXPECT_TRUE(r);
-        return *r;
-    }
+    Patient add(std::string first) { return SqlPatients::add(service, std::move(first)); }
     Result<Patient> rename(const Patient& p, std::int64_t version, std::string first) {
-        PatientPatch patch;
-        patch.first_name = std::move(first);
-        return service.update(secretary, p.id, version, patch);
+        return SqlPatients::rename(service, p, version, std::move(first));
     }
-    std::string metric(const std::string& name) {
-        auto text = registry.render();
-        auto at = text.find(name + "{cache=\"patients\"} ");
-        if (at == std::string::npos) return "absent";
-        auto start = at + name.size() + 19;
-        return text.substr(start, text.find('\n', start) - start);
-    }
+    std::string metric(const std::string& name) { return cache_testing::metric(registry, name, "cache=\"patients\""); }
 };
 
 }  // namespace

@@ -1,30 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "contexts/patients/adapters/cache/cached_patient_store.hpp"
 
+#include "contexts/patients/adapters/cache/patient_cache_support.hpp"
+
 namespace medisecure::patients {
 
 namespace {
-/// Passes every operation through and remembers which patients the transaction changed.
-class RecordingUnit final : public PatientUnit {
-public:
-    RecordingUnit(PatientUnit& inner, std::vector<std::string>& touched) : inner_(inner), touched_(touched) {}
-    std::vector<DuplicateCandidate> find_duplicates(const Patient& p) override { return inner_.find_duplicates(p); }
-    std::int64_t next_mrn_sequence() override { return inner_.next_mrn_sequence(); }
-    void insert(const Patient& p) override {
-        touched_.push_back(p.id);
-        inner_.insert(p);
-    }
-    std::optional<Patient> find(const std::string& id) override { return inner_.find(id); }
-    bool update(const Patient& p) override {
-        touched_.push_back(p.id);
-        return inner_.update(p);
-    }
-
-private:
-    PatientUnit& inner_;
-    std::vector<std::string>& touched_;
-};
-
 const std::string kLabel = "cache=\"patients\"", kSearchLabel = "cache=\"patient_search\"";
 }  // namespace
 
@@ -41,16 +22,7 @@ CachedPatientStore::CachedPatientStore(PatientStore& inner, std::size_t capacity
 }
 
 Result<Patient> CachedPatientStore::write(const std::function<Result<Patient>(PatientUnit&)>& fn) {
-    std::vector<std::string> touched;
-    struct Invalidate {
-        CachedPatientStore& self;
-        std::vector<std::string>& ids;
-        ~Invalidate() { self.invalidate(ids); }  // after the commit, the rollback or the exception
-    } guard{*this, touched};
-    return inner_.write([&](PatientUnit& unit) {
-        RecordingUnit recording(unit, touched);
-        return fn(recording);
-    });
+    return write_then_invalidate(inner_, fn, [this](const std::vector<std::string>& ids) { invalidate(ids); });
 }
 
 std::optional<Patient> CachedPatientStore::find(const std::string& id) {
@@ -76,7 +48,7 @@ std::optional<Patient> CachedPatientStore::find(const std::string& id) {
 }
 
 std::vector<Patient> CachedPatientStore::search(const PatientQuery& q) {
-    std::string key = key_of(q);
+    std::string key = search_key(q);
     std::uint64_t seen;
     {
         std::lock_guard lock(mu_);
@@ -96,7 +68,7 @@ std::vector<Patient> CachedPatientStore::search(const PatientQuery& q) {
 }
 
 bool CachedPatientStore::search_cached(const PatientQuery& q) {
-    std::string key = key_of(q);
+    std::string key = search_key(q);
     std::lock_guard lock(mu_);
     return searches_.contains(key);
 }
@@ -112,15 +84,6 @@ bool CachedPatientStore::exists(const std::string& id) {
 std::size_t CachedPatientStore::size() {
     std::lock_guard lock(mu_);
     return records_.size();
-}
-
-std::string CachedPatientStore::key_of(const PatientQuery& q) {
-    std::string k;
-    for (const auto& t : q.terms) k += t + '\x1f';
-    k += '\x1e' + (q.birth_date ? format_date(*q.birth_date) : std::string()) + '\x1f' + q.mrn + '\x1f' + q.nir + '\x1f' +
-         (q.include_archived ? "a" : "") + '\x1f' + std::to_string(q.limit);
-    if (q.after) k += '\x1f' + q.after->sort_key + '\x1f' + q.after->id;
-    return k;
 }
 
 void CachedPatientStore::invalidate(const std::vector<std::string>& ids) {

@@ -4,7 +4,7 @@
 // record: every write bumps an epoch after its commit and drops the ids it changed; a reader
 // fills the cache only if no write committed between its database read and its fill. The
 // cache therefore lags no committed write. It is per process: with several instances sharing
-// one database it must stay off (or become a shared cache invalidated by every instance).
+// one database it must stay off; SharedPatientStore is the cache they share (on Redis).
 // Search results are cached too, keyed by the whole query; since any write may change any
 // result, every write drops them all. Thread safety: safe.
 #pragma once
@@ -36,7 +36,6 @@ public:
 private:
     using Found = std::shared_ptr<const Patient>;
     using Results = std::shared_ptr<const std::vector<Patient>>;
-    static std::string key_of(const PatientQuery& q);
     void invalidate(const std::vector<std::string>& ids);
 
     PatientStore& inner_;

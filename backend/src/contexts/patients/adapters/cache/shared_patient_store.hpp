@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+// A read-through cache in front of a PatientStore that every instance shares (the Cache port on
+// Redis), for deployments where several instances use one database. CachedPatientStore is the
+// per-process cache of a single instance.
+//
+// Keys: `pt:v:<id>` a version token per patient, `pt:r:<id>` the record, `pt:g` a generation
+// token for searches, `pt:s:<sha256 of the query>` a page of results. A cached value carries the
+// token that was current when its database read began; it is served only while that token is
+// still the current one. A write replaces the tokens of the patients it touched, and the
+// generation, after its commit (or rollback) and before it returns, so before its HTTP response.
+// Since a reader reads the token before the database, a fill that raced a write carries the old
+// token and is never served: once a write's response has been sent, no instance serves what
+// preceded it. A missing token key (expired, or evicted by a Redis short of memory) is not read
+// as a token: the read that finds it missing fills nothing and puts a new token, which no
+// earlier fill carries, so a lost token key cannot revive an old value.
+//
+// When the cache cannot be reached, reads and writes go to the inner store. A write whose
+// invalidation fails leaves its keys pending here: until they are applied (retried at the start
+// of each later call) this instance reads past the cache. The window that remains: another
+// instance that still reaches Redis while this one cannot keeps serving what it cached before
+// the write, for at most `record_ttl` (a record) or `search_ttl` (a search page).
+//
+// Values are sealed (XChaCha20-Poly1305) with a key of their own bound to their cache key: no
+// PHI in Redis in clear, and a value copied under another key does not open (a miss). Blocking:
+// yes (the cache and the inner store). Thread safety: safe. PHI: yes.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+
+#include "contexts/patients/ports/patient_store.hpp"
+#include "platform/cache/cache.hpp"
+#include "platform/crypto/sealed_box.hpp"
+#include "platform/metrics/metrics.hpp"
+
+namespace medisecure::patients {
+
+struct SharedCacheOptions {
+    std::chrono::seconds record_ttl{300};
+    std::chrono::seconds search_ttl{60};
+    /// Of the version and generation tokens; longer than the values they validate.
+    std::chrono::seconds version_ttl{std::chrono::hours{24}};
+};
+
+class SharedPatientStore final : public PatientStore {
+public:
+    /// `seal_key32`: 32 bytes, derived from the master key for this use only.
+    SharedPatientStore(PatientStore& inner, Cache& cache, std::string seal_key32, metrics::Registry& registry,
+                       SharedCacheOptions opt = {});
+
+    Result<Patient> write(const std::function<Result<Patient>(PatientUnit&)>& fn) override;
+    std::optional<Patient> find(const std::string& id) override;
+    std::vector<Patient> search(const PatientQuery& q) override;
+    /// One round trip: called on a connection's thread, it neither fills nor retries anything.
+    bool search_cached(const PatientQuery& q) override;
+    bool exists(const std::string& id) override { return inner_.exists(id); }
+    bool ping() override { return inner_.ping(); }
+
+    /// Token keys whose invalidation has not reached the cache yet (while any: reads bypass it).
+    std::size_t pending_invalidations();
+
+private:
+    struct Family {
+        std::chrono::seconds ttl;
+        metrics::Counter& hits;
+        metrics::Counter& misses;
+        metrics::Counter& rejected;
+    };
+    /// The opened payload of `value_key` when it was stored under the current token.
+    struct Peek {
+        std::optional<std::string> token;    // current, nullopt when the key is missing
+        std::optional<std::string> payload;  // the value, when current
+        bool rejected = false;               // a value that did not open
+    };
+    Peek peek(const std::string& token_key, const std::string& value_key);
+    template <class T, class Load, class Encode, class Decode>
+    T read_through(Family& f, const std::string& token_key, const std::string& value_key, Load&& load,
+                   Encode&& encode, Decode&& decode);
+    /// Replaces the tokens under `keys`; what fails stays pending. Never throws.
+    void bump(const std::vector<std::string>& keys);
+    /// Applies pending invalidations; true when none remain (the cache may be used).
+    bool flush_pending();
+
+    PatientStore& inner_;
+    Cache& cache_;
+    crypto::SealedBox box_;
+    SharedCacheOptions opt_;
+    std::mutex mu_;
+    std::map<std::string, std::uint64_t> pending_;  // token key → sequence of its last failure; under mu_
+    std::uint64_t pending_seq_ = 0;                 // under mu_
+    std::atomic<bool> has_pending_{false};
+    Family records_;
+    Family searches_;
+    metrics::Counter& invalidations_;
+    metrics::Counter& invalidation_failures_;
+    metrics::Counter& fallbacks_;
+};
+
+}  // namespace medisecure::patients
