@@ -382,8 +382,12 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     if (p.redis && c.patient_cache_entries != 0) {
         // Shared by every instance. On RedisCache itself, not the fallback: the store must see
         // its failures, to read past it and remember the invalidations it could not apply.
+        // Searches always; records only when asked for (a positive number): on PostgreSQL a read
+        // by primary key is as fast as a Redis round trip (docs/performance.md).
+        patients::SharedCacheOptions shared;
+        shared.records = c.patient_cache_entries > 0;
         p.patient_shared_cache = std::make_unique<patients::SharedPatientStore>(
-            *p.patient_sql_store, *p.redis, crypto::derive_key(c.master_key, "medisecure patients cache"), p.registry);
+            *p.patient_sql_store, *p.redis, crypto::derive_key(c.master_key, "medisecure patients cache"), p.registry, shared);
         p.patient_store = p.patient_shared_cache.get();
     } else {
         auto cache_entries = c.patient_cache_entries;

@@ -229,8 +229,9 @@ std::vector<Setting> build_settings() {
                  false,
                  "Patient records kept in memory for reads (0: off). Writes invalidate them at once. Without "
                  "`cache.url` the cache is per process, so keep it off when several instances share one database; "
-                 "with a shared cache (`cache.url`) any value but 0 keeps records and searches there, sealed, shared by "
-                 "the instances and invalidated by every one of them (the number is then not a bound: entries expire).",
+                 "with a shared cache (`cache.url`) searches are kept there, sealed, shared by the instances and "
+                 "invalidated by every one of them; a positive number keeps records there too (not a bound then: "
+                 "entries expire), which pays on a database slower to reach than Redis; 0: neither.",
                  int_setting(&Config::patient_cache_entries, -1, 10'000'000), int_show(&Config::patient_cache_entries)});
     for (const auto& ctx : database_contexts()) {
         std::string upper;

@@ -50,13 +50,15 @@ Result<Patient> SharedPatientStore::write(const std::function<Result<Patient>(Pa
         ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
         std::vector<std::string> keys;
         keys.reserve(ids.size() + 1);
-        for (const auto& id : ids) keys.push_back(version_key(id));
+        if (opt_.records)
+            for (const auto& id : ids) keys.push_back(version_key(id));
         keys.push_back(kGeneration);  // a new or changed patient may enter or leave any result
         bump(keys);
     });
 }
 
 std::optional<Patient> SharedPatientStore::find(const std::string& id) {
+    if (!opt_.records) return inner_.find(id);
     return read_through<std::optional<Patient>>(
         records_, version_key(id), "pt:r:" + id, [&] { return inner_.find(id); },
         [](const std::optional<Patient>& p) { return p ? std::optional(encode_patient(*p)) : std::nullopt; },

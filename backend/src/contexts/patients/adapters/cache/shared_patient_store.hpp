@@ -38,6 +38,10 @@
 namespace medisecure::patients {
 
 struct SharedCacheOptions {
+    /// Records too, not only searches. Off by default on PostgreSQL: a read by primary key there
+    /// costs about what a Redis round trip does, so a hit gains nothing and a miss costs two
+    /// more round trips (measured: docs/performance.md); a search is what the cache saves.
+    bool records = true;
     std::chrono::seconds record_ttl{300};
     std::chrono::seconds search_ttl{60};
     /// Of the version and generation tokens; longer than the values they validate.
