@@ -69,7 +69,8 @@ TEST_F(Cluster, ARateLimitIsOneBudgetAcrossInstances) {
 }
 
 TEST_F(Cluster, AChangeOnOneInstanceIsNeverReadStaleOnTheOther) {
-    start(cluster_redis_url(redis_url()));
+    // Records in the shared cache too (searches are by default), so that every read can hit it.
+    start(cluster_redis_url(redis_url()), [](auto& e) { e["MEDISECURE_PATIENT_CACHE_ENTRIES"] = "1"; });
     const auto token = account("secretary", *a);
     auto created = as(*a, token).post("/api/v1/patients?allow_duplicate=true",
                                       R"({"first_name":"Irène","last_name":"Cluster","sex":"female","birth_date":"1970-01-02"})");
@@ -90,6 +91,14 @@ TEST_F(Cluster, AChangeOnOneInstanceIsNeverReadStaleOnTheOther) {
         ASSERT_EQ(r.header("etag"), etag) << "read stale at iteration " << i;
         ASSERT_EQ(std::string(r.json().at("phone").as_string()), phone) << i;
     }
+    // Each read above followed a write, so each was a miss; with no write, B serves A's fill.
+    ASSERT_EQ(ca.get(path).status, 200);
+    for (int i = 0; i < 5; ++i) ASSERT_EQ(cb.get(path).header("etag"), etag);
+    const auto metrics = b->client().get("/metrics").body;
+    const std::string hits = "medisecure_cache_hits_total{cache=\"patients_shared\"} ";
+    auto at = metrics.find(hits);
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_GE(std::stoi(metrics.substr(at + hits.size())), 5);
 }
 
 TEST_F(Cluster, ANotificationMadeOnOneInstanceReachesAStreamHeldByTheOther) {
