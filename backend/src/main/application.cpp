@@ -25,6 +25,7 @@
 #include "contexts/documents/adapters/sql/sql_document_store.hpp"
 #include "contexts/documents/app/document_service.hpp"
 #include "contexts/documents/http/routes.hpp"
+#include "contexts/billing/adapters/cache/shared_stats_store.hpp"
 #include "contexts/billing/adapters/sql/sql_billing_store.hpp"
 #include "contexts/billing/app/act_catalogue.hpp"
 #include "contexts/billing/app/billing_export.hpp"
@@ -288,7 +289,9 @@ struct Application::Parts {
     notifications::ReportCatalogue report_kinds;
     std::unique_ptr<notifications::ReportService> reports;
     std::unique_ptr<notifications::JobRunner> runner;
-    std::unique_ptr<billing::SqlBillingStore> billing_store;
+    std::unique_ptr<billing::SqlBillingStore> billing_sql_store;
+    std::unique_ptr<billing::SharedStatsBillingStore> billing_stats_cache;  // with Redis: shared by the instances
+    billing::BillingStore* billing_store = nullptr;
     std::unique_ptr<billing::ActCatalogue> acts;
     std::unique_ptr<billing::InvoiceService> invoices;
     billing::Directory billing_directory;
@@ -530,7 +533,15 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     p.export_sources.push_back(
         std::make_shared<appointments::AppointmentExport>(*p.appointment_store, *p.practitioner_directory, *p.timezone));
     // billing
-    p.billing_store = std::make_unique<billing::SqlBillingStore>(*p.dbs["billing"]);
+    p.billing_sql_store = std::make_unique<billing::SqlBillingStore>(*p.dbs["billing"]);
+    p.billing_store = p.billing_sql_store.get();
+    if (p.redis) {
+        // The statistics, shared by every instance; on RedisCache itself, as the patients' cache.
+        p.billing_stats_cache = std::make_unique<billing::SharedStatsBillingStore>(
+            *p.billing_sql_store, *p.redis, crypto::derive_key(c.master_key, "medisecure billing stats cache"),
+            p.registry);
+        p.billing_store = p.billing_stats_cache.get();
+    }
     p.billing_directory = billing::Directory{
         [patient_store](const std::string& id) { return patient_store->exists(id); },
         [patients = p.patients.get()](const std::set<std::string>& ids) { return patients->briefs(ids); },

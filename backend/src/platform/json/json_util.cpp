@@ -76,4 +76,14 @@ json::value nullable_if_empty(const std::string& v) {
 
 std::string serialize(const json::value& v) { return json::serialize(v); }
 
+const json::object& exact_object(const json::value& v, std::size_t fields) {
+    const auto& o = v.as_object();
+    if (o.size() != fields) throw std::invalid_argument("fields");
+    return o;
+}
+
+std::string string_at(const json::object& o, std::string_view key) { return std::string(o.at(key).as_string()); }
+
+json::value parse_exact(std::string_view text) { return json::parse(text); }
+
 }  // namespace medisecure::jsonu

@@ -5,8 +5,10 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/error.hpp"
 
@@ -32,5 +34,28 @@ json::value nullable(const std::optional<std::string>& v);
 json::value nullable_if_empty(const std::string& v);
 
 std::string serialize(const json::value& v);
+
+// Strict reading, for codecs that read back only what they wrote (the caches'): any mismatch
+// throws, and decode_exact turns what throws into nullopt.
+
+/// `v` as an object of exactly `fields` members.
+const json::object& exact_object(const json::value& v, std::size_t fields);
+/// The string member `key`.
+std::string string_at(const json::object& o, std::string_view key);
+/// `*v`; nullopt (an enumerator its parser did not know) throws.
+template <class T> T required(std::optional<T> v) {
+    if (!v) throw std::invalid_argument("enumerator");
+    return std::move(*v);
+}
+/// Parses `text` (throws when malformed).
+json::value parse_exact(std::string_view text);
+/// `read(the parsed text)`; nullopt for malformed JSON, or whatever `read` throws on.
+template <class T, class Read> std::optional<T> decode_exact(std::string_view text, Read&& read) {
+    try {
+        return read(parse_exact(text));
+    } catch (const std::exception&) {  // malformed JSON, a wrong kind, a missing field
+        return std::nullopt;
+    }
+}
 
 }  // namespace medisecure::jsonu

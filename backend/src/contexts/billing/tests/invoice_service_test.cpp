@@ -5,11 +5,11 @@
 
 #include <boost/json.hpp>
 
-#include "contexts/billing/adapters/sql/sql_billing_store.hpp"
 #include "contexts/billing/app/act_catalogue.hpp"
 #include "contexts/billing/app/billing_export.hpp"
 #include "contexts/billing/app/invoice_pdf.hpp"
 #include "contexts/billing/app/invoice_service.hpp"
+#include "contexts/billing/tests/billing_fixture.hpp"
 #include "core/text.hpp"
 #include "test_support.hpp"
 
@@ -20,18 +20,9 @@ using medisecure::testkit::caller_of;
 
 namespace {
 
-const std::string kPatient = "01900000-0000-7000-8000-0000000000a1";
-const std::string kOtherPatient = "01900000-0000-7000-8000-0000000000a2";
-const std::string kDoctor = "01900000-0000-7000-8000-00000000d0c1";
-const std::string kOtherDoctor = "01900000-0000-7000-8000-00000000d0c2";
+using namespace medisecure::billing::sql_testing;
 
-struct Billing : ::testing::Test {
-    testkit::TempDir dir;
-    std::unique_ptr<db::Database> db = testkit::sqlite_database(dir, "billing");
-    SqlBillingStore store{*db};
-    ManualClock clock{*parse_instant("2026-11-24T09:00:00Z")};
-    TimeZone tz = *TimeZone::from_posix("CET-1CEST,M3.5.0,M10.5.0/3", "Europe/Paris");
-    testkit::RecordingAuditTrail audit;
+struct Billing : ::testing::Test, SqlBilling {
     ActCatalogue acts{store, audit, clock};
     InvoiceService invoices{store, audit, clock, tz, directory(), PracticeInfo{"Cabinet des Tilleuls", "3 place de l'Église\n20000 Ajaccio", "04 95 00 00 00", "", "2A0001234", "123 456 789 00012", "F"}};
 

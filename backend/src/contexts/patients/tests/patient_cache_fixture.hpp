@@ -7,6 +7,7 @@
 
 #include "contexts/patients/adapters/sql/sql_patient_store.hpp"
 #include "contexts/patients/app/patient_service.hpp"
+#include "shared_cache_testing.hpp"
 #include "test_support.hpp"
 
 namespace medisecure::patients::cache_testing {
@@ -58,14 +59,6 @@ struct SqlPatients {
     }
 };
 
-/// The value of `name{labels}` in `registry`'s exposition, or "absent".
-inline std::string metric(const metrics::Registry& registry, const std::string& name, const std::string& labels) {
-    auto text = registry.render();
-    auto series = name + "{" + labels + "} ";
-    auto at = text.find(series);
-    if (at == std::string::npos) return "absent";
-    auto start = at + series.size();
-    return text.substr(start, text.find('\n', start) - start);
-}
+using testkit::metric;
 
 }  // namespace medisecure::patients::cache_testing

@@ -16,37 +16,12 @@ using namespace medisecure::patients;
 
 namespace {
 
-/// The shared cache as one instance reaches it: throws CacheUnavailable while `down`.
-class ReachableCache final : public Cache {
-public:
-    explicit ReachableCache(Cache& inner) : inner_(inner) {}
-    bool down = false;
-    std::optional<std::string> get(std::string_view key) override { return check().get(key); }
-    void put(std::string_view key, std::string value, std::chrono::seconds ttl) override {
-        check().put(key, std::move(value), ttl);
-    }
-    void erase(std::string_view key) override { check().erase(key); }
-    RateDecision take(std::string_view key, double rate_per_s, double burst) override {
-        return check().take(key, rate_per_s, burst);
-    }
-    std::size_t size() override { return check().size(); }
-
-private:
-    Cache& check() {
-        if (down) throw CacheUnavailable("Redis is unreachable (test)");
-        return inner_;
-    }
-    Cache& inner_;
-};
-
 const std::string kRecords = "cache=\"patients_shared\"", kSearches = "cache=\"patient_search_shared\"";
 
 /// Instance A reaches the shared cache through `link` (which the test may cut), B directly.
-struct SharedCache : ::testing::Test, cache_testing::SqlPatients {
-    MemoryCache redis{clock};
-    ReachableCache link{redis};
+struct SharedCache : ::testing::Test, cache_testing::SqlPatients, testkit::SharedCacheInstances {
+    SharedCache() : SharedCacheInstances(clock) {}
     std::string seal_key = crypto::derive_key("a master key for the tests", "medisecure patients cache");
-    metrics::Registry registry_a, registry_b;
     SharedPatientStore a{slow, link, seal_key, registry_a};
     SharedPatientStore b{slow, redis, seal_key, registry_b};
     PatientService service_a{a, audit, clock, nullptr};

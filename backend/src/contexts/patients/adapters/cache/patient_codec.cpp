@@ -3,6 +3,8 @@
 
 #include <boost/json.hpp>
 
+#include "platform/json/json_util.hpp"
+
 namespace medisecure::patients {
 
 namespace json = boost::json;
@@ -45,7 +47,7 @@ json::object to_json(const Patient& p) {
 struct Reader {
     const json::object& o;
     const json::value& at(std::string_view k) const { return o.at(k); }
-    std::string str(std::string_view k) const { return std::string(at(k).as_string()); }
+    std::string str(std::string_view k) const { return jsonu::string_at(o, k); }
     const json::array& arr(std::string_view k, std::size_t n) const {
         const auto& a = at(k).as_array();
         if (a.size() != n) throw std::invalid_argument("length");
@@ -55,14 +57,10 @@ struct Reader {
 
 std::string str_at(const json::array& a, std::size_t i) { return std::string(a.at(i).as_string()); }
 
-template <class T> T required(std::optional<T> v) {
-    if (!v) throw std::invalid_argument("enumerator");
-    return *v;
-}
+using jsonu::required;
 
 Patient from_json(const json::value& v) {
-    Reader r{v.as_object()};
-    if (r.o.size() != 22) throw std::invalid_argument("fields");
+    Reader r{jsonu::exact_object(v, 22)};
     Patient p;
     p.id = r.str("id");
     p.mrn = r.str("mrn");
@@ -94,14 +92,6 @@ Patient from_json(const json::value& v) {
     return p;
 }
 
-template <class T, class F> std::optional<T> decode(std::string_view text, F&& f) {
-    try {
-        return f(json::parse(text));
-    } catch (const std::exception&) {  // malformed JSON, a wrong kind, a missing field
-        return std::nullopt;
-    }
-}
-
 }  // namespace
 
 std::string encode_patient(const Patient& p) { return json::serialize(to_json(p)); }
@@ -114,11 +104,11 @@ std::string encode_patients(const std::vector<Patient>& ps) {
 }
 
 std::optional<Patient> decode_patient(std::string_view text) {
-    return decode<Patient>(text, [](const json::value& v) { return from_json(v); });
+    return jsonu::decode_exact<Patient>(text, [](const json::value& v) { return from_json(v); });
 }
 
 std::optional<std::vector<Patient>> decode_patients(std::string_view text) {
-    return decode<std::vector<Patient>>(text, [](const json::value& v) {
+    return jsonu::decode_exact<std::vector<Patient>>(text, [](const json::value& v) {
         std::vector<Patient> out;
         for (const auto& p : v.as_array()) out.push_back(from_json(p));
         return out;

@@ -4,15 +4,12 @@
 // per-process cache of a single instance.
 //
 // Keys: `pt:v:<id>` a version token per patient, `pt:r:<id>` the record, `pt:g` a generation
-// token for searches, `pt:s:<sha256 of the query>` a page of results. A cached value carries the
-// token that was current when its database read began; it is served only while that token is
-// still the current one. A write replaces the tokens of the patients it touched, and the
-// generation, after its commit (or rollback) and before it returns, so before its HTTP response.
-// Since a reader reads the token before the database, a fill that raced a write carries the old
-// token and is never served: once a write's response has been sent, no instance serves what
-// preceded it. A missing token key (expired, or evicted by a Redis short of memory) is not read
-// as a token: the read that finds it missing fills nothing and puts a new token, which no
-// earlier fill carries, so a lost token key cannot revive an old value.
+// token for searches, `pt:s:<sha256 of the query>` a page of results. The machinery is
+// SharedReadThrough (platform/cache/shared_read_through.hpp): a cached value is served only
+// while the token that was current when its database read began still is; a write replaces the
+// tokens of the patients it touched, and the generation, after its commit (or rollback) and
+// before it returns, so before its HTTP response: once a write's response has been sent, no
+// instance serves what preceded it. A lost token key cannot revive an old value.
 //
 // When the cache cannot be reached, reads and writes go to the inner store. A write whose
 // invalidation fails leaves its keys pending here: until they are applied (retried at the start
@@ -25,15 +22,10 @@
 // yes (the cache and the inner store). Thread safety: safe. PHI: yes.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <map>
-#include <mutex>
 
 #include "contexts/patients/ports/patient_store.hpp"
-#include "platform/cache/cache.hpp"
-#include "platform/crypto/sealed_box.hpp"
-#include "platform/metrics/metrics.hpp"
+#include "platform/cache/shared_read_through.hpp"
 
 namespace medisecure::patients {
 
@@ -63,43 +55,14 @@ public:
     bool ping() override { return inner_.ping(); }
 
     /// Token keys whose invalidation has not reached the cache yet (while any: reads bypass it).
-    std::size_t pending_invalidations();
+    std::size_t pending_invalidations() { return shared_.pending_invalidations(); }
 
 private:
-    struct Family {
-        std::chrono::seconds ttl;
-        metrics::Counter& hits;
-        metrics::Counter& misses;
-        metrics::Counter& rejected;
-    };
-    /// The opened payload of `value_key` when it was stored under the current token.
-    struct Peek {
-        std::optional<std::string> token;    // current, nullopt when the key is missing
-        std::optional<std::string> payload;  // the value, when current
-        bool rejected = false;               // a value that did not open
-    };
-    Peek peek(const std::string& token_key, const std::string& value_key);
-    template <class T, class Load, class Encode, class Decode>
-    T read_through(Family& f, const std::string& token_key, const std::string& value_key, Load&& load,
-                   Encode&& encode, Decode&& decode);
-    /// Replaces the tokens under `keys`; what fails stays pending. Never throws.
-    void bump(const std::vector<std::string>& keys);
-    /// Applies pending invalidations; true when none remain (the cache may be used).
-    bool flush_pending();
-
     PatientStore& inner_;
-    Cache& cache_;
-    crypto::SealedBox box_;
     SharedCacheOptions opt_;
-    std::mutex mu_;
-    std::map<std::string, std::uint64_t> pending_;  // token key → sequence of its last failure; under mu_
-    std::uint64_t pending_seq_ = 0;                 // under mu_
-    std::atomic<bool> has_pending_{false};
-    Family records_;
-    Family searches_;
-    metrics::Counter& invalidations_;
-    metrics::Counter& invalidation_failures_;
-    metrics::Counter& fallbacks_;
+    SharedReadThrough shared_;
+    SharedReadThrough::Family records_;
+    SharedReadThrough::Family searches_;
 };
 
 }  // namespace medisecure::patients
