@@ -17,7 +17,7 @@ build_pkgs=(
 )
 # Real servers the integration tests start on loopback, and the browser for the UI tests.
 test_pkgs=(
-  postgresql pgbouncer redis-server redis-sentinel rabbitmq-server python3-aiosmtpd chromium shellcheck
+  postgresql pgbouncer redis-server redis-sentinel rabbitmq-server prometheus python3-aiosmtpd chromium shellcheck
 )
 bench_pkgs=(
   wrk nginx-light orthanc python3-fastapi python3-uvicorn postgresql

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -31,6 +32,13 @@ inline std::string run_service(const std::string& env_prefix, const std::string&
     }
     while (!out.empty() && out.back() == '\n') out.pop_back();
     return out;
+}
+
+/// Removes the state directory scripts/services/ gave a server of a test's own (`<script>-own-<port>`).
+inline void remove_service_dir(const std::string& name) {
+    const char* base = std::getenv("MS_SERVICES_DIR");
+    std::error_code ec;
+    std::filesystem::remove_all(std::filesystem::path(base ? base : MEDISECURE_SOURCE_DIR "/build/services") / name, ec);
 }
 
 inline std::string upper(std::string s) {
