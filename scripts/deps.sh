@@ -18,6 +18,7 @@ build_pkgs=(
 # Real servers the integration tests start on loopback, and the browser for the UI tests.
 test_pkgs=(
   postgresql pgbouncer redis-server redis-sentinel rabbitmq-server prometheus python3-aiosmtpd chromium shellcheck
+  swift swift-proxy swift-account swift-container swift-object python3-swift memcached
 )
 bench_pkgs=(
   wrk nginx-light orthanc python3-fastapi python3-uvicorn postgresql

@@ -52,6 +52,13 @@ if start_service redis Redis; then
   export MEDISECURE_TEST_REDIS_URL=$service_out
   echo "test: Redis on ${service_out##*@} (password generated)"
 fi
+# An S3 server that verifies Signature V4 (Swift's s3api), for the blob-store contract.
+if start_service swift "Swift (S3)"; then
+  read -r s3_endpoint s3_region s3_key s3_secret <<<"$service_out"
+  export MEDISECURE_TEST_S3_URL="s3://medisecure-test?endpoint=$s3_endpoint&region=$s3_region"
+  export MEDISECURE_TEST_S3_ACCESS_KEY_ID=$s3_key MEDISECURE_TEST_S3_SECRET_ACCESS_KEY=$s3_secret
+  echo "test: Swift (S3, SigV4 verified) on $s3_endpoint"
+fi
 # RabbitMQ takes seconds to start: once per run, fresh (no queue left by an earlier run).
 if MS_RABBITMQ_FRESH=1 start_service rabbitmq RabbitMQ; then
   export MEDISECURE_TEST_RABBITMQ_URL=$service_out
@@ -61,6 +68,11 @@ fi
 export MEDISECURE_TEST_OUTPUT=$root/build/test-output
 mkdir -p "$MEDISECURE_TEST_OUTPUT"
 ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -j "${TEST_JOBS:-2}" --timeout 600
+# The API suite again with the documents' content in S3 (Swift's s3api, signatures verified).
+if [ -n "${MEDISECURE_TEST_S3_URL:-}" ]; then
+  echo "test: the API suite with documents in S3"
+  MEDISECURE_TEST_API_ON_S3=1 ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -R '^ms_api_tests$' --timeout 600
+fi
 
 if [ -f frontend/package.json ] && grep -q '"test"' frontend/package.json; then
   # Lint, type check, unit tests, then the browser tests against this build's server

@@ -22,6 +22,7 @@
 #include "contexts/audit/http/routes.hpp"
 #include "contexts/documents/adapters/image/stb_thumbnailer.hpp"
 #include "contexts/documents/adapters/local/local_blob_store.hpp"
+#include "contexts/documents/adapters/s3/s3_blob_store.hpp"
 #include "contexts/documents/adapters/sql/sql_document_store.hpp"
 #include "contexts/documents/app/document_service.hpp"
 #include "contexts/documents/http/routes.hpp"
@@ -102,6 +103,22 @@ std::string describe(std::exception_ptr e) {
     } catch (...) {
         return "unknown exception";
     }
+}
+
+/// The documents' blob store named by `blob.url`: an S3 bucket, else <data_dir>/blobs.
+std::unique_ptr<documents::BlobStore> open_blob_store(const config::Config& c) {
+    if (c.blob_url.empty()) return std::make_unique<documents::LocalBlobStore>((fs::path(c.data_dir) / "blobs").string());
+    std::string error;
+    auto target = documents::parse_s3_url(c.blob_url, &error);
+    if (!target) throw StartupError("blob.url: " + error);
+    if (c.s3_access_key_id.empty() || c.s3_secret_access_key.empty())
+        throw StartupError("blob.url: set MEDISECURE_S3_ACCESS_KEY_ID and MEDISECURE_S3_SECRET_ACCESS_KEY (or their _FILE forms)");
+    target->access_key_id = c.s3_access_key_id;
+    target->secret_access_key = c.s3_secret_access_key;
+    auto store = std::make_unique<documents::S3BlobStore>(std::move(*target));
+    // Reachable or not, the instance starts; readiness says whether the store answers.
+    log::info("documents.blob_store", {{"bucket", documents::parse_s3_url(c.blob_url)->bucket}, {"reachable", store->ping()}});
+    return store;
 }
 
 std::unique_ptr<db::Database> open_database(const config::Config& cfg, const std::string& context) {
@@ -272,7 +289,7 @@ struct Application::Parts {
     std::vector<std::pair<std::string, db::Database*>> outbox_databases;
     std::vector<std::shared_ptr<jobs::PatientDataSource>> export_sources;
 
-    std::unique_ptr<documents::LocalBlobStore> blobs;
+    std::unique_ptr<documents::BlobStore> blobs;  // a local directory or an S3 bucket
     std::unique_ptr<documents::SqlDocumentStore> document_store;
     std::unique_ptr<documents::StbThumbnailer> thumbnailer;
     std::unique_ptr<documents::DocumentService> documents;
@@ -480,7 +497,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
         *p.audit_repo, [users = p.users.get()](const std::set<std::string>& ids) { return users->display_names(ids); }));
 
     // documents: metadata in SQL, encrypted content in the blob store
-    p.blobs = std::make_unique<documents::LocalBlobStore>((fs::path(c.data_dir) / "blobs").string());
+    p.blobs = open_blob_store(c);
     p.document_store = std::make_unique<documents::SqlDocumentStore>(*p.dbs["documents"]);
     p.thumbnailer = std::make_unique<documents::StbThumbnailer>();
     p.documents = std::make_unique<documents::DocumentService>(

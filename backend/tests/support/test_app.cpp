@@ -48,6 +48,17 @@ config::Config TestApp::test_config(const TempDir& dir) {
     c.job_poll_ms = 20;
     c.static_dir = dir.file("no-static");
     c.swagger_ui_dir = dir.file("no-swagger");
+    // MEDISECURE_TEST_API_ON_S3=1: the documents' content in the tests' S3 server
+    // (scripts/test.sh runs the API suite a second time so).
+    if (std::getenv("MEDISECURE_TEST_API_ON_S3")) {
+        const char* url = std::getenv("MEDISECURE_TEST_S3_URL");
+        const char* key = std::getenv("MEDISECURE_TEST_S3_ACCESS_KEY_ID");
+        const char* secret = std::getenv("MEDISECURE_TEST_S3_SECRET_ACCESS_KEY");
+        if (!url || !key || !secret) throw std::runtime_error("MEDISECURE_TEST_API_ON_S3 needs MEDISECURE_TEST_S3_URL and its keys");
+        c.blob_url = url;
+        c.s3_access_key_id = key;
+        c.s3_secret_access_key = secret;
+    }
     config::resolve_secrets(c);
     return c;
 }

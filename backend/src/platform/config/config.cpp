@@ -355,6 +355,20 @@ std::vector<Setting> build_settings() {
                  string_show(&Config::queue_url)});
     s.push_back({"queue.password", "MEDISECURE_QUEUE_PASSWORD", "", "", true,
                  "RabbitMQ password (or in the URL).", secret_setting(&Config::queue_password, 1), {}});
+    s.push_back({"blob.url", "MEDISECURE_BLOB_URL", "", "(none: <data_dir>/blobs)", false,
+                 "Where documents' encrypted content is kept: an S3 bucket (MinIO, Ceph, AWS…), "
+                 "`s3://bucket?endpoint=https://host:9000&region=us-east-1&path_style=1` (`ca_file=` for a private CA). "
+                 "Content is encrypted before it leaves the process; object names are random.",
+                 [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     if (!v.empty() && v.rfind("s3://", 0) != 0) return "must start with s3://";
+                     c.blob_url = v;
+                     return std::nullopt;
+                 },
+                 string_show(&Config::blob_url)});
+    s.push_back({"s3.access_key_id", "MEDISECURE_S3_ACCESS_KEY_ID", "", "", false, "S3 access key of `blob.url`.",
+                 string_setting(&Config::s3_access_key_id), string_show(&Config::s3_access_key_id)});
+    s.push_back({"s3.secret_access_key", "MEDISECURE_S3_SECRET_ACCESS_KEY", "", "", true, "S3 secret key of `blob.url`.",
+                 secret_setting(&Config::s3_secret_access_key, 1), {}});
     s.push_back({"smtp.url", "MEDISECURE_SMTP_URL", "", "(none: e-mails are written to <data_dir>/mail)", false,
                  "`smtp://host:port` (STARTTLS when offered) or `smtps://host:port`.",
                  string_setting(&Config::smtp_url), string_show(&Config::smtp_url)});
@@ -578,6 +592,7 @@ std::string print(const Config& c) {
             else if (s.key == "smtp.password") v = c.smtp_password;
             else if (s.key == "cache.password") v = c.cache_password;
             else if (s.key == "queue.password") v = c.queue_password;
+            else if (s.key == "s3.secret_access_key") v = c.s3_secret_access_key;
             o[s.key] = v.empty() ? "(not set)" : "(set, redacted)";
             continue;
         }

@@ -72,6 +72,9 @@ struct Config {
     bool jobs_in_serve = true;   // `serve` runs background jobs too
     std::string cache_password;  // secret; or in the URL
     std::string queue_url;       // "" (workers poll the job store) | amqp://…
+    std::string blob_url;        // "" (<data_dir>/blobs) | s3://bucket?endpoint=…
+    std::string s3_access_key_id;
+    std::string s3_secret_access_key;  // secret
     std::string queue_password;  // secret; or in the URL
     std::string smtp_username;
     std::string smtp_password;  // secret

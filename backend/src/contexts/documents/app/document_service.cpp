@@ -65,6 +65,14 @@ std::optional<std::string> DocumentService::unseal_key(const std::string& sealed
     return box_.open(sealed, id + "/" + std::string(purpose));
 }
 
+Error DocumentService::store_unavailable(const Caller& caller, const char* action, const Document& d,
+                                         const std::exception& e) {
+    log::error("documents.store_unavailable", {{"action", action}, {"document_id", d.id}, {"error", e.what()}});
+    audit_.record(caller, {action, "document", d.id, d.patient_id, Outcome::error, "store_unavailable"});
+    return Error{ErrorKind::unavailable, "document_store_unavailable",
+                 "The document store cannot be reached at the moment; try again shortly."};
+}
+
 std::unique_ptr<ContentReader> DocumentService::reader(const std::string& blob_key, const std::string& key, std::uint64_t size) {
     auto blob = blobs_.open(blob_key);
     if (!blob) throw std::runtime_error("document content missing from the blob store");
@@ -82,6 +90,8 @@ bool DocumentService::verify(const Document& d, const std::string& key) {
             total += n;
         }
         return total == d.size && crypto::constant_time_equal(h.hex_digest(), d.sha256);
+    } catch (const BlobStoreUnavailable&) {
+        throw;  // not the document's fault: the caller answers 503
     } catch (const std::exception& e) {
         log::error("documents.unreadable", {{"document_id", d.id}, {"error", e.what()}});
         return false;
@@ -131,19 +141,24 @@ Result<Document> DocumentService::upload(const Caller& caller, UploadInput in, c
     std::string key = crypto::new_file_key();
     d.wrapped_key = seal_key(key, d.id, "content");
 
-    auto writer = blobs_.create(d.blob_key);
     crypto::Sha256 hash;
-    crypto::StreamEncryptor enc(key, [&](const char* p, std::size_t n) { writer->write(p, n); });
-    auto feed = [&](const char* p, std::size_t n) {
-        hash.update(p, n);
-        enc.write(p, n);
-    };
-    feed(head.data(), head.size());
-    std::vector<char> buf(64 * 1024);
-    while (auto n = source(buf.data(), buf.size())) feed(buf.data(), n);
-    enc.finish();
-    writer->commit();
-    d.size = enc.plaintext_size();
+    try {
+        // Dropped before its commit (an exception), the writer leaves nothing in the store.
+        auto writer = blobs_.create(d.blob_key);
+        crypto::StreamEncryptor enc(key, [&](const char* p, std::size_t n) { writer->write(p, n); });
+        auto feed = [&](const char* p, std::size_t n) {
+            hash.update(p, n);
+            enc.write(p, n);
+        };
+        feed(head.data(), head.size());
+        std::vector<char> buf(64 * 1024);
+        while (auto n = source(buf.data(), buf.size())) feed(buf.data(), n);
+        enc.finish();
+        writer->commit();
+        d.size = enc.plaintext_size();
+    } catch (const BlobStoreUnavailable& e) {
+        return store_unavailable(caller, "document.upload", d, e);
+    }
     d.sha256 = hash.hex_digest();
 
     std::vector<jobs::JobRequest> follow;
@@ -232,12 +247,17 @@ Result<std::unique_ptr<ContentReader>> DocumentService::open(const Caller& calle
         return forbidden("clinical_content_restricted", "Clinical documents open to doctors and nurses only.");
     }
     auto key = unseal_key(d->wrapped_key, d->id, "content");
-    if (!key || !verify(*d, *key)) {
-        audit_.record(caller, {"document.read", "document", id, d->patient_id, Outcome::error, "integrity"});
-        return Error{ErrorKind::internal, "document_integrity", "The document failed its integrity check."};
+    try {
+        if (!key || !verify(*d, *key)) {
+            audit_.record(caller, {"document.read", "document", id, d->patient_id, Outcome::error, "integrity"});
+            return Error{ErrorKind::internal, "document_integrity", "The document failed its integrity check."};
+        }
+        auto content = reader(d->blob_key, *key, d->size);
+        audit_.record(caller, {"document.read", "document", id, d->patient_id, Outcome::success, ""});
+        return content;
+    } catch (const BlobStoreUnavailable& e) {
+        return store_unavailable(caller, "document.read", *d, e);
     }
-    audit_.record(caller, {"document.read", "document", id, d->patient_id, Outcome::success, ""});
-    return reader(d->blob_key, *key, d->size);
 }
 
 Result<std::unique_ptr<ContentReader>> DocumentService::open_thumbnail(const Caller& caller, const std::string& id) {
@@ -247,8 +267,13 @@ Result<std::unique_ptr<ContentReader>> DocumentService::open_thumbnail(const Cal
     if (d->thumbnail_blob_key.empty()) return not_found("thumbnail_not_found", "This document has no thumbnail (yet).");
     auto key = unseal_key(d->thumbnail_wrapped_key, d->id, "thumbnail");
     if (!key) return Error{ErrorKind::internal, "document_integrity", "The thumbnail failed its integrity check."};
-    audit_.record(caller, {"document.read_thumbnail", "document", id, d->patient_id, Outcome::success, ""});
-    return reader(d->thumbnail_blob_key, *key, 0);
+    try {
+        auto content = reader(d->thumbnail_blob_key, *key, 0);
+        audit_.record(caller, {"document.read_thumbnail", "document", id, d->patient_id, Outcome::success, ""});
+        return content;
+    } catch (const BlobStoreUnavailable& e) {
+        return store_unavailable(caller, "document.read_thumbnail", *d, e);
+    }
 }
 
 Result<Document> DocumentService::remove(const Caller& caller, const std::string& id) {

@@ -78,6 +78,8 @@ private:
     std::optional<std::string> unseal_key(const std::string& sealed, const std::string& document_id,
                                           std::string_view purpose) const;
     std::unique_ptr<ContentReader> reader(const std::string& blob_key, const std::string& key, std::uint64_t size);
+    /// The 503 of a blob store that cannot be reached, logged and audited.
+    Error store_unavailable(const Caller& caller, const char* action, const Document& d, const std::exception& e);
     /// Decrypts once to check the hash; false when the content does not match.
     bool verify(const Document& d, const std::string& key);
     Result<Document> visible(const Caller& caller, const std::string& id, const char* action);

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,11 @@ class BlobReader {
 public:
     virtual ~BlobReader() = default;
     virtual std::size_t read(char* out, std::size_t cap) = 0;  // 0 at the end
+};
+
+/// The blob store cannot be reached or refused a request: the API answers 503.
+struct BlobStoreUnavailable : std::runtime_error {
+    using std::runtime_error::runtime_error;
 };
 
 /// Keys are opaque random names: nothing on disk or in a bucket says whose or what it is.

@@ -12,6 +12,7 @@
 
 #include "contexts/documents/adapters/image/stb_thumbnailer.hpp"
 #include "contexts/documents/adapters/local/local_blob_store.hpp"
+#include "contexts/documents/adapters/s3/s3_blob_store.hpp"
 #include "contexts/documents/adapters/sql/sql_document_store.hpp"
 #include "contexts/documents/app/document_service.hpp"
 #include "core/time.hpp"
@@ -212,4 +213,42 @@ TEST_F(Docs, ThumbnailsRefuseDecompressionBombs) {
     auto r = thumbs.png_thumbnail(bomb, 256);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, "image_too_large");
+}
+
+TEST(DocumentsOnAStoreThatCannotBeReached, AnUploadIsA503AndLeavesNoDocument) {
+    testkit::TempDir dir;
+    auto db = testkit::sqlite_database(dir, "documents");
+    SqlDocumentStore store{*db};
+    // A real S3 client with nothing listening where it points: the failure is a real one.
+    S3Target target;
+    target.bucket = "docs";
+    target.endpoint = "http://127.0.0.1:" + std::to_string(testkit::free_tcp_port());
+    target.access_key_id = "k";
+    target.secret_access_key = "s";
+    S3Options opt;
+    opt.attempts = 2;
+    opt.backoff = std::chrono::milliseconds(10);
+    S3BlobStore blobs(target, opt);
+    ManualClock clock{*parse_instant("2026-11-24T09:00:00Z")};
+    testkit::RecordingAuditTrail audit;
+    DocumentService service{store, blobs, audit, clock, std::string(40, 'm'), [](const std::string& id) -> std::optional<PatientRef> {
+                                if (id == "p1") return PatientRef{"p1", "doc-1"};
+                                return std::nullopt;
+                            }};
+    UploadInput in;
+    in.patient_id = "p1";
+    in.category = Category::lab_result;
+    in.title = "Bilan";
+    in.filename = "bilan.pdf";
+    const std::string report = "%PDF-1.4\nCompte rendu\n%%EOF\n";
+    auto d = service.upload(caller_of(Role::doctor, "doc-1"), in, from(report));
+    ASSERT_FALSE(d);
+    EXPECT_EQ(d.error().kind, ErrorKind::unavailable);
+    EXPECT_EQ(d.error().code, "document_store_unavailable");
+    EXPECT_EQ(audit.count("document.upload", audit::Outcome::error), 1u);
+    EXPECT_EQ(audit.count("document.upload", audit::Outcome::success), 0u);
+    int rows = 0;
+    db->read([&](soci::session& sql) { sql << "SELECT count(*) FROM documents", soci::into(rows); });
+    EXPECT_EQ(rows, 0);
+    EXPECT_FALSE(blobs.ping());
 }
