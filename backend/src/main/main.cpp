@@ -19,12 +19,15 @@
 
 #include "contexts/audit/app/audit_queries.hpp"
 #include "contexts/billing/app/act_catalogue.hpp"
+#include "contexts/documents/adapters/local/local_blob_store.hpp"
+#include "contexts/documents/adapters/s3/s3_blob_store.hpp"
 #include "contexts/identity/app/user_admin.hpp"
 #include "contexts/records/app/code_catalog.hpp"
 #include "core/clock.hpp"
 #include "core/time.hpp"
 #include "main/application.hpp"
 #include "main/demo.hpp"
+#include "platform/crypto/digest.hpp"
 #include "platform/log/log.hpp"
 
 #ifndef MEDISECURE_VERSION
@@ -60,6 +63,11 @@ Commands:
                                        load a CSV list of acts into the billing catalogue:
                                        new codes are added, known ones get the file's label
                                        and price, none is deleted (format: docs/billing.md)
+  documents migrate-store --to s3://BUCKET?endpoint=URL[&region=R]
+                                       copy the documents' content from <data_dir>/blobs to
+                                       an S3 bucket (keys: MEDISECURE_S3_ACCESS_KEY_ID and
+                                       _SECRET_ACCESS_KEY); each object verified by SHA-256,
+                                       those already there skipped (run it again to resume)
   openapi [--output FILE]              write the OpenAPI document
   config docs                          print the settings reference (Markdown)
   version
@@ -381,6 +389,93 @@ int codes_import(const Args& a) {
     return status;
 }
 
+/// SHA-256 of everything a reader gives.
+std::string sha256_of(documents::BlobReader& r) {
+    crypto::Sha256 h;
+    std::vector<char> buf(256 * 1024);
+    while (auto n = r.read(buf.data(), buf.size())) h.update(buf.data(), n);
+    return h.hex_digest();
+}
+
+int documents_migrate_store(const Args& a) {
+    const std::string to = option(a, "--to");
+    if (to.empty() || a.positional.size() > 2) {
+        std::cerr << "usage: medisecure documents migrate-store --to s3://BUCKET?endpoint=URL[&region=R]\n";
+        return 2;
+    }
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    std::string error;
+    auto target = documents::parse_s3_url(to, &error);
+    if (!target) {
+        std::cerr << "--to: " << error << "\n";
+        return 2;
+    }
+    if (cfg->s3_access_key_id.empty() || cfg->s3_secret_access_key.empty()) {
+        std::cerr << "set MEDISECURE_S3_ACCESS_KEY_ID and MEDISECURE_S3_SECRET_ACCESS_KEY (or their _FILE forms)\n";
+        return 2;
+    }
+    target->access_key_id = cfg->s3_access_key_id;
+    target->secret_access_key = cfg->s3_secret_access_key;
+    const std::string root = (std::filesystem::path(cfg->data_dir) / "blobs").string();
+    documents::LocalBlobStore source(root);
+    documents::S3BlobStore dest(*target);
+    if (!dest.ping()) {
+        std::cerr << "cannot reach bucket " << target->bucket << " at " << target->endpoint << " (or the keys are refused)\n";
+        return 1;
+    }
+    const auto keys = source.keys();
+    std::size_t copied = 0, present = 0, failed = 0;
+    std::uint64_t bytes = 0;
+    auto progress = [&](std::size_t done) {
+        const std::size_t width = 30, filled = keys.empty() ? width : done * width / keys.size();
+        std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << done << "/" << keys.size()
+                  << " objects, " << bytes / (1024 * 1024) << " MiB copied" << std::flush;
+    };
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        const auto& key = keys[i];
+        try {
+            auto src = source.open(key);
+            if (!src) continue;  // removed meanwhile
+            const std::string want = sha256_of(*src);
+            if (auto existing = dest.open(key); existing && sha256_of(*existing) == want) {
+                ++present;  // copied by an earlier run
+            } else {
+                auto in = source.open(key);
+                auto out = dest.create(key);
+                std::vector<char> buf(256 * 1024);
+                while (auto n = in->read(buf.data(), buf.size())) {
+                    out->write(buf.data(), n);
+                    bytes += n;
+                }
+                out->commit();
+                auto back = dest.open(key);
+                if (back && sha256_of(*back) == want) {
+                    ++copied;
+                } else {
+                    ++failed;
+                    std::cerr << "\n" << key << ": the copy does not match the original\n";
+                }
+            }
+        } catch (const std::exception& e) {
+            ++failed;
+            std::cerr << "\n" << key << ": " << e.what() << "\n";
+        }
+        progress(i + 1);
+    }
+    progress(keys.size());
+    std::cerr << "\n";
+    std::cout << keys.size() << " objects: " << copied << " copied, " << present << " already there, " << failed
+              << " failed\n";
+    if (failed > 0) {
+        std::cout << "Run the command again to retry what failed.\n";
+        return 1;
+    }
+    std::cout << "Every object is in the bucket. Set MEDISECURE_BLOB_URL=" << to << " (and the keys) and restart; "
+              << root << " can be removed once the instances read from the bucket.\n";
+    return 0;
+}
+
 int openapi(const Args& a) {
     // The document depends on the code only: build the application on a throw-away embedded
     // database instead of touching the configured data directory, secrets or servers.
@@ -443,6 +538,7 @@ int main(int argc, char** argv) {
         if (cmd(0) == "demo" && cmd(1) == "generate") return demo_generate(a);
         if (cmd(0) == "codes" && cmd(1) == "import") return codes_import(a);
         if (cmd(0) == "openapi") return openapi(a);
+        if (cmd(0) == "documents" && cmd(1) == "migrate-store") return documents_migrate_store(a);
         if (cmd(0) == "config" && cmd(1) == "docs") {
             std::cout << config::markdown();
             return 0;

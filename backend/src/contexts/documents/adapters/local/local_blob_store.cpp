@@ -82,6 +82,19 @@ LocalBlobStore::LocalBlobStore(std::string root) : root_(std::move(root)) {
     ::chmod(root_.c_str(), 0700);
 }
 
+std::vector<std::string> LocalBlobStore::keys() const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(root_, ec); !ec && it != std::filesystem::recursive_directory_iterator();
+         it.increment(ec)) {
+        if (!it->is_regular_file()) continue;
+        std::string name = it->path().filename().string();
+        if (name.size() > 5 && name.compare(name.size() - 5, 5, ".part") == 0) continue;  // not committed
+        out.push_back(std::move(name));
+    }
+    return out;
+}
+
 std::string LocalBlobStore::new_key() {
     unsigned char b[16];
     random_bytes(b, sizeof b);

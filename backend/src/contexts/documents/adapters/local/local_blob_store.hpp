@@ -3,6 +3,8 @@
 // temporary name and renamed on commit (a crash leaves no half object), mode 0600.
 #pragma once
 
+#include <vector>
+
 #include "contexts/documents/ports/ports.hpp"
 
 namespace medisecure::documents {
@@ -15,6 +17,8 @@ public:
     std::unique_ptr<BlobReader> open(const std::string& key) override;
     void remove(const std::string& key) override;
     bool ping() override;
+    /// Every committed object's key (for moving them to another store), in no particular order.
+    std::vector<std::string> keys() const;
     /// Where a key lives (tests tamper with it).
     std::string path_of(const std::string& key) const;
 
