@@ -82,4 +82,50 @@ std::optional<std::string_view> find_cookie(std::string_view header, std::string
     return std::nullopt;
 }
 
+std::optional<ServerUrl> parse_server_url(std::string_view rest, int default_port, std::string* error) {
+    auto fail = [&](const char* why) -> std::optional<ServerUrl> {
+        if (error) *error = why;
+        return std::nullopt;
+    };
+    ServerUrl u;
+    if (auto q = rest.find('?'); q != std::string_view::npos) {
+        u.query = std::string(rest.substr(q + 1));
+        rest = rest.substr(0, q);
+    }
+    if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+        u.path = std::string(rest.substr(slash + 1));
+        rest = rest.substr(0, slash);
+    }
+    // The last '@': a password may hold one, percent-encoded or not.
+    if (auto at = rest.rfind('@'); at != std::string_view::npos) {
+        std::string_view cred = rest.substr(0, at);
+        rest = rest.substr(at + 1);
+        auto colon = cred.find(':');
+        auto user = percent_decode(cred.substr(0, colon), false);
+        auto pass = colon == std::string_view::npos ? std::optional<std::string>("") : percent_decode(cred.substr(colon + 1), false);
+        if (!user || !pass) return fail("bad percent-encoding in the credentials");
+        u.username = std::move(*user);
+        u.password = std::move(*pass);
+        u.has_credentials = true;
+    }
+    u.port = default_port;
+    // host:port, [v6]:port, or a host alone.
+    auto colon = rest.rfind(':');
+    if (colon != std::string_view::npos && rest.find(']', colon) == std::string_view::npos) {
+        std::string_view p = rest.substr(colon + 1);
+        int port = 0;
+        for (char ch : p) {
+            if (ch < '0' || ch > '9') return fail("port must be a number");
+            port = port * 10 + (ch - '0');
+            if (port > 65535) return fail("port out of range");
+        }
+        if (p.empty() || port == 0) return fail("port must be a number");
+        u.port = port;
+        rest = rest.substr(0, colon);
+    }
+    u.host = std::string(rest);
+    if (u.host.empty()) return fail("missing host");
+    return u;
+}
+
 }  // namespace medisecure::http

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Percent-decoding of paths and query strings, and cookie header parsing.
+// Percent-decoding of paths and query strings, cookie header parsing, and the parts of a
+// server's URL (scheme://user:password@host:port/path?query) as the engines' adapters take them.
 #pragma once
 
 #include <optional>
@@ -16,5 +17,20 @@ std::string percent_encode(std::string_view s);
 /// Splits "a=1&b=x%20y" into decoded pairs; nullopt when an escape is malformed.
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view q);
 std::optional<std::string_view> find_cookie(std::string_view header, std::string_view name);
+
+/// The parts of `scheme://[user[:password]@]host[:port][/path][?query]`: user and password
+/// percent-decoded (`has_credentials` tells an empty user from none), the path without its
+/// leading '/' and not decoded (each engine reads it its own way), the query as written.
+struct ServerUrl {
+    std::string username, password;
+    bool has_credentials = false;
+    std::string host;
+    int port = 0;
+    std::string path, query;
+};
+/// `rest` is what follows "scheme://"; `default_port` is used when none is written. Returns
+/// nullopt and sets `error` when the credentials' escapes are malformed, the host is missing,
+/// or the port is not a number from 1 to 65535.
+std::optional<ServerUrl> parse_server_url(std::string_view rest, int default_port, std::string* error = nullptr);
 
 }  // namespace medisecure::http

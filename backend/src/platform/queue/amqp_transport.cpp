@@ -95,39 +95,18 @@ std::optional<AmqpTarget> parse_amqp_url(std::string_view url, std::string* erro
     };
     constexpr std::string_view scheme = "amqp://";
     if (url.substr(0, scheme.size()) != scheme) return fail("must start with amqp://");
-    std::string_view rest = url.substr(scheme.size());
+    std::string why;
+    auto parts = http::parse_server_url(url.substr(scheme.size()), 5672, &why);
+    if (!parts) return fail(why);
     AmqpTarget t;
-    std::string_view path;
-    if (auto slash = rest.find('/'); slash != std::string_view::npos) {
-        path = rest.substr(slash + 1);
-        rest = rest.substr(0, slash);
+    t.host = parts->host;
+    t.port = parts->port;
+    if (parts->has_credentials) {
+        t.username = parts->username;
+        t.password = parts->password;
     }
-    if (auto at = rest.rfind('@'); at != std::string_view::npos) {
-        std::string_view cred = rest.substr(0, at);
-        rest = rest.substr(at + 1);
-        auto colon = cred.find(':');
-        auto user = http::percent_decode(cred.substr(0, colon), false);
-        auto pass = colon == std::string_view::npos ? std::optional<std::string>("") : http::percent_decode(cred.substr(colon + 1), false);
-        if (!user || !pass) return fail("bad percent-encoding in the credentials");
-        t.username = *user;
-        t.password = *pass;
-    }
-    auto colon = rest.rfind(':');
-    t.host = std::string(rest.substr(0, colon));
-    if (colon != std::string_view::npos) {
-        std::string_view p = rest.substr(colon + 1);
-        int port = 0;
-        for (char ch : p) {
-            if (ch < '0' || ch > '9') return fail("port must be a number");
-            port = port * 10 + (ch - '0');
-            if (port > 65535) return fail("port out of range");
-        }
-        if (p.empty() || port == 0) return fail("port must be a number");
-        t.port = port;
-    }
-    if (t.host.empty()) return fail("missing host");
-    if (!path.empty()) {
-        auto vhost = http::percent_decode(path, false);
+    if (!parts->path.empty()) {
+        auto vhost = http::percent_decode(parts->path, false);
         if (!vhost) return fail("bad percent-encoding in the virtual host");
         t.vhost = *vhost;
     }
