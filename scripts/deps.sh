@@ -10,14 +10,14 @@ profile="${1:-build}"
 build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsoci-dev libsqlite3-dev sqlite3 libpq-dev libhiredis-dev librabbitmq-dev
+  libsoci-dev libsqlite3-dev sqlite3 libpq-dev libmariadb-dev libhiredis-dev librabbitmq-dev
   libssl-dev libsodium-dev libargon2-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libhpdf-dev libpng-dev libstb-dev zlib1g-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
 )
 # Real servers the integration tests start on loopback, and the browser for the UI tests.
 test_pkgs=(
-  postgresql pgbouncer redis-server redis-sentinel rabbitmq-server prometheus python3-aiosmtpd chromium shellcheck
+  postgresql pgbouncer mariadb-server redis-server redis-sentinel rabbitmq-server prometheus python3-aiosmtpd chromium shellcheck
   swift swift-proxy swift-account swift-container swift-object python3-swift memcached
 )
 bench_pkgs=(

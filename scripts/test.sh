@@ -44,6 +44,10 @@ if [ -n "${MEDISECURE_TEST_PG_DSN:-}" ] && start_service pgbouncer PgBouncer; th
   export MEDISECURE_TEST_PGBOUNCER_URL=$service_out
   echo "test: PgBouncer (transaction pooling) on $service_out"
 fi
+if MS_MARIADB_FRESH=1 start_service mariadb MariaDB; then
+  export MEDISECURE_TEST_MARIADB_URL=$service_out
+  echo "test: MariaDB on ${service_out##*@} (password generated)"
+fi
 if start_service smtp "the SMTP sink"; then
   export MEDISECURE_TEST_SMTP_URL=${service_out%% *} MEDISECURE_TEST_SMTP_MAILDIR=${service_out#* }
   echo "test: SMTP sink on $MEDISECURE_TEST_SMTP_URL"
@@ -68,10 +72,14 @@ fi
 export MEDISECURE_TEST_OUTPUT=$root/build/test-output
 mkdir -p "$MEDISECURE_TEST_OUTPUT"
 ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -j "${TEST_JOBS:-2}" --timeout 600
-# The API suite again with the documents' content in S3 (Swift's s3api, signatures verified).
-if [ -n "${MEDISECURE_TEST_S3_URL:-}" ]; then
-  echo "test: the API suite with documents in S3"
-  MEDISECURE_TEST_API_ON_S3=1 ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -R '^ms_api_tests$' --timeout 600
+# The API suite again on the specification's engines: the documents' content in S3 (Swift's
+# s3api, signatures verified) and billing on MariaDB.
+engines=()
+if [ -n "${MEDISECURE_TEST_S3_URL:-}" ]; then engines+=(MEDISECURE_TEST_API_ON_S3=1); fi
+if [ -n "${MEDISECURE_TEST_MARIADB_URL:-}" ]; then engines+=(MEDISECURE_TEST_API_ON_MARIADB=1); fi
+if [ ${#engines[@]} -gt 0 ]; then
+  echo "test: the API suite again with ${engines[*]}"
+  env "${engines[@]}" ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -R '^ms_api_tests$' --timeout 600
 fi
 
 if [ -f frontend/package.json ] && grep -q '"test"' frontend/package.json; then

@@ -767,13 +767,14 @@ std::vector<std::string> Application::connection_budget() const {
         if (auto scheme = where.find("://"); scheme != std::string::npos) where.erase(0, scheme + 3);
         if (auto at = where.find('@'); at != std::string::npos) where.erase(0, at + 1);
         where = where.substr(0, where.find_first_of("/?"));
-        auto& s = servers[where.empty() ? "(local socket)" : where];
+        const char* engine = db->dialect() == db::Dialect::mariadb ? "MariaDB " : "PostgreSQL ";
+        auto& s = servers[engine + (where.empty() ? std::string("(local socket)") : where)];
         ++s.contexts;
         s.cap += db->stats().size;
     }
     std::vector<std::string> out;
     for (const auto& [where, s] : servers) {
-        out.push_back("PostgreSQL " + where + ": up to " + std::to_string(s.cap) + " connections from this instance (" +
+        out.push_back(where + ": up to " + std::to_string(s.cap) + " connections from this instance (" +
                       std::to_string(s.contexts) + " context" + (s.contexts == 1 ? "" : "s") + ", opened as needed)");
         log::info("db.connection_budget", {{"server", where}, {"contexts", s.contexts}, {"max_connections", s.cap}});
     }

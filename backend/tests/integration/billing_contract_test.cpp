@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The billing store's contract, run against every SQL engine: SQLite (embedded default) and
-// PostgreSQL (started on loopback by scripts/test.sh), including numbers allocated by
-// concurrent issuing transactions.
+// The billing store's contract, run against every SQL engine: SQLite (embedded default),
+// PostgreSQL and MariaDB (both started on loopback by scripts/test.sh), including numbers
+// allocated by concurrent issuing transactions and payments racing for one invoice.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -27,10 +27,12 @@ protected:
     testkit::TempDir dir;
     std::unique_ptr<db::Database> open(std::size_t pool = 4) {
         if (GetParam() == "sqlite") return testkit::sqlite_database(dir, "billing", pool);
+        if (GetParam() == "mariadb") return testkit::mariadb_database("billing", pool);
         return testkit::postgres_database("billing", pool);
     }
     void SetUp() override {
         if (GetParam() == "postgresql") MS_REQUIRE_POSTGRES();
+        if (GetParam() == "mariadb") MS_REQUIRE_MARIADB();
     }
 };
 
@@ -72,6 +74,26 @@ Invoice invoice(const std::string& patient, const std::string& practitioner, std
 }
 
 Result<void> ok() { return {}; }
+
+/// The invoice service on a store, on the real clock, with the act G (30.00) in the catalogue.
+struct Rig {
+    explicit Rig(SqlBillingStore& s) : service(s, audit, clock, tz, directory(), PracticeInfo{}) {
+        EXPECT_TRUE(s.write([&](BillingUnit& u) {
+            u.insert_act(act("G", ActSystem::ngap, "Consultation", 3000));
+            return ok();
+        }));
+    }
+    static Directory directory() {
+        Directory dir;
+        dir.patient_exists = [](const std::string&) { return true; };
+        dir.is_practitioner = [](const std::string&) { return true; };
+        return dir;
+    }
+    SystemClock clock;
+    testkit::RecordingAuditTrail audit;
+    TimeZone tz = *TimeZone::from_posix("CET-1CEST,M3.5.0,M10.5.0/3", "Europe/Paris");
+    InvoiceService service;
+};
 
 }  // namespace
 
@@ -336,18 +358,9 @@ TEST_P(BillingContract, StatisticsGroupByPractitionerMonthAndMethod) {
 TEST_P(BillingContract, ConcurrentIssuingLeavesNoGapAndNoDuplicate) {
     auto db = open(8);
     SqlBillingStore s(*db);
-    SystemClock clock;
-    testkit::RecordingAuditTrail audit;
-    auto tz = *TimeZone::from_posix("CET-1CEST,M3.5.0,M10.5.0/3", "Europe/Paris");
-    Directory dir;
-    dir.patient_exists = [](const std::string&) { return true; };
-    dir.is_practitioner = [](const std::string&) { return true; };
-    InvoiceService service(s, audit, clock, tz, dir, PracticeInfo{});
-    ASSERT_TRUE(s.write([&](BillingUnit& u) {
-        u.insert_act(act("G", ActSystem::ngap, "Consultation", 3000));
-        return ok();
-    }));
-    constexpr int kThreads = 8, kEach = 12;
+    Rig rig(s);
+    auto& service = rig.service;
+    constexpr int kThreads = 8, kEach = 50;
     auto accountant = caller_of(Role::accountant, "acc");
     std::vector<std::string> drafts;
     for (int i = 0; i < kThreads * kEach; ++i) {
@@ -382,7 +395,7 @@ TEST_P(BillingContract, ConcurrentIssuingLeavesNoGapAndNoDuplicate) {
     for (auto& th : threads) th.join();
     EXPECT_EQ(failures.load(), 0);
     ASSERT_EQ(numbers.size(), static_cast<std::size_t>(kThreads * kEach));
-    int year = static_cast<int>(tz.local_date(clock.now()).year());
+    int year = static_cast<int>(rig.tz.local_date(rig.clock.now()).year());
     std::set<std::string> unique(numbers.begin(), numbers.end());
     EXPECT_EQ(unique.size(), numbers.size());
     for (int n = 1; n <= kThreads * kEach; ++n) EXPECT_TRUE(unique.count(format_invoice_number("F", year, n))) << n;
@@ -394,4 +407,46 @@ TEST_P(BillingContract, ConcurrentIssuingLeavesNoGapAndNoDuplicate) {
     for (std::size_t i = 1; i < all.size(); ++i) EXPECT_LE(*all[i - 1].issued_at, *all[i].issued_at);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, BillingContract, ::testing::Values("sqlite", "postgresql"), engine_name);
+// Payments race for one invoice: the invoice row is locked while its balance is read, so the
+// sum of the accepted payments is exactly what was due, and the rest are refused as exceeding it.
+TEST_P(BillingContract, ConcurrentPaymentsNeverExceedTheBalance) {
+    auto db = open(8);
+    SqlBillingStore s(*db);
+    Rig rig(s);
+    auto& service = rig.service;
+    auto accountant = caller_of(Role::accountant, "acc");
+    NewInvoice in;
+    in.patient_id = "01900000-0000-7000-8000-0000000000a1";
+    in.practitioner_id = "01900000-0000-7000-8000-00000000d0c1";
+    in.lines = {LineInput{"G"}};
+    in.lines.front().quantity = 4;  // 120.00 due
+    auto draft = service.create(accountant, in);
+    ASSERT_TRUE(draft);
+    ASSERT_TRUE(service.issue(accountant, draft->invoice.id));
+    constexpr int kThreads = 8, kEach = 5;  // 40 payments of 7.00 offered for 120.00 due
+    std::atomic<int> accepted{0}, exceeded{0}, other{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < kEach; ++i) {
+                NewPayment p;
+                p.method = PaymentMethod::card;
+                p.amount_cents = 700;
+                auto r = service.add_payment(accountant, draft->invoice.id, p);
+                if (r) ++accepted;
+                else if (r.error().code == "payment.exceeds_balance" || r.error().code == "invoice.already_paid") ++exceeded;
+                else ++other;
+            }
+        });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(other.load(), 0);
+    EXPECT_EQ(accepted.load(), 12000 / 700);  // 17 fit, 119.00; the 18th would exceed
+    EXPECT_EQ(accepted.load() + exceeded.load(), kThreads * kEach);
+    auto v = s.find_invoice(draft->invoice.id);
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->paid_cents, 700 * accepted.load());
+    EXPECT_EQ(static_cast<int>(v->payments.size()), accepted.load());
+    EXPECT_LE(v->paid_cents, v->total_cents);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, BillingContract, ::testing::Values("sqlite", "postgresql", "mariadb"), engine_name);

@@ -49,7 +49,7 @@ config::Config TestApp::test_config(const TempDir& dir) {
     c.static_dir = dir.file("no-static");
     c.swagger_ui_dir = dir.file("no-swagger");
     // MEDISECURE_TEST_API_ON_S3=1: the documents' content in the tests' S3 server
-    // (scripts/test.sh runs the API suite a second time so).
+    // (scripts/test.sh runs the API suite a second time so, with billing on MariaDB too).
     if (std::getenv("MEDISECURE_TEST_API_ON_S3")) {
         const char* url = std::getenv("MEDISECURE_TEST_S3_URL");
         const char* key = std::getenv("MEDISECURE_TEST_S3_ACCESS_KEY_ID");
@@ -58,6 +58,11 @@ config::Config TestApp::test_config(const TempDir& dir) {
         c.blob_url = url;
         c.s3_access_key_id = key;
         c.s3_secret_access_key = secret;
+    }
+    // MEDISECURE_TEST_API_ON_MARIADB=1: billing in a new database of the tests' MariaDB.
+    if (std::getenv("MEDISECURE_TEST_API_ON_MARIADB")) {
+        if (mariadb_url().empty()) throw std::runtime_error("MEDISECURE_TEST_API_ON_MARIADB needs MEDISECURE_TEST_MARIADB_URL");
+        c.database_urls["billing"] = mariadb_fresh_url();
     }
     config::resolve_secrets(c);
     return c;

@@ -66,6 +66,30 @@ std::string redis_url() {
     return v ? std::string(v) : std::string();
 }
 
+std::string mariadb_url() {
+    const char* v = std::getenv("MEDISECURE_TEST_MARIADB_URL");
+    return v ? std::string(v) : std::string();
+}
+
+std::string mariadb_fresh_url() {
+    // A database per call (the server's user may create any named medisecure%), so tests and
+    // test binaries running in parallel never meet; the server starts empty at every run.
+    std::uint64_t r = random_u64();
+    std::string name = "medisecure_t_" + to_hex(&r, sizeof r);
+    std::string url = mariadb_url();
+    {
+        db::Database admin(*db::parse_url(url), 1);
+        admin.read([&](soci::session& sql) { admin.exec_script(sql, "CREATE DATABASE " + name); });
+    }
+    return url.substr(0, url.rfind('/') + 1) + name;
+}
+
+std::unique_ptr<db::Database> mariadb_database(const std::string& context, std::size_t pool) {
+    auto db = std::make_unique<db::Database>(*db::parse_url(mariadb_fresh_url()), pool);
+    db::Migrator(*db, context).migrate();
+    return db;
+}
+
 std::string rabbitmq_url() {
     const char* v = std::getenv("MEDISECURE_TEST_RABBITMQ_URL");
     return v ? std::string(v) : std::string();

@@ -41,6 +41,13 @@ std::unique_ptr<db::Database> postgres_database(const std::string& context, std:
 /// (scripts/services/pgbouncer.sh), or empty.
 std::string pgbouncer_url();
 
+/// The MariaDB URL from MEDISECURE_TEST_MARIADB_URL (scripts/services/mariadb.sh), or empty.
+std::string mariadb_url();
+/// The URL of a new, empty database on the test MariaDB.
+std::string mariadb_fresh_url();
+/// A migrated database of `context` in a new database of the test MariaDB.
+std::unique_ptr<db::Database> mariadb_database(const std::string& context, std::size_t pool = 4);
+
 /// The Redis URL from MEDISECURE_TEST_REDIS_URL (scripts/services/redis.sh), or empty.
 std::string redis_url();
 /// MEDISECURE_TEST_RABBITMQ_URL (scripts/services/rabbitmq.sh), or empty.
@@ -96,6 +103,15 @@ Caller caller_of(Role role, std::string user_id = "u-test", std::string patient_
             if (::medisecure::testkit::ci()) FAIL() << "MEDISECURE_TEST_PG_DSN is not set under CI"; \
             GTEST_SKIP() << "no PostgreSQL: set MEDISECURE_TEST_PG_DSN (scripts/test.sh starts one)"; \
         }                                                                                             \
+    } while (0)
+
+/// Skips (locally) or fails (CI) when no MariaDB is available.
+#define MS_REQUIRE_MARIADB()                                                                             \
+    do {                                                                                                 \
+        if (::medisecure::testkit::mariadb_url().empty()) {                                              \
+            if (::medisecure::testkit::ci()) FAIL() << "MEDISECURE_TEST_MARIADB_URL is not set under CI"; \
+            GTEST_SKIP() << "no MariaDB: set MEDISECURE_TEST_MARIADB_URL (scripts/test.sh starts one)";  \
+        }                                                                                                \
     } while (0)
 
 /// Skips (locally) or fails (CI) when no Redis is available.

@@ -29,6 +29,26 @@ TEST(DatabaseUrl, ParsesAndRedacts) {
     EXPECT_EQ(db::parse_url("postgresql://b/ms?sslmode=require&pgbouncer=true")->target, "postgresql://b/ms?sslmode=require");
 }
 
+TEST(DatabaseUrl, MariadbUrlsBecomeSociConnectionStrings) {
+    auto m = db::parse_url("mariadb://billing:p%40ss'w\\d@db.internal:3307/medisecure_billing");
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->dialect, db::Dialect::mariadb);
+    EXPECT_EQ(m->redacted, "mariadb://billing:***@db.internal:3307/medisecure_billing");
+    // Quoted for SOCI, the quote and the backslash escaped, utf8mb4 whatever the server's default.
+    EXPECT_NE(m->target.find("password='p@ss\\'w\\\\d'"), std::string::npos) << m->target;
+    EXPECT_NE(m->target.find("host='db.internal' port=3307 db='medisecure_billing' charset=utf8mb4"), std::string::npos);
+    auto my = db::parse_url("mysql://ms@127.0.0.1/b");
+    ASSERT_TRUE(my);
+    EXPECT_EQ(my->dialect, db::Dialect::mariadb);
+    EXPECT_NE(my->target.find("port=3306"), std::string::npos);
+    EXPECT_EQ(my->redacted, "mysql://ms:***@127.0.0.1:3306/b");
+    EXPECT_FALSE(db::parse_url("mariadb://ms:pw@host:3306/"));            // no database
+    EXPECT_FALSE(db::parse_url("mariadb://ms:pw@host:3306/a;DROP"));      // not a database name
+    EXPECT_FALSE(db::parse_url("mariadb://ms:pw@host:99999/b"));          // port out of range
+    EXPECT_FALSE(db::parse_url("mariadb://ms:pw@host/b?ssl=1"));          // options are refused, not ignored
+    EXPECT_FALSE(db::parse_url("mariadb://ms:p%zz@host/b"));              // malformed escape
+}
+
 TEST(Database, SqliteIsDurableWithWal) {
     testkit::TempDir dir;
     db::Database d(*db::parse_url("sqlite:" + dir.file("t.db")), 2);
@@ -110,6 +130,65 @@ TEST(Database, ABrokenPostgresConnectionIsReplaced) {
     EXPECT_GT(second, 0);
     EXPECT_NE(second, first);
     EXPECT_EQ(d->stats().in_use, 0u);
+}
+
+TEST(Database, ABrokenMariadbConnectionIsReplaced) {
+    MS_REQUIRE_MARIADB();
+    auto d = testkit::mariadb_database("billing", 2);
+    auto backend = [&] {
+        long long id = 0;
+        d->read([&](soci::session& sql) {
+            db::Query("SELECT CONNECTION_ID()").for_each(sql, [&](const db::Row& r) { id = db::as_int64(r, 0); });
+        });
+        return id;
+    };
+    const long long first = backend();
+    ASSERT_GT(first, 0);
+    db::Database admin(*db::parse_url(testkit::mariadb_url()), 1);
+    admin.read([&](soci::session& sql) { db::exec(sql, "KILL CONNECTION " + std::to_string(first)); });
+    EXPECT_ANY_THROW(backend());  // the work on the ended connection fails, once
+    const long long second = backend();
+    EXPECT_GT(second, 0);
+    EXPECT_NE(second, first);
+    EXPECT_EQ(d->stats().in_use, 0u);
+}
+
+// Whatever the server's defaults, every session is strict, READ COMMITTED, UTC and utf8mb4.
+TEST(Database, MariadbSessionsFollowTheProjectsRules) {
+    MS_REQUIRE_MARIADB();
+    auto d = testkit::mariadb_database("billing", 1);
+    d->read([&](soci::session& sql) {
+        db::Query("SELECT @@session.sql_mode, @@session.tx_isolation, @@session.time_zone, @@character_set_connection, "
+                  "@@session.innodb_lock_wait_timeout")
+            .for_each(sql, [&](const db::Row& r) {
+                EXPECT_NE(db::as_string(r, 0).find("STRICT_ALL_TABLES"), std::string::npos);
+                EXPECT_EQ(db::as_string(r, 1), "READ-COMMITTED");
+                EXPECT_EQ(db::as_string(r, 2), "+00:00");
+                EXPECT_EQ(db::as_string(r, 3), "utf8mb4");
+                EXPECT_EQ(db::as_int64(r, 4), 10);
+            });
+    });
+    // Strict: a value too long is refused, not cut.
+    EXPECT_ANY_THROW(d->write([](soci::session& sql) {
+        db::Query("INSERT INTO invoice_sequences (series, last_year, last_value) VALUES (").bind(std::string(40, 'x')).sql(", 0, 0)").execute(sql);
+    }));
+    // Text round-trips byte for byte (4-byte UTF-8 included) and compares by bytes.
+    const std::string label = "Consultation 🩺 Éèç";
+    d->write([&](soci::session& sql) {
+        for (const char* code : {"G", "g"})
+            db::Query("INSERT INTO acts (code, act_system, label, code_key, label_key, price_cents, vat_rate_bp, active, "
+                      "created_at, updated_at, version) VALUES (")
+                .bind(std::string(code)).sql(", 'NGAP', ").bind(label).sql(", 'g', 'consultation', 2500, 0, 1, 0, 0, 1)")
+                .execute(sql);
+    });
+    std::vector<std::string> codes;
+    d->read([&](soci::session& sql) {
+        db::Query("SELECT code, label FROM acts ORDER BY code").for_each(sql, [&](const db::Row& r) {
+            codes.push_back(db::as_string(r, 0));
+            EXPECT_EQ(db::as_string(r, 1), label);
+        });
+    });
+    EXPECT_EQ(codes, (std::vector<std::string>{"G", "g"}));
 }
 
 TEST(Database, ResultErrorsRollBack) {
@@ -349,6 +428,50 @@ TEST(Migrator, CreatesDetectsAndRefusesModifiedMigrations) {
         sql << "INSERT INTO schema_migrations VALUES ('patients', 999, 'future', 'x', 0)";
     });
     EXPECT_TRUE(m.state().ahead());
+}
+
+// MariaDB commits every DDL statement by itself, so a migration stopped half-way is run again
+// from its start: its migrations are written to be re-runnable, and this shows they are.
+TEST(Migrator, MariadbMigrationsRunAgainAfterAStopHalfWayAndAreLockedAgainstTwins) {
+    MS_REQUIRE_MARIADB();
+    db::Database d(*db::parse_url(testkit::mariadb_fresh_url()), 2);
+    db::Migrator m(d, "billing");
+    EXPECT_TRUE(m.state().behind());
+    EXPECT_EQ(m.migrate(), static_cast<int>(db::migrations_for(db::Dialect::mariadb, "billing").size()));
+    EXPECT_TRUE(m.state().up_to_date());
+    EXPECT_EQ(m.migrate(), 0);
+    // As if the process had died after the DDL and before recording the version.
+    d.write([](soci::session& sql) { db::exec(sql, "DELETE FROM schema_migrations WHERE context = 'billing'"); });
+    EXPECT_EQ(m.migrate(), static_cast<int>(db::migrations_for(db::Dialect::mariadb, "billing").size()));
+    long long sequences = 0;
+    d.read([&](soci::session& sql) {
+        db::Query("SELECT COUNT(*) FROM invoice_sequences").for_each(sql, [&](const db::Row& r) { sequences = db::as_int64(r, 0); });
+    });
+    EXPECT_EQ(sequences, 1);
+    // A modified migration is reported, a newer schema refused, as on the other engines.
+    d.write([](soci::session& sql) { db::exec(sql, "UPDATE schema_migrations SET checksum = 'x' WHERE version = 1"); });
+    EXPECT_EQ(m.state().problems.size(), 1u);
+    EXPECT_THROW(m.ensure(false), std::runtime_error);
+    // Two instances starting at once: the second waits for the first's lock, then finds nothing to do.
+    db::Database fresh(*db::parse_url(testkit::mariadb_fresh_url()), 2);
+    std::atomic<int> applied{0};
+    std::thread a([&] { applied += db::Migrator(fresh, "billing").migrate(); });
+    std::thread b([&] { applied += db::Migrator(fresh, "billing").migrate(); });
+    a.join();
+    b.join();
+    EXPECT_EQ(applied.load(), static_cast<int>(db::migrations_for(db::Dialect::mariadb, "billing").size()));
+}
+
+// The other contexts have no MariaDB schema: pointing one at MariaDB is refused at start.
+TEST(Migrator, AContextWithoutASchemaForItsEngineIsRefused) {
+    MS_REQUIRE_MARIADB();
+    db::Database d(*db::parse_url(testkit::mariadb_fresh_url()), 1);
+    try {
+        db::Migrator(d, "patients").ensure(true);
+        FAIL() << "patients on MariaDB was accepted";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("no schema for mariadb"), std::string::npos) << e.what();
+    }
 }
 
 TEST(Migrator, EveryContextHasMigrationsForBothDialects) {

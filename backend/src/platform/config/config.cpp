@@ -239,11 +239,17 @@ std::vector<Setting> build_settings() {
         s.push_back({"database." + ctx, "MEDISECURE_" + upper + "_DB_URL", "", "sqlite:<data_dir>/" + ctx + ".db", false,
                      "Database of the " + ctx + " context: `sqlite:PATH` or `postgresql://user:password@host/db` "
                      "(the password is redacted when printed; a `_FILE` variant is read too; add `?pgbouncer=true` "
-                     "behind PgBouncer in transaction pooling).",
+                     "behind PgBouncer in transaction pooling)" +
+                         std::string(ctx == "billing" ? ", or `mariadb://user:password@host:3306/db` (`mysql://` too)"
+                                                      : "") +
+                         ".",
                      [ctx](Config& c, const std::string& v) -> std::optional<std::string> {
-                         if (!v.empty() && v.rfind("sqlite:", 0) != 0 && v.rfind("postgresql://", 0) != 0 &&
-                             v.rfind("postgres://", 0) != 0)
-                             return "must start with sqlite: or postgresql://";
+                         auto has = [&](const char* scheme) { return v.rfind(scheme, 0) == 0; };
+                         const bool maria = has("mariadb://") || has("mysql://");
+                         if (maria && ctx != "billing") return "MariaDB holds the billing context only: use sqlite: or postgresql://";
+                         if (!v.empty() && !maria && !has("sqlite:") && !has("postgresql://") && !has("postgres://"))
+                             return ctx == "billing" ? "must start with sqlite:, postgresql:// or mariadb://"
+                                                     : "must start with sqlite: or postgresql://";
                          c.database_urls[ctx] = v;
                          return std::nullopt;
                      },

@@ -2,6 +2,8 @@
 #include "platform/db/database.hpp"
 
 #include <libpq-fe.h>
+#include <mysqld_error.h>
+#include <soci/mysql/soci-mysql.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -16,6 +18,7 @@
 
 #include "core/random.hpp"
 #include "platform/db/batched_wal.hpp"
+#include "platform/http/url.hpp"
 #include "platform/db/query.hpp"
 #include "platform/db/pg_statements.hpp"
 #include "platform/db/statement_cache.hpp"
@@ -27,9 +30,46 @@ std::string_view to_string(Dialect d) {
     switch (d) {
     case Dialect::sqlite: return "sqlite";
     case Dialect::postgresql: return "postgresql";
+    case Dialect::mariadb: return "mariadb";
     }
     return "sqlite";
 }
+
+namespace {
+
+/// A value of SOCI's MySQL connection string: quoted, with ' and \ escaped.
+std::string soci_quoted(std::string_view v) {
+    std::string out = "'";
+    for (char c : v) {
+        if (c == '\'' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+/// mariadb://user:password@host:port/db → SOCI's MySQL connection string. utf8mb4 always (the
+/// server's default may be latin1); bounded connect, read and write timeouts so that a server
+/// gone silent fails a request instead of holding it.
+Result<DbUrl> parse_mariadb_url(std::string_view url, std::string_view scheme) {
+    std::string why;
+    auto u = http::parse_server_url(url.substr(scheme.size()), 3306, &why);
+    if (!u) return invalid_input("bad_database_url", "MariaDB URL: " + why);
+    if (u->path.empty() || u->path.find_first_not_of(
+                               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$") != std::string::npos)
+        return invalid_input("bad_database_url", "MariaDB URL: name the database after the host (letters, digits, _ and $)");
+    if (!u->query.empty())
+        return invalid_input("bad_database_url", "MariaDB URL: no options are accepted after '?'");
+    DbUrl out;
+    out.dialect = Dialect::mariadb;
+    out.target = "host=" + soci_quoted(u->host) + " port=" + std::to_string(u->port) + " db=" + soci_quoted(u->path) +
+                 " charset=utf8mb4 connect_timeout=10 read_timeout=60 write_timeout=60";
+    if (u->has_credentials) out.target += " user=" + soci_quoted(u->username) + " password=" + soci_quoted(u->password);
+    out.redacted = std::string(scheme) + (u->has_credentials ? u->username + ":***@" : "") + u->host + ":" +
+                   std::to_string(u->port) + "/" + u->path;
+    return out;
+}
+
+}  // namespace
 
 Result<DbUrl> parse_url(std::string_view url) {
     DbUrl out;
@@ -72,8 +112,10 @@ Result<DbUrl> parse_url(std::string_view url) {
         }
         return out;
     }
+    for (std::string_view scheme : {"mariadb://", "mysql://"})
+        if (starts(scheme)) return parse_mariadb_url(url, scheme);
     return invalid_input("bad_database_url",
-                         "database URL must start with sqlite: or postgresql://");
+                         "database URL must start with sqlite:, postgresql:// or mariadb://");
 }
 
 namespace {
@@ -93,6 +135,44 @@ void configure_sqlite(soci::session& s) {
     s << "PRAGMA journal_size_limit=67108864";
     auto* conn = detail::sqlite_conn(s);
     detail::StatementCache::attach(conn, std::make_unique<detail::StatementCache>(conn));
+}
+
+/// The session's rules, whatever the server's configuration says: strict SQL (a value that does
+/// not fit is an error, never silently cut or zeroed), READ COMMITTED (see docs/operations.md:
+/// the same semantics as PostgreSQL's default, no gap locks between concurrent inserts; every
+/// decision that must see the latest row locks it with FOR UPDATE), UTC, and a lock wait
+/// bounded to 10 s so that a stuck transaction fails a request rather than holding it.
+void configure_mariadb(soci::session& s) {
+    s << "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+         "NO_ENGINE_SUBSTITUTION'";
+    s << "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+    s << "SET SESSION time_zone = '+00:00'";
+    s << "SET SESSION innodb_lock_wait_timeout = 10";
+}
+
+MYSQL* mariadb_conn(soci::session& s) {
+    auto* be = s.get_backend();
+    if (!be || be->get_backend_name() != "mysql") return nullptr;
+    return static_cast<soci::mysql_session_backend*>(be)->conn_;
+}
+
+/// Runs `text` (several statements allowed) and reads every result it gives; throws the
+/// server's error.
+void mariadb_run(MYSQL* conn, const std::string& text) {
+    auto fail = [&] { throw soci::mysql_soci_error(std::string("mariadb: ") + mysql_error(conn), static_cast<int>(mysql_errno(conn))); };
+    mysql_set_server_option(conn, MYSQL_OPTION_MULTI_STATEMENTS_ON);
+    struct Off {
+        MYSQL* c;
+        ~Off() { mysql_set_server_option(c, MYSQL_OPTION_MULTI_STATEMENTS_OFF); }
+    } off{conn};
+    if (mysql_real_query(conn, text.data(), text.size()) != 0) fail();
+    for (;;) {
+        if (MYSQL_RES* res = mysql_store_result(conn)) mysql_free_result(res);
+        else if (mysql_field_count(conn) != 0) fail();
+        int more = mysql_next_result(conn);
+        if (more > 0) fail();
+        if (more < 0) break;
+    }
 }
 
 /// libpq accepts URIs and keyword/value strings; SOCI's own option parser mangles URIs (one
@@ -306,6 +386,9 @@ std::unique_ptr<soci::session> Database::open_session() {
     if (url_.dialect == Dialect::sqlite) {
         s->open(soci::sqlite3, "db=\"" + sqlite_uri(url_.target, false) + "\" timeout=10");
         configure_sqlite(*s);
+    } else if (url_.dialect == Dialect::mariadb) {
+        s->open(soci::mysql, url_.target);
+        configure_mariadb(*s);
     } else {
         s->open(soci::postgresql, pg_conninfo(url_.target));
         // Behind a transaction pooler each query is an unnamed statement (one round trip too).
@@ -328,6 +411,20 @@ void Database::close_session(std::unique_ptr<soci::session> s) noexcept {
 
 bool Database::broken(soci::session& s) {
     if (auto* conn = detail::pg_conn(s)) return PQstatus(conn) != CONNECTION_OK;
+    if (auto* conn = mariadb_conn(s)) {
+        // The last call's error: the server went away or the connection was cut.
+        switch (mysql_errno(conn)) {
+        case CR_SERVER_GONE_ERROR:
+        case CR_SERVER_LOST:
+        case CR_CONNECTION_ERROR:
+        case CR_CONN_HOST_ERROR:
+        case ER_CONNECTION_KILLED:
+        case 4031:  // MySQL's "disconnected by the server because of inactivity"
+            return true;
+        default:
+            return false;
+        }
+    }
     return false;
 }
 
@@ -418,6 +515,8 @@ bool Database::is_retryable(std::exception_ptr e) {
     } catch (const soci::postgresql_soci_error& err) {
         std::string state = err.sqlstate();
         return state == "40001" || state == "40P01";  // serialization failure, deadlock
+    } catch (const soci::mysql_soci_error& err) {
+        return err.err_num_ == ER_LOCK_DEADLOCK || err.err_num_ == ER_LOCK_WAIT_TIMEOUT;
     } catch (...) {
         return false;
     }
@@ -436,12 +535,24 @@ bool is_unique_violation(std::exception_ptr e) {
         return (err.result() & 0xff) == SQLITE_CONSTRAINT;
     } catch (const soci::postgresql_soci_error& err) {
         return err.sqlstate() == "23505";
+    } catch (const soci::mysql_soci_error& err) {
+        return err.err_num_ == ER_DUP_ENTRY;
     } catch (...) {
         return false;
     }
 }
 
 void Database::refresh_statistics() {
+    if (url_.dialect == Dialect::mariadb) {
+        read([](soci::session& sql) {
+            std::vector<std::string> tables;
+            Query q("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND "
+                    "table_type = 'BASE TABLE'");
+            q.for_each(sql, [&](const Row& r) { tables.push_back(as_string(r, 0)); });
+            for (const auto& t : tables) mariadb_run(mariadb_conn(sql), "ANALYZE TABLE `" + t + "`");
+        });
+        return;
+    }
     if (url_.dialect != Dialect::postgresql) return;
     // VACUUM too: it sets the rows' visibility hints and the visibility map once, where otherwise
     // the first read of each page after the load sets them and writes the page again (the first
@@ -458,6 +569,8 @@ void Database::exec_script(soci::session& sql, std::string_view script) {
             sqlite_api::sqlite3_free(err);
             throw std::runtime_error("sqlite script failed: " + msg);
         }
+    } else if (MYSQL* conn = mariadb_conn(sql)) {
+        mariadb_run(conn, text);
     } else {
         auto* be = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
         PGresult* res = PQexec(be->conn_, text.c_str());

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// A database of one bounded context: a pool of SOCI sessions on SQLite or PostgreSQL (opened
-// on demand up to a cap), and
+// A database of one bounded context: a pool of SOCI sessions on SQLite, PostgreSQL or MariaDB
+// (opened on demand up to a cap), and
 // transactions that retry on lock contention or serialization failure (bounded, with jitter).
 // On SQLite, where one writer at a time holds the file anyway, writes go through group commit:
 // one writer thread runs the waiting write functions back to back in one transaction, and a
@@ -28,18 +28,20 @@
 
 namespace medisecure::db {
 
-enum class Dialect { sqlite, postgresql };
+enum class Dialect { sqlite, postgresql, mariadb };
 std::string_view to_string(Dialect d);
 
 struct DbUrl {
     Dialect dialect = Dialect::sqlite;
-    std::string target;    // SQLite: file path; PostgreSQL: a libpq connection string or URI
+    std::string target;    // SQLite: file path; PostgreSQL: a libpq connection string or URI;
+                           // MariaDB: SOCI's MySQL connection string (key='value' pairs)
     std::string redacted;  // safe to print: the password replaced by ***
     /// `?pgbouncer=true`: connections go through a transaction pooler (PgBouncer), so nothing
     /// may rely on session state: queries run as unnamed statements.
     bool transaction_pooled = false;
 };
-/// Accepts sqlite:PATH, sqlite://PATH, sqlite:///ABS/PATH, postgresql://… and postgres://….
+/// Accepts sqlite:PATH, sqlite://PATH, sqlite:///ABS/PATH, postgresql://…, postgres://…, and
+/// mariadb://user:password@host[:port]/db (or mysql://; user and password percent-encoded).
 Result<DbUrl> parse_url(std::string_view url);
 
 struct PoolStats {
@@ -81,8 +83,8 @@ public:
     GroupStats group_stats() const;
 
     /// Brings the planner's statistics and the rows' visibility up to date after a bulk load
-    /// (PostgreSQL: VACUUM (ANALYZE)). SQLite plans without statistics unless asked to keep them,
-    /// and is left so.
+    /// (PostgreSQL: VACUUM (ANALYZE); MariaDB: ANALYZE TABLE of every table). SQLite plans
+    /// without statistics unless asked to keep them, and is left so.
     void refresh_statistics();
 
     /// Runs a multi-statement script through the native driver (migrations).
@@ -197,7 +199,8 @@ auto Database::write(Fn&& fn) -> decltype(fn(std::declval<soci::session&>())) {
     }
 }
 
-/// True for a UNIQUE/PRIMARY KEY violation (SQLite constraint error, PostgreSQL 23505).
+/// True for a UNIQUE/PRIMARY KEY violation (SQLite constraint error, PostgreSQL 23505,
+/// MariaDB 1062).
 bool is_unique_violation(std::exception_ptr e);
 
 /// SOCI indicator helpers for nullable columns.

@@ -42,6 +42,9 @@ Migrator::Migrator(Database& db, std::string context, std::vector<Migration> mig
     : db_(db), context_(std::move(context)), migrations_(std::move(migrations)) {}
 
 std::string Migrator::ensure(bool allow_migrate) {
+    if (migrations_.empty())
+        throw std::runtime_error("database." + context_ + ": MediSecure has no schema for " +
+                                 std::string(to_string(db_.dialect())) + " in this context");
     auto st = state();
     if (!st.problems.empty()) throw std::runtime_error(st.problems.front());
     const std::string name = "database." + context_;
@@ -61,6 +64,10 @@ bool Migrator::table_exists(soci::session& sql) {
     int n = 0;
     if (db_.dialect() == Dialect::sqlite)
         sql << "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'",
+            soci::into(n);
+    else if (db_.dialect() == Dialect::mariadb)
+        sql << "SELECT count(*) FROM information_schema.tables WHERE table_name='schema_migrations' "
+               "AND table_schema=DATABASE()",
             soci::into(n);
     else
         sql << "SELECT count(*) FROM information_schema.tables WHERE table_name='schema_migrations' "
@@ -98,13 +105,29 @@ int Migrator::migrate() {
                                  "`medisecure migrate` against PostgreSQL directly, not through PgBouncer");
     Database::Lease lease(db_);
     soci::session& sql = *lease;
-    const bool pg = db_.dialect() == Dialect::postgresql;
-    if (pg) sql << "SELECT pg_advisory_lock(7261001)";
+    const Dialect d = db_.dialect();
+    // Instances starting together migrate once: a session lock (SQLite's BEGIN IMMEDIATE
+    // serialises them already).
+    if (d == Dialect::postgresql) sql << "SELECT pg_advisory_lock(7261001)";
+    if (d == Dialect::mariadb) {
+        int got = 0;
+        sql << "SELECT GET_LOCK('medisecure.migrate', 120)", soci::into(got);
+        if (got != 1) throw std::runtime_error("another instance has been migrating for 120 s: try again");
+    }
+    auto unlock = [&] {
+        if (d == Dialect::postgresql) sql << "SELECT pg_advisory_unlock(7261001)";
+        if (d == Dialect::mariadb) sql << "DO RELEASE_LOCK('medisecure.migrate')";
+    };
     int applied = 0;
     try {
-        sql << "CREATE TABLE IF NOT EXISTS schema_migrations (context TEXT NOT NULL, version INTEGER NOT "
-               "NULL, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL, PRIMARY "
-               "KEY (context, version))";
+        // MariaDB keys on VARCHAR, not TEXT; the same columns otherwise.
+        sql << (d == Dialect::mariadb ? "CREATE TABLE IF NOT EXISTS schema_migrations (context VARCHAR(64) NOT NULL, "
+                                        "version INTEGER NOT NULL, name VARCHAR(255) NOT NULL, checksum VARCHAR(128) "
+                                        "NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY (context, version)) "
+                                        "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+                                      : "CREATE TABLE IF NOT EXISTS schema_migrations (context TEXT NOT NULL, version "
+                                        "INTEGER NOT NULL, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at "
+                                        "BIGINT NOT NULL, PRIMARY KEY (context, version))");
         int current = 0;
         soci::indicator ind = soci::i_null;
         sql << "SELECT max(version) FROM schema_migrations WHERE context = :c", soci::use(context_),
@@ -112,7 +135,9 @@ int Migrator::migrate() {
         if (ind != soci::i_ok) current = 0;
         for (const auto& m : migrations_) {
             if (m.version <= current) continue;
-            sql << (pg ? "BEGIN" : "BEGIN IMMEDIATE");
+            // On MariaDB every DDL statement commits by itself: its migrations are written to be
+            // run again after a failure half-way (IF NOT EXISTS, INSERT IGNORE).
+            sql << (d == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
             try {
                 db_.exec_script(sql, m.sql);
                 long long now = to_micros(SystemClock{}.now());
@@ -134,10 +159,10 @@ int Migrator::migrate() {
             ++applied;
         }
     } catch (...) {
-        if (pg) sql << "SELECT pg_advisory_unlock(7261001)";
+        unlock();
         throw;
     }
-    if (pg) sql << "SELECT pg_advisory_unlock(7261001)";
+    unlock();
     return applied;
 }
 

@@ -26,7 +26,8 @@ constexpr const char* kPaymentColumns =
 const char* lock_clause(db::Dialect d) {
     switch (d) {
     case db::Dialect::sqlite: return "";  // BEGIN IMMEDIATE holds the only write lock already
-    case db::Dialect::postgresql: return " FOR UPDATE";
+    case db::Dialect::postgresql:
+    case db::Dialect::mariadb: return " FOR UPDATE";
     }
     return " FOR UPDATE";
 }
