@@ -23,6 +23,7 @@ const std::vector<ErrorKindInfo>& error_catalogue() {
         {ErrorKind::precondition_required, "precondition-required", "If-Match required"},
         {ErrorKind::gone, "gone", "No longer available"},
         {ErrorKind::payload_too_large, "payload-too-large", "Payload too large"},
+        {ErrorKind::request_timeout, "request-timeout", "Request not received in time"},
         {ErrorKind::unsupported_media_type, "unsupported-media-type", "Unsupported media type"},
         {ErrorKind::too_many_requests, "too-many-requests", "Too many requests"},
         {ErrorKind::unavailable, "unavailable", "Service unavailable"},

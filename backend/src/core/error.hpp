@@ -24,6 +24,7 @@ enum class ErrorKind {
     precondition_required,   // If-Match missing on a conditional update
     gone,                    // existed, and is no more (a one-time download already taken)
     payload_too_large,
+    request_timeout,         // the request was not received in time (a head sent too slowly)
     unsupported_media_type,
     too_many_requests,       // rate limit or login lockout; `retry_after_s` is set
     unavailable,             // a store or dependency is down; fail closed

@@ -426,6 +426,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
                                                         p.identity_store.get());
     identity::AuthPolicy policy;
     policy.lockout_threshold = c.lockout_threshold;
+    policy.account_lockout_threshold = c.account_lockout_threshold;
     policy.lockout = std::chrono::minutes(c.lockout_minutes);
     policy.session_ttl = std::chrono::seconds(c.session_ttl_s);
     policy.admins_need_totp = c.admins_need_totp();

@@ -11,6 +11,9 @@
 #include <fstream>
 #include <future>
 #include <set>
+#include <thread>
+
+#include "platform/json/schema.hpp"
 
 #include "test_app.hpp"
 
@@ -218,7 +221,7 @@ public:
     }
     bool open() const { return fd_ >= 0; }
     bool send(const std::string& bytes) {
-        return ::send(fd_, bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size());
+        return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
     }
     /// The next response: its head (through the blank line) and the body its Content-Length
     /// announces (none after a HEAD request).
@@ -292,6 +295,84 @@ TEST(PlatformApi, ResponsesOnTheWire) {
     EXPECT_NE(head4.find("\r\nConnection: close\r\n"), std::string::npos) << head4;
     EXPECT_EQ(last, body);
     EXPECT_TRUE(conn.closed_by_server());
+}
+
+// Slowloris: a head sent a line at a time gets 408 once the read timeout has passed since its
+// first byte, and the connection is closed; an idle kept-alive connection still has the idle
+// timeout; other clients are served meanwhile.
+TEST(PlatformApi, SlowRequestHeadsAreAnswered408InTime) {
+    TestApp app([](config::Config& c) {
+        c.read_timeout_s = 2;
+        c.idle_timeout_s = 60;
+    });
+    RawConnection idle(app.base_url());
+    RawConnection slow(app.base_url());
+    ASSERT_TRUE(idle.open() && slow.open());
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(slow.send("GET /health/live HTTP/1.1\r\nHost: t\r\n"));
+    for (int i = 0; i < 12; ++i) {  // a header line every 500 ms, for up to 6 s
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        if (!slow.send("X-Slow-" + std::to_string(i) + ": x\r\n")) break;
+        EXPECT_EQ(app.client().get("/health/live").status, 200);  // others are served meanwhile
+    }
+    auto [head, body] = slow.response();
+    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(head.rfind("HTTP/1.1 408 Request Timeout\r\n", 0), 0u) << head;
+    EXPECT_NE(body.find("request_timeout"), std::string::npos) << body;
+    EXPECT_GE(waited, 1.9);
+    EXPECT_LT(waited, 4.5);
+    EXPECT_TRUE(slow.closed_by_server());
+    // The idle connection (no byte sent for longer than the read timeout) is still served.
+    ASSERT_TRUE(idle.send("GET /health/live HTTP/1.1\r\nHost: t\r\n\r\n"));
+    EXPECT_EQ(idle.response().first.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+}
+
+// Reply amplification: an unauthenticated body of many unknown fields gets a short answer.
+TEST(PlatformApi, AnswersToHostileBodiesStaySmall) {
+    TestApp app;
+    auto c = app.client();
+    std::string huge = R"({"email":"a@b.fr","password":"x")";
+    for (int i = 0; i < 70000; ++i) huge += ",\"u" + std::to_string(i) + "\":1";
+    huge += "}";
+    auto r = c.post("/api/v1/auth/login", huge);
+    EXPECT_EQ(r.status, 413);
+    EXPECT_EQ(r.code(), "body_too_complex");
+    EXPECT_LT(r.body.size(), 1024u);
+    std::string many = R"({"email":"a@b.fr","password":"x")";
+    for (int i = 0; i < 5000; ++i) many += ",\"u" + std::to_string(i) + "\":1";
+    many += "}";
+    auto v = c.post("/api/v1/auth/login", many);
+    EXPECT_EQ(v.status, 422);
+    EXPECT_EQ(v.json().at("errors").as_array().size(), schema::kMaxIssues);
+    EXPECT_LT(v.body.size(), 4096u);
+}
+
+// CSRF: a cookie-carried state change needs a same-origin Origin or Sec-Fetch-Site; a cross-site
+// one without Origin is refused and changes nothing.
+TEST(PlatformApi, CookieSessionsRefuseCrossSiteWritesWithoutOrigin) {
+    TestApp app;
+    auto browser = app.client(true);
+    ASSERT_EQ(browser.post("/api/v1/auth/login", json::serialize(json::object{{"email", app.admin().email},
+                                                                               {"password", app.admin().password}}))
+                  .status,
+              200);
+    const std::string change = json::serialize(json::object{{"current_password", app.admin().password},
+                                                            {"new_password", "a new phrase for the practice"}});
+    auto cross = browser.post("/api/v1/auth/password", change, {"Sec-Fetch-Site: cross-site"});
+    EXPECT_EQ(cross.status, 403);
+    EXPECT_EQ(cross.code(), "cross_origin_refused");
+    auto foreign = browser.post("/api/v1/auth/password", change, {"Origin: https://evil.example"});
+    EXPECT_EQ(foreign.status, 403);
+    auto bare = browser.post("/api/v1/auth/password", change, {"Sec-Fetch-Site:"});  // curl: the header removed
+    EXPECT_EQ(bare.code(), "cross_origin_refused");
+    // Nothing changed: the old password still signs in.
+    EXPECT_EQ(app.client()
+                  .post("/api/v1/auth/login", json::serialize(json::object{{"email", app.admin().email},
+                                                                           {"password", app.admin().password}}))
+                  .status,
+              200);
+    auto same = browser.post("/api/v1/auth/password", change);
+    EXPECT_EQ(same.status, 204) << same.body;  // same-origin: accepted
 }
 
 TEST(PlatformApi, GracefulShutdownFinishesInFlightRequests) {

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "http_client.hpp"
 
+#include <strings.h>
+
+#include <algorithm>
+
 #include <future>
 
 #include <curl/curl.h>
@@ -62,7 +66,8 @@ std::string HttpResult::code() const {
     return c && c->is_string() ? std::string(c->as_string()) : std::string();
 }
 
-HttpClient::HttpClient(std::string base_url, bool cookies) : base_(std::move(base_url)), curl_(curl_easy_init()) {
+HttpClient::HttpClient(std::string base_url, bool cookies)
+    : base_(std::move(base_url)), curl_(curl_easy_init()), cookies_(cookies) {
     if (!curl_) throw std::runtime_error("curl_easy_init failed");
     if (cookies) curl_easy_setopt(static_cast<CURL*>(curl_), CURLOPT_COOKIEFILE, "");
 }
@@ -93,6 +98,12 @@ HttpResult HttpClient::request(const std::string& method, const std::string& pat
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
     }
     if (!bearer.empty()) headers.push_back("Authorization: Bearer " + bearer);
+    auto sent = [&](std::string_view name) {
+        return std::any_of(headers.begin(), headers.end(), [&](const std::string& h) {
+            return h.size() > name.size() && h[name.size()] == ':' && ::strncasecmp(h.data(), name.data(), name.size()) == 0;
+        });
+    };
+    if (cookies_ && !sent("Origin") && !sent("Sec-Fetch-Site")) headers.push_back("Sec-Fetch-Site: same-origin");
     headers.push_back("Expect:");  // no 100-continue round trip unless a test asks for it
     curl_slist* list = nullptr;
     for (const auto& h : headers) list = curl_slist_append(list, h.c_str());

@@ -30,12 +30,15 @@ private:
 
 class HttpClient {
 public:
+    /// With `cookies`, a browser on the server's own pages: a cookie jar, and the Fetch Metadata
+    /// header such a browser sends (`Sec-Fetch-Site: same-origin`) unless the test sends its own
+    /// Origin or Sec-Fetch-Site.
     explicit HttpClient(std::string base_url, bool cookies = false);
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
     HttpClient(HttpClient&& other) noexcept
-        : bearer(std::move(other.bearer)), base_(std::move(other.base_)), curl_(other.curl_) {
+        : bearer(std::move(other.bearer)), base_(std::move(other.base_)), curl_(other.curl_), cookies_(other.cookies_) {
         other.curl_ = nullptr;
     }
 
@@ -58,6 +61,7 @@ public:
 private:
     std::string base_;
     void* curl_;
+    bool cookies_ = false;
 };
 
 /// Percent-encodes a query value.

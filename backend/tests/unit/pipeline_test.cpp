@@ -210,6 +210,31 @@ TEST_F(Fixture, CorsForConfiguredOriginsOnly) {
     EXPECT_FALSE(other.headers.has("Access-Control-Allow-Origin"));
 }
 
+// An answer never grows with the attacker's input: many unknown fields get the first few issues,
+// and a body of very many small values is refused before it is parsed.
+TEST_F(Fixture, ValidationAnswersAndParsedBodiesAreBounded) {
+    build();
+    std::vector<std::pair<std::string, std::string>> h = {{"Authorization", "Bearer admin"}, {"Content-Type", "application/json"}};
+    std::string many = R"({"name":"ok")";
+    for (int i = 0; i < 5000; ++i) many += ",\"k" + std::to_string(i) + "\":0";
+    many += "}";
+    auto r = call(Method::post, kId, h, many);
+    EXPECT_EQ(r.status, 422);
+    auto body = boost::json::parse(r.body);
+    EXPECT_EQ(body.at("errors").as_array().size(), schema::kMaxIssues);
+    EXPECT_NE(std::string(body.at("detail").as_string()).find("the first 20"), std::string::npos);
+    EXPECT_LT(r.body.size(), 4096u);
+    std::string objects = "[";
+    for (int i = 0; i < 20000; ++i) objects += i ? ",{}" : "{}";
+    objects += "]";
+    auto big = call(Method::post, kId, h, objects);
+    EXPECT_EQ(big.status, 413);
+    EXPECT_EQ(code(big), "body_too_complex");
+    // Commas and brackets inside strings are text, not values.
+    std::string text = R"({"name":")" + std::string(30000, ',') + R"("})";
+    EXPECT_EQ(call(Method::post, kId, h, text).status, 422);  // too long a name, not too complex
+}
+
 TEST_F(Fixture, CookieAuthenticatedWritesFromForeignOriginsAreRefused) {
     build();
     auto r = call(Method::post, kId,
@@ -223,6 +248,21 @@ TEST_F(Fixture, CookieAuthenticatedWritesFromForeignOriginsAreRefused) {
                       {"Content-Type", "application/json"}},
                      R"({"name":"ok"})");
     EXPECT_EQ(same.status, 200);
+    // No Origin: the browser's Fetch Metadata must say same-origin; neither is refused.
+    auto send = [&](std::vector<std::pair<std::string, std::string>> extra) {
+        std::vector<std::pair<std::string, std::string>> h = {{"Cookie", "ms_access=admin"}, {"Host", "127.0.0.1:8000"},
+                                                              {"Content-Type", "application/json"}};
+        h.insert(h.end(), extra.begin(), extra.end());
+        return call(Method::post, kId, h, R"({"name":"ok"})");
+    };
+    EXPECT_EQ(code(send({{"Sec-Fetch-Site", "cross-site"}})), "cross_origin_refused");
+    EXPECT_EQ(code(send({{"Sec-Fetch-Site", "same-site"}})), "cross_origin_refused");
+    EXPECT_EQ(code(send({})), "cross_origin_refused");
+    EXPECT_EQ(send({{"Sec-Fetch-Site", "same-origin"}}).status, 200);
+    // A bearer token is not sent by a browser on its own: no such check.
+    EXPECT_EQ(call(Method::post, kId, {{"Authorization", "Bearer admin"}, {"Content-Type", "application/json"}}, R"({"name":"ok"})")
+                  .status,
+              200);
 }
 
 TEST_F(Fixture, ClientAddressFromTrustedProxiesOnly) {

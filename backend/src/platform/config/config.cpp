@@ -262,8 +262,14 @@ std::vector<Setting> build_settings() {
                  "Longest a sign-in lasts through refreshes, in seconds (a working day by default).",
                  int_setting(&Config::session_ttl_s, 300, 30 * 86400), int_show(&Config::session_ttl_s)});
     s.push_back({"auth.lockout_threshold", "MEDISECURE_LOCKOUT_THRESHOLD", "", "5", false,
-                 "Failed sign-ins before an e-mail address is locked.", int_setting(&Config::lockout_threshold, 1, 100),
-                 int_show(&Config::lockout_threshold)});
+                 "Failed sign-ins from one client address before that address is locked out of the e-mail address "
+                 "(15 minutes; other addresses are not held up).",
+                 int_setting(&Config::lockout_threshold, 1, 100), int_show(&Config::lockout_threshold)});
+    s.push_back({"auth.account_lockout_threshold", "MEDISECURE_ACCOUNT_LOCKOUT_THRESHOLD", "", "20", false,
+                 "Failed sign-ins from any addresses within 15 minutes before the e-mail address is locked for "
+                 "everyone (15 minutes): the right password with a valid second factor still passes, and an "
+                 "administrator can lift it (PATCH /api/v1/users/{id} with unlock).",
+                 int_setting(&Config::account_lockout_threshold, 1, 1000), int_show(&Config::account_lockout_threshold)});
     s.push_back({"auth.lockout_minutes", "MEDISECURE_LOCKOUT_MINUTES", "", "15", false,
                  "How long a lockout lasts.", int_setting(&Config::lockout_minutes, 1, 24 * 60), int_show(&Config::lockout_minutes)});
     s.push_back({"auth.totp_required_for_admins", "MEDISECURE_TOTP_REQUIRED_FOR_ADMINS", "", "true in production, else false", false,

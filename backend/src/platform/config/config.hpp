@@ -43,6 +43,7 @@ struct Config {
     int access_token_ttl_s = 900;
     int session_ttl_s = 12 * 3600;
     int lockout_threshold = 5;
+    int account_lockout_threshold = 20;
     int lockout_minutes = 15;
     std::optional<bool> totp_required_for_admins;  // unset: required in production only
     std::uint32_t argon2_memory_kib = 19456;

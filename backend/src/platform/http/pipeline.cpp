@@ -279,14 +279,21 @@ Result<void> Pipeline::authenticate(Request& req, const Route& route) {
         from_cookie = true;
     }
     if (token.empty()) return unauthenticated("authentication_required", "Sign in to continue.");
-    // Cookies ride along on cross-site requests; refuse state changes from a foreign origin.
+    // Cookies ride along on cross-site requests: a state change carried by a cookie must prove
+    // it comes from this site, by an Origin that is this server's (or a configured one) or,
+    // without an Origin, by the browser's own Fetch Metadata saying same-origin. A request with
+    // neither is refused: every browser that sends cookies sends one of the two on a POST, and
+    // scripts use a bearer token.
     if (from_cookie && unsafe(req.method)) {
-        auto origin = req.headers.get("Origin");
-        if (origin && !origin_allowed(*origin)) {
+        bool same = false;
+        if (auto origin = req.headers.get("Origin")) {
             auto host = req.headers.get("Host");
-            bool same = host && (*origin == "http://" + std::string(*host) || *origin == "https://" + std::string(*host));
-            if (!same) return forbidden("cross_origin_refused", "Cross-origin request refused.");
+            same = origin_allowed(*origin) ||
+                   (host && (*origin == "http://" + std::string(*host) || *origin == "https://" + std::string(*host)));
+        } else if (auto site = req.headers.get("Sec-Fetch-Site")) {
+            same = *site == "same-origin";
         }
+        if (!same) return forbidden("cross_origin_refused", "Cross-origin request refused.");
     }
     auto p = auth_.authenticate(token);
     if (!p) return p.error();
@@ -310,8 +317,12 @@ Result<void> Pipeline::parse_body(Request& req, const Route& route) {
     auto parsed = jsonu::parse(req.body);
     if (!parsed) return parsed.error();
     std::vector<FieldIssue> issues;
-    if (!schema::validate(doc.schema, *parsed, issues))
-        return invalid_input("validation_failed", "The request has invalid fields.", std::move(issues));
+    if (!schema::validate(doc.schema, *parsed, issues)) {
+        std::string detail = issues.size() >= schema::kMaxIssues
+                                 ? "The request has invalid fields; the first " + std::to_string(issues.size()) + " are listed."
+                                 : std::string("The request has invalid fields.");
+        return invalid_input("validation_failed", std::move(detail), std::move(issues));
+    }
     req.json = std::move(*parsed);
     return {};
 }

@@ -19,6 +19,7 @@ int to_status(ErrorKind kind) {  // -Werror=switch keeps this exhaustive
     case ErrorKind::precondition_required: return 428;
     case ErrorKind::gone: return 410;
     case ErrorKind::payload_too_large: return 413;
+    case ErrorKind::request_timeout: return 408;
     case ErrorKind::unsupported_media_type: return 415;
     case ErrorKind::too_many_requests: return 429;
     case ErrorKind::unavailable: return 503;

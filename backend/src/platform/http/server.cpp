@@ -209,9 +209,39 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
             // otherwise refuse a large Content-Length while still reading the header.
             hp.body_limit(std::numeric_limits<std::uint64_t>::max());
             conn->busy = false;
-            conn->stream.expires_after(buffer.size() > 0 ? opt.read_timeout : opt.idle_timeout);
+            if (buffer.size() == 0) {
+                // Kept alive: the next request may take up to the idle timeout to begin.
+                conn->stream.expires_after(opt.idle_timeout);
+                auto [ec0, n0] = co_await conn->stream.async_read_some(buffer.prepare(4096), tuple_awaitable);
+                if (ec0) break;
+                buffer.commit(n0);
+            }
+            // From its first byte, the whole head must arrive within the read timeout: a client
+            // sending it a line at a time (slowloris) is answered 408 and closed, not kept until
+            // the idle timeout. Beast's own expiry would close the socket first; this timer only
+            // cancels the read, on this connection's thread, so that the 408 can still be sent.
+            auto head_deadline = std::make_shared<asio::steady_timer>(conn->stream.get_executor());
+            auto head_late = std::make_shared<bool>(false);
+            conn->stream.expires_never();
+            head_deadline->expires_after(opt.read_timeout);
+            head_deadline->async_wait([conn, head_late](const boost::system::error_code& e) {
+                if (e) return;
+                *head_late = true;
+                boost::system::error_code ignored;
+                conn->stream.socket().cancel(ignored);
+            });
             auto [ec, n] = co_await bhttp::async_read_header(conn->stream, buffer, hp, tuple_awaitable);
+            head_deadline->cancel();
             conn->busy = true;
+            if (ec && *head_late) {
+                Request req;
+                req.client_ip = peer;
+                Response resp = pipeline.reject(req, {ErrorKind::request_timeout, "request_timeout",
+                                                      "The request headers were not received in time."});
+                co_await write(*conn, req, resp, false);
+                pipeline.finish(req, resp, std::chrono::steady_clock::now() - req.received_at);
+                break;
+            }
             if (ec) {
                 if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit || ec == bhttp::error::bad_method ||
                     ec == bhttp::error::bad_target || ec == bhttp::error::bad_version ||

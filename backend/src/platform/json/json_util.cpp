@@ -5,7 +5,32 @@
 
 namespace medisecure::jsonu {
 
+namespace {
+/// An upper bound of the values in `text`, read in one pass without building anything: every
+/// value but the first begins after a '[', a '{' or a ',' outside a string. Stops counting past
+/// `stop_after`.
+std::size_t count_values(std::string_view text, std::size_t stop_after) {
+    std::size_t n = 1;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{' || c == ',') {
+            if (++n > stop_after) break;
+        }
+    }
+    return n;
+}
+}  // namespace
+
 Result<json::value> parse(std::string_view text) {
+    if (count_values(text, kMaxBodyValues) > kMaxBodyValues)
+        return Error{ErrorKind::payload_too_large, "body_too_complex",
+                     "The request body holds more than " + std::to_string(kMaxBodyValues) + " JSON values."};
     boost::system::error_code ec;
     json::parse_options opt;
     opt.max_depth = 32;

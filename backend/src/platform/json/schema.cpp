@@ -49,6 +49,7 @@ const Node& resolve(const Node& n) { return n.target ? resolve(*n.target) : n; }
 
 void issue(std::vector<FieldIssue>& out, const std::string& path, std::string code,
            std::string message) {
+    if (out.size() >= kMaxIssues) return;
     out.push_back({path.empty() ? "/" : path, std::move(code), std::move(message)});
 }
 
@@ -123,6 +124,7 @@ bool validate(const Schema& s, const json::value& v, std::vector<FieldIssue>& ou
               const std::string& path) {
     const Node& n = resolve(s.node());
     auto before = out.size();
+    if (out.size() >= kMaxIssues) return false;
     if (v.is_null()) {
         // A reference may be made nullable without its target being so ("address": null).
         bool nullable = false;
@@ -204,7 +206,7 @@ bool validate(const Schema& s, const json::value& v, std::vector<FieldIssue>& ou
         if (n.max_items && arr.size() > *n.max_items)
             issue(out, path, "too_many_items", "must have at most " + std::to_string(*n.max_items) + " items");
         else if (n.items)
-            for (std::size_t i = 0; i < arr.size(); ++i)
+            for (std::size_t i = 0; i < arr.size() && out.size() < kMaxIssues; ++i)
                 validate(*n.items, arr[i], out, path + "/" + std::to_string(i));
         break;
     }
@@ -217,8 +219,10 @@ bool validate(const Schema& s, const json::value& v, std::vector<FieldIssue>& ou
         if (n.values) {
             if (n.max_items && obj.size() > *n.max_items)
                 issue(out, path, "too_many_items", "must have at most " + std::to_string(*n.max_items) + " entries");
-            for (const auto& kv : obj)
+            for (const auto& kv : obj) {
+                if (out.size() >= kMaxIssues) break;
                 validate(*n.values, kv.value(), out, path + "/" + escape_pointer(kv.key()));
+            }
             break;
         }
         if (n.min_items && obj.size() < *n.min_items)
@@ -232,6 +236,7 @@ bool validate(const Schema& s, const json::value& v, std::vector<FieldIssue>& ou
             validate(p.schema, it->value(), out, path + "/" + p.name);
         }
         for (const auto& kv : obj) {
+            if (out.size() >= kMaxIssues) break;
             bool known = std::any_of(n.properties.begin(), n.properties.end(),
                                      [&](const Property& p) { return p.name == kv.key(); });
             if (!known) issue(out, path + "/" + escape_pointer(kv.key()), "unknown_field", "is not a known field");

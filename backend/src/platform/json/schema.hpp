@@ -93,7 +93,12 @@ Schema Schema::edit(F f) const {
     return Schema(std::move(copy));
 }
 
-/// Appends one FieldIssue per problem (JSON pointer paths); returns true when valid.
+/// Issues one validation lists at most: a body of 70,000 unknown fields gets a short answer,
+/// and the search for more stops there (the reply never grows with the attacker's input).
+inline constexpr std::size_t kMaxIssues = 20;
+
+/// Appends one FieldIssue per problem (JSON pointer paths), kMaxIssues at most (the first ones
+/// met, then it stops looking); returns true when valid.
 bool validate(const Schema& s, const boost::json::value& v, std::vector<FieldIssue>& issues,
               const std::string& path = "");
 

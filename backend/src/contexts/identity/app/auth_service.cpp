@@ -14,8 +14,9 @@ namespace {
 Error invalid_credentials() {
     return unauthenticated("invalid_credentials", "The e-mail address or password is incorrect.");
 }
-std::string throttle_key(std::string_view email) { return "login:" + std::string(email); }
 }  // namespace
+
+std::string login_throttle_key(std::string_view email) { return "login:" + std::string(email); }
 
 AuthService::AuthService(IdentityStore& store, TokenService& tokens, const crypto::PasswordHasher& hasher,
                          std::string master_key, audit::AuditTrail& audit, const Clock& clock, AuthPolicy policy,
@@ -63,27 +64,34 @@ Result<SignIn> AuthService::login(const Caller& caller, std::string_view email_i
                                   std::string_view totp_code) {
     const auto now = clock_.now();
     const std::string email = normalise_email(email_in);
-    const std::string key = throttle_key(email);
-
-    Throttle t = store_.throttle(key);
-    if (t.locked_until > now) {
+    const std::string account_key = login_throttle_key(email);
+    const std::string address_key = account_key + "|" + caller.client_ip;
+    auto locked = [&](const Caller& who, const std::string& user_id, Timestamp until) -> Error {
         login_failures_.inc();
-        audit_.record(caller, {"auth.login", "user", "", "", Outcome::denied, "locked"});
-        auto wait = std::chrono::duration_cast<std::chrono::seconds>(t.locked_until - now).count();
-        Error e{ErrorKind::too_many_requests, "login_locked",
-                "Too many failed sign-ins; try again later."};
+        audit_.record(who, {"auth.login", "user", user_id, "", Outcome::denied, "locked"});
+        auto wait = std::chrono::duration_cast<std::chrono::seconds>(until - now).count();
+        Error e{ErrorKind::too_many_requests, "login_locked", "Too many failed sign-ins; try again later."};
         e.retry_after_s = static_cast<int>(std::max<long long>(1, wait));
         return e;
-    }
+    };
+    // This client address guessed this account too often: refused before any work.
+    if (Throttle t = store_.throttle(address_key); t.locked_until > now) return locked(caller, "", t.locked_until);
+    const Timestamp account_locked_until = store_.throttle(account_key).locked_until;
+    const bool account_locked = account_locked_until > now;
 
     auto fail = [&](const Caller& who, const std::string& user_id, std::string_view reason) -> Error {
         login_failures_.inc();
-        store_.record_failure(key, now, policy_.lockout_threshold, policy_.lockout, policy_.lockout);
+        store_.record_failure(address_key, now, policy_.lockout_threshold, policy_.lockout, policy_.lockout);
+        store_.record_failure(account_key, now, policy_.account_lockout_threshold, policy_.lockout, policy_.lockout);
         audit_.record(who, {"auth.login", "user", user_id, "", Outcome::failure, std::string(reason)});
         return invalid_credentials();
     };
 
     auto user = store_.find_user_by_email(email);
+    // Locked for everyone: only the second factor can prove the owner. An account without one
+    // (or no account: the same answer) is refused before any work.
+    if (account_locked && (!user || !user->totp_enabled))
+        return locked(user ? as_user(caller, *user) : caller, user ? user->id : "", account_locked_until);
     if (!user) {
         hasher_.verify_dummy(password);  // the same time as a real verification
         return fail(caller, "", "unknown_account");
@@ -100,9 +108,7 @@ Result<SignIn> AuthService::login(const Caller& caller, std::string_view email_i
         auto secret = totp_secret(*user);
         auto step = secret ? crypto::totp_match(*secret, totp_code, to_seconds(now), user->totp_last_step) : std::nullopt;
         if (!step) {
-            login_failures_.inc();
-            store_.record_failure(key, now, policy_.lockout_threshold, policy_.lockout, policy_.lockout);
-            audit_.record(who, {"auth.login", "user", user->id, "", Outcome::failure, "bad_totp"});
+            (void)fail(who, user->id, "bad_totp");
             return unauthenticated("invalid_totp", "The authenticator code is incorrect or was already used.");
         }
         user->totp_last_step = *step;
@@ -110,7 +116,10 @@ Result<SignIn> AuthService::login(const Caller& caller, std::string_view email_i
         user->updated_at = now;
         if (auto r = store_.update_user(*user); !r) return r.error();
     }
-    store_.clear_throttle(key);
+    // The owner, proven: this address's failures are forgotten. The account's are not: they
+    // count a guesser's from elsewhere, and expire with their window (a locked account stays
+    // locked for the others; its owner passes it with the second factor, as now).
+    store_.clear_throttle(address_key);
     if (hasher_.needs_rehash(user->password_hash)) {
         user->password_hash = hasher_.hash(password);
         user->version += 1;

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Signing in and out. Failures look the same whether or not the account exists, in answer and
-// in time (a dummy Argon2 verification runs for unknown e-mails); repeated failures lock the
-// e-mail address, known or not. Refresh tokens rotate, and a rotated token presented again
-// revokes its whole family. Every outcome is audited.
+// in time (a dummy Argon2 verification runs for unknown e-mails). Repeated failures lock twice:
+// an e-mail address for the client address guessing it (lockout_threshold failures: that
+// address alone is held off), and the e-mail address for everyone once failures from anywhere
+// reach account_lockout_threshold (a guesser spread over many addresses). The account-wide lock
+// is not one an attacker can hand the owner for free: the right password with a valid second
+// factor passes it, and an administrator can lift it. Refresh tokens rotate, and a rotated
+// token presented again revokes its whole family. Every outcome is audited.
 #pragma once
 
 #include <memory>
@@ -17,11 +21,16 @@
 namespace medisecure::identity {
 
 struct AuthPolicy {
-    int lockout_threshold = 5;
+    int lockout_threshold = 5;  // per e-mail address and client address
     std::chrono::seconds lockout{15 * 60};
     std::chrono::seconds session_ttl{12 * 3600};
     bool admins_need_totp = false;
+    int account_lockout_threshold = 20;  // per e-mail address, from any client address
 };
+
+/// The key of an e-mail address's sign-in throttle; "<key>|<client address>" is the key of its
+/// per-address one.
+std::string login_throttle_key(std::string_view normalised_email);
 
 struct SignIn {
     std::string access_token;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "contexts/identity/app/auth_service.hpp"
 #include "contexts/identity/domain/password_policy.hpp"
 #include "core/random.hpp"
 
@@ -127,6 +128,7 @@ Result<UserWithSecret> UserAdmin::update(const Caller& caller, const std::string
     u.updated_at = now;
     u.version = found->version + 1;
     if (auto r = store_.update_user(u); !r) return r.error();
+    if (ch.unlock || ch.reset_password) store_.clear_throttles(login_throttle_key(u.email));
 
     // Any change of who this person is, or of how they prove it, ends their open sessions.
     bool end_sessions = !u.active || u.role != found->role || u.patient_id != found->patient_id ||

@@ -28,6 +28,7 @@ struct UserChanges {
     std::optional<std::string> patient_id;  // "" unlinks
     bool reset_password = false;
     bool reset_totp = false;
+    bool unlock = false;  // lifts the sign-in locks of the account (also done by reset_password)
     std::optional<std::int64_t> expected_version;  // from If-Match
 };
 

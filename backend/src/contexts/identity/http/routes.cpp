@@ -408,7 +408,10 @@ void add_routes(http::Router& router, AuthService& auth, UserAdmin& users, Token
             "UserChanges", Schema::object({opt("display_name", Schema::string().min_length(1).max_length(120)),
                                            opt("role", role), opt("active", Schema::boolean()),
                                            opt("patient_id", Schema::string().format("uuid").nullable()),
-                                           opt("reset_password", Schema::boolean()), opt("reset_totp", Schema::boolean())}))},
+                                           opt("reset_password", Schema::boolean()), opt("reset_totp", Schema::boolean()),
+                                           opt("unlock", Schema::boolean().describe(
+                                                             "Lift the account's sign-in locks (its own and "
+                                                             "every client address's)"))}))},
         .responses = {{200, "Changed", user_with_secret_schema(), "application/json", {"ETag"}}},
         .errors = {409, 412},
         .handler = [&users](Request& r) {
@@ -423,6 +426,7 @@ void add_routes(http::Router& router, AuthService& auth, UserAdmin& users, Token
             if (jsonu::has(b, "patient_id")) ch.patient_id = jsonu::string_or(b, "patient_id");
             ch.reset_password = jsonu::opt_bool(b, "reset_password").value_or(false);
             ch.reset_totp = jsonu::opt_bool(b, "reset_totp").value_or(false);
+            ch.unlock = jsonu::opt_bool(b, "unlock").value_or(false);
             auto u = users.update(r.caller(), std::string(r.path_param("id")), ch);
             if (!u) return http::problem(u.error(), r.request_id);
             Response resp = Response::json(200, json::object{{"user", user_json(u->user)},

@@ -78,6 +78,8 @@ public:
     virtual Throttle record_failure(const std::string& key, Timestamp now, int threshold,
                                     std::chrono::seconds window, std::chrono::seconds lock) = 0;
     virtual void clear_throttle(const std::string& key) = 0;
+    /// Clears `key` and every key "<key>|…" (an account's lock and its per-address ones).
+    virtual void clear_throttles(const std::string& key) = 0;
     virtual bool ping() = 0;
 };
 

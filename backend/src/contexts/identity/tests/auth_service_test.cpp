@@ -95,6 +95,89 @@ TEST_F(Auth, LocksAfterFiveFailuresForKnownAndUnknownAddressesAlike) {
     EXPECT_TRUE(auth.login(anon, "doc@cabinet.fr", "correct horse battery staple", ""));
 }
 
+namespace {
+Caller from(const std::string& address) {
+    Caller c;
+    c.user_id = "anonymous";
+    c.client_ip = address;
+    c.request_id = "r";
+    return c;
+}
+}  // namespace
+
+// Five wrong passwords from one address hold off that address, not the account's owner elsewhere.
+TEST_F(Auth, ALockedAddressDoesNotLockTheOwnerOut) {
+    make(Role::admin, "admin@cabinet.fr");
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(auth.login(from("203.0.113.7"), "admin@cabinet.fr", "wrong password here", "").error().code, "invalid_credentials");
+    EXPECT_EQ(auth.login(from("203.0.113.7"), "admin@cabinet.fr", "correct horse battery staple", "").error().code, "login_locked");
+    EXPECT_TRUE(auth.login(from("198.51.100.2"), "admin@cabinet.fr", "correct horse battery staple", ""));
+    // The owner's success does not lift the guesser's lock.
+    EXPECT_EQ(auth.login(from("203.0.113.7"), "admin@cabinet.fr", "correct horse battery staple", "").error().code, "login_locked");
+}
+
+// Guesses spread over many addresses lock the account for everyone; the right password with a
+// valid second factor still passes, and an administrator can lift the lock.
+TEST_F(Auth, FailuresFromManyAddressesLockTheAccountButNotItsSecondFactor) {
+    auto doc = make(Role::doctor, "doc@cabinet.fr");
+    auto nurse = make(Role::nurse, "nurse@cabinet.fr");
+    // The doctor has a second factor.
+    auto s = auth.login(anon, "doc@cabinet.fr", "correct horse battery staple", "");
+    ASSERT_TRUE(s);
+    auto claims = *tokens.verify(s->access_token);
+    Caller me = caller_of(Role::doctor, claims.user_id);
+    me.session_id = claims.session_id;
+    auto e = auth.totp_enroll(me);
+    ASSERT_TRUE(e);
+    auto seed = *crypto::base32_decode(e->secret_base32);
+    ASSERT_TRUE(auth.totp_confirm(me, crypto::hotp(seed, static_cast<std::uint64_t>(to_seconds(clock.now()) / 30))));
+    clock.advance(std::chrono::seconds(30));
+
+    for (const char* email : {"doc@cabinet.fr", "nurse@cabinet.fr"})
+        for (int i = 0; i < policy.account_lockout_threshold; ++i)
+            (void)auth.login(from("192.0.2." + std::to_string(i)), email, "wrong password here", "");
+    // The nurse has no second factor: the lock holds, whatever the address and the password.
+    auto nurse_locked = auth.login(from("198.51.100.9"), "nurse@cabinet.fr", "correct horse battery staple", "");
+    ASSERT_FALSE(nurse_locked);
+    EXPECT_EQ(nurse_locked.error().code, "login_locked");
+    EXPECT_GT(nurse_locked.error().retry_after_s, 14 * 60);
+    // The doctor proves it is them: password and code.
+    EXPECT_EQ(auth.login(from("198.51.100.9"), "doc@cabinet.fr", "wrong password here", "").error().code, "invalid_credentials");
+    EXPECT_EQ(auth.login(from("198.51.100.9"), "doc@cabinet.fr", "correct horse battery staple", "").error().code, "totp_required");
+    EXPECT_TRUE(auth.login(from("198.51.100.9"), "doc@cabinet.fr", "correct horse battery staple",
+                           crypto::hotp(seed, static_cast<std::uint64_t>(to_seconds(clock.now()) / 30))));
+    // An administrator lifts the nurse's lock.
+    UserChanges unlock;
+    unlock.unlock = true;
+    ASSERT_TRUE(users.update(caller_of(Role::admin), nurse.id, unlock));
+    EXPECT_TRUE(auth.login(from("198.51.100.9"), "nurse@cabinet.fr", "correct horse battery staple", ""));
+    (void)doc;
+}
+
+// How many passwords an attacker can try on one account in an hour, from one address and from a
+// new address for every try (the figures of docs/security.md).
+TEST_F(Auth, GuessesPerHourAreBounded) {
+    make(Role::secretary, "sec@cabinet.fr");
+    auto guesses = [&](bool spread) {
+        int checked = 0;
+        const auto end = clock.now() + std::chrono::hours(1);
+        for (int i = 0; clock.now() < end; ++i, clock.advance(std::chrono::seconds(5))) {
+            auto r = auth.login(from(spread ? "192.0.2." + std::to_string(i % 250) + "." + std::to_string(i / 250)
+                                            : std::string("203.0.113.7")),
+                                "sec@cabinet.fr", "wrong password here", "");
+            if (r.error().code == "invalid_credentials") ++checked;  // a password was tried
+        }
+        return checked;
+    };
+    const int one_address = guesses(false);
+    clock.advance(std::chrono::hours(1));
+    const int many_addresses = guesses(true);
+    std::printf("guesses per hour on one account: %d from one address, %d from a new address each time\n", one_address,
+                many_addresses);
+    // 5 (20) tries, then 15 minutes locked: at most 4 rounds in an hour.
+    EXPECT_EQ(one_address, 4 * policy.lockout_threshold);
+    EXPECT_EQ(many_addresses, 4 * policy.account_lockout_threshold);
+}
+
 TEST_F(Auth, InactiveAccountsCannotSignIn) {
     auto u = make(Role::nurse, "nurse@cabinet.fr");
     UserChanges ch;

@@ -318,7 +318,7 @@ Throttle SqlIdentityStore::record_failure(const std::string& key, Timestamp now,
         if (failures >= threshold) {
             locked = now_us + std::chrono::duration_cast<std::chrono::microseconds>(lock).count();
             failures = 0;
-            start = now_us;
+            start = locked;  // the next window opens when the lock ends: `threshold` tries, no more
         }
         sql << "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES (:k, :f, :s, :l) "
                "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, "
@@ -333,6 +333,16 @@ Throttle SqlIdentityStore::record_failure(const std::string& key, Timestamp now,
 
 void SqlIdentityStore::clear_throttle(const std::string& key) {
     db_.write([&](soci::session& sql) { sql << "DELETE FROM login_throttle WHERE key = :k", soci::use(key); });
+}
+
+void SqlIdentityStore::clear_throttles(const std::string& key) {
+    // "<key>|…" is the range ["<key>|", "<key>}"): '}' follows '|' in byte order, and a range
+    // needs no escaping of the LIKE wildcards an e-mail address may hold.
+    const std::string from = key + "|", to = key + "}";
+    db_.write([&](soci::session& sql) {
+        sql << "DELETE FROM login_throttle WHERE key = :k OR (key >= :f AND key < :t)", soci::use(key), soci::use(from),
+            soci::use(to);
+    });
 }
 
 }  // namespace medisecure::identity

@@ -33,6 +33,7 @@ public:
     Throttle record_failure(const std::string& key, Timestamp now, int threshold, std::chrono::seconds window,
                             std::chrono::seconds lock) override;
     void clear_throttle(const std::string& key) override;
+    void clear_throttles(const std::string& key) override;
     bool ping() override { return db_.ping(); }
 
 private:
