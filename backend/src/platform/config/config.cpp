@@ -236,14 +236,23 @@ std::vector<Setting> build_settings() {
     for (const auto& ctx : database_contexts()) {
         std::string upper;
         for (char ch : ctx) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        // Appointments may also live on MongoDB, the specification's engine for that context.
+        const bool mongo_ok = ctx == "appointments";
         s.push_back({"database." + ctx, "MEDISECURE_" + upper + "_DB_URL", "", "sqlite:<data_dir>/" + ctx + ".db", false,
-                     "Database of the " + ctx + " context: `sqlite:PATH` or `postgresql://user:password@host/db` "
-                     "(the password is redacted when printed; a `_FILE` variant is read too; add `?pgbouncer=true` "
-                     "behind PgBouncer in transaction pooling).",
-                     [ctx](Config& c, const std::string& v) -> std::optional<std::string> {
-                         if (!v.empty() && v.rfind("sqlite:", 0) != 0 && v.rfind("postgresql://", 0) != 0 &&
-                             v.rfind("postgres://", 0) != 0)
-                             return "must start with sqlite: or postgresql://";
+                     "Database of the " + ctx + " context: `sqlite:PATH` or `postgresql://user:password@host/db` " +
+                         "(the password is redacted when printed; a `_FILE` variant is read too; add `?pgbouncer=true` "
+                         "behind PgBouncer in transaction pooling)" +
+                         (mongo_ok ? std::string(", or MongoDB, the specification's engine for appointments: "
+                                                 "`mongodb://user:password@host:27017/db?replicaSet=rs0` (or "
+                                                 "`mongodb+srv://`; a replica set, which transactions need).")
+                                   : std::string(".")),
+                     [ctx, mongo_ok](Config& c, const std::string& v) -> std::optional<std::string> {
+                         const bool sql = v.rfind("sqlite:", 0) == 0 || v.rfind("postgresql://", 0) == 0 ||
+                                          v.rfind("postgres://", 0) == 0;
+                         const bool mongo = v.rfind("mongodb://", 0) == 0 || v.rfind("mongodb+srv://", 0) == 0;
+                         if (!v.empty() && !sql && !(mongo && mongo_ok))
+                             return mongo_ok ? "must start with sqlite:, postgresql:// or mongodb://"
+                                             : "must start with sqlite: or postgresql://";
                          c.database_urls[ctx] = v;
                          return std::nullopt;
                      },

@@ -2,6 +2,7 @@
 #include "platform/mongo/mongo.hpp"
 
 #include "core/random.hpp"
+#include "platform/log/log.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -16,10 +17,21 @@ namespace {
 constexpr std::int32_t kServerSelectionTimeoutMs = 5000;
 constexpr int kMaxCommitAttempts = 5;
 
+/// The driver's own log lines, into ours: its warnings and errors only (its debug lines, one
+/// per failed heartbeat while a server is down, would drown the log).
+void driver_log(mongoc_log_level_t level, const char* domain, const char* message, void*) {
+    if (level > MONGOC_LOG_LEVEL_WARNING) return;
+    const auto ours = level == MONGOC_LOG_LEVEL_WARNING ? log::Level::warn : log::Level::error;
+    log::write(ours, "mongodb.driver", {{"domain", domain}, {"message", message}});
+}
+
 void init_driver() {
     // The driver's global state (TLS, SASL, the handshake's metadata): once per process.
     static std::once_flag once;
-    std::call_once(once, [] { mongoc_init(); });
+    std::call_once(once, [] {
+        mongoc_log_set_handler(driver_log, nullptr);
+        mongoc_init();
+    });
 }
 
 /// The reply a driver function initialised, destroyed on every path.
