@@ -14,11 +14,13 @@ build_pkgs=(
   libssl-dev libsodium-dev libargon2-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libhpdf-dev libpng-dev libstb-dev zlib1g-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
+  libmongoc-dev libbson-dev
 )
 # Real servers the integration tests start on loopback, and the browser for the UI tests.
 test_pkgs=(
   postgresql pgbouncer mariadb-server redis-server redis-sentinel rabbitmq-server prometheus python3-aiosmtpd chromium shellcheck
   swift swift-proxy swift-account swift-container swift-object python3-swift memcached
+  python3-mockupdb python3-mongomock
 )
 bench_pkgs=(
   wrk nginx-light orthanc python3-fastapi python3-uvicorn postgresql

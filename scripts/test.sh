@@ -69,6 +69,12 @@ if MS_RABBITMQ_FRESH=1 start_service rabbitmq RabbitMQ; then
   echo "test: RabbitMQ on ${service_out##*@} (password generated)"
 fi
 
+# Debian has no MongoDB: a test double (no isolation; real servers via MEDISECURE_TEST_MONGO_URL).
+if start_service mongo-double "the MongoDB test double"; then
+  export MEDISECURE_TEST_MONGO_DOUBLE_URL=$service_out
+  echo "test: MongoDB test double on $service_out"
+fi
+
 export MEDISECURE_TEST_OUTPUT=$root/build/test-output
 mkdir -p "$MEDISECURE_TEST_OUTPUT"
 ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -j "${TEST_JOBS:-2}" --timeout 600

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 
+#include "contexts/appointments/adapters/mongo/mongo_appointment_store.hpp"
 #include "contexts/appointments/adapters/sql/sql_appointment_store.hpp"
 #include "contexts/appointments/app/appointment_export.hpp"
 #include "contexts/appointments/app/appointment_jobs.hpp"
@@ -38,6 +39,7 @@
 #include "contexts/identity/app/user_admin.hpp"
 #include "contexts/identity/http/routes.hpp"
 #include "contexts/audit/app/access_log_export_source.hpp"
+#include "contexts/notifications/adapters/mongo/mongo_outbox_source.hpp"
 #include "contexts/notifications/adapters/sql/sql_stores.hpp"
 #include "contexts/notifications/app/fanout_publisher.hpp"
 #include "contexts/notifications/app/job_runner.hpp"
@@ -73,6 +75,7 @@
 #include "platform/mail/mailers.hpp"
 #include "platform/log/log.hpp"
 #include "platform/metrics/metrics.hpp"
+#include "platform/mongo/migrator.hpp"
 
 #ifndef MEDISECURE_VERSION
 #define MEDISECURE_VERSION "0.0.0"
@@ -94,6 +97,8 @@ std::string describe(std::exception_ptr e) {
         if (nl != std::string::npos) msg.resize(nl);
         if (msg.size() > 200) msg.resize(200);
         return "database: " + msg;
+    } catch (const mongo::Error& err) {
+        return err.what();  // the driver's message, cut before any quoted value
     } catch (const UnexpectedError& err) {
         return "unexpected result: " + err.error().code;
     } catch (const std::exception& err) {
@@ -136,6 +141,27 @@ void ensure_schema(db::Database& db, const std::string& context, bool migrate) {
     try {
         auto done = db::Migrator(db, context).ensure(migrate);
         log::info("db.schema", {{"context", context}, {"state", done}});
+    } catch (const std::runtime_error& e) {
+        throw StartupError(e.what());
+    }
+}
+
+/// The MongoDB database of a context whose URL is mongodb://…, its schema brought to the binary's
+/// version or refused as ensure_schema does for SQL.
+std::unique_ptr<mongo::Pool> open_mongo(const config::Config& cfg, const std::string& context) {
+    auto url = mongo::parse_url(cfg.database_url(context));
+    if (!url) throw StartupError("database." + context + ": " + url.error().detail);
+    try {
+        return std::make_unique<mongo::Pool>(*url, cfg.db_pool_size);
+    } catch (const std::exception& e) {
+        throw StartupError("database." + context + " (" + url->redacted + "): cannot open: " + e.what());
+    }
+}
+
+/// Brings the appointments' MongoDB database to the binary's schema version, or refuses.
+std::string ensure_mongo_schema(mongo::Pool& pool, bool migrate) {
+    try {
+        return mongo::Migrator(pool, "appointments", appointments::MongoAppointmentStore::schema()).ensure(migrate);
     } catch (const std::runtime_error& e) {
         throw StartupError(e.what());
     }
@@ -274,19 +300,20 @@ struct Application::Parts {
     std::unique_ptr<records::CodeCatalog> codes;
     std::unique_ptr<records::EncounterService> encounters;
     std::unique_ptr<records::ChartService> chart;
-    std::unique_ptr<appointments::SqlAppointmentStore> appointment_store;
+    std::unique_ptr<mongo::Pool> appointments_mongo;  // when database.appointments is mongodb://…
+    std::unique_ptr<appointments::AppointmentStore> appointment_store;
     std::unique_ptr<IdentityPractitioners> practitioner_directory;
     std::unique_ptr<RegistryPatients> patient_directory;
     std::unique_ptr<appointments::ScheduleService> schedule_service;
     std::unique_ptr<appointments::AppointmentService> appointment_service;
 
     // Shared by the clinical contexts: the practice's time zone, outgoing mail, the job
-    // handlers by type, the databases whose outboxes feed the job queue, and the sections
-    // of a patient's data export.
+    // handlers by type, the outboxes that feed the job queue, and the sections of a patient's
+    // data export.
     std::optional<TimeZone> timezone;
     std::unique_ptr<mail::Mailer> mailer;
     jobs::Registry job_handlers;
-    std::vector<std::pair<std::string, db::Database*>> outbox_databases;
+    std::vector<std::pair<std::string, std::shared_ptr<notifications::OutboxSource>>> outboxes;
     std::vector<std::shared_ptr<jobs::PatientDataSource>> export_sources;
 
     std::unique_ptr<documents::BlobStore> blobs;  // a local directory or an S3 bucket
@@ -321,6 +348,24 @@ struct Application::Parts {
     std::optional<BootstrapAdmin> bootstrap;
 };
 
+namespace {
+
+/// The appointments' store and outbox, by the scheme of `database.appointments`: MongoDB (the
+/// specification's engine) for mongodb://…, else the SQL database opened with the others.
+void open_appointment_store(Application::Parts& p, bool migrate) {
+    if (mongo::is_mongodb_url(p.cfg.database_url("appointments"))) {
+        p.appointments_mongo = open_mongo(p.cfg, "appointments");
+        log::info("db.schema", {{"context", "appointments"}, {"state", ensure_mongo_schema(*p.appointments_mongo, migrate)}});
+        p.appointment_store = std::make_unique<appointments::MongoAppointmentStore>(*p.appointments_mongo);
+        p.outboxes.emplace_back("appointments", std::make_shared<notifications::MongoOutboxSource>(*p.appointments_mongo));
+        return;
+    }
+    p.appointment_store = std::make_unique<appointments::SqlAppointmentStore>(*p.dbs["appointments"]);
+    p.outboxes.emplace_back("appointments", std::make_shared<notifications::SqlOutboxSource>(*p.dbs["appointments"]));
+}
+
+}  // namespace
+
 Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_unique<Parts>()) {
     auto& p = *p_;
     p.cfg = std::move(cfg);
@@ -343,6 +388,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     }
 
     for (const auto& ctx : config::database_contexts()) {
+        if (mongo::is_mongodb_url(c.database_url(ctx))) continue;  // its context's factory opens it
         p.dbs[ctx] = open_database(c, ctx);
         ensure_schema(*p.dbs[ctx], ctx, opts.migrate);
     }
@@ -510,7 +556,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
         });
     p.job_handlers.add(documents::kThumbnailJob, std::make_shared<documents::ThumbnailHandler>(*p.documents, *p.thumbnailer));
     p.export_sources.push_back(std::make_shared<documents::DocumentExportSource>(*p.documents));
-    p.outbox_databases.emplace_back("documents", p.dbs["documents"].get());
+    p.outboxes.emplace_back("documents", std::make_shared<notifications::SqlOutboxSource>(*p.dbs["documents"]));
 
     // records (the patients and identity contexts say who patients and practitioners are)
     records::Directory directory;
@@ -527,7 +573,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
         *p.timezone);
     p.chart = std::make_unique<records::ChartService>(*p.records_store, *p.codes, *p.audit_log, p.clock, directory,
                                                       *p.timezone);
-    p.outbox_databases.emplace_back("records", p.dbs["records"].get());
+    p.outboxes.emplace_back("records", std::make_shared<notifications::SqlOutboxSource>(*p.dbs["records"]));
     p.export_sources.push_back(std::make_shared<records::RecordsExport>(*p.records_store, *p.encounters, directory));
     // appointments
     appointments::AppointmentRules rules;
@@ -535,7 +581,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     rules.portal_cancel_notice_hours = c.portal_cancel_notice_hours;
     rules.portal_max_days_ahead = c.portal_max_days_ahead;
     rules.reminder_hours_before = c.reminder_hours_before;
-    p.appointment_store = std::make_unique<appointments::SqlAppointmentStore>(*p.dbs["appointments"]);
+    open_appointment_store(p, opts.migrate);
     p.practitioner_directory = std::make_unique<IdentityPractitioners>(*p.identity_store);
     p.patient_directory = std::make_unique<RegistryPatients>(*p.patient_store);
     p.schedule_service = std::make_unique<appointments::ScheduleService>(*p.appointment_store, *p.practitioner_directory,
@@ -547,7 +593,6 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
         appointments::PracticeInfo{c.practice_name, c.practice_address, c.practice_phone, c.practice_email});
     for (const char* type : {appointments::kConfirmationEmail, appointments::kReminderEmail, appointments::kCancellationEmail})
         p.job_handlers.add(type, mails);
-    p.outbox_databases.emplace_back("appointments", p.dbs["appointments"].get());
     p.export_sources.push_back(
         std::make_shared<appointments::AppointmentExport>(*p.appointment_store, *p.practitioner_directory, *p.timezone));
     // billing
@@ -635,6 +680,8 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
 
     http::SystemRoutes sys;
     for (auto& [ctx, db] : p.dbs) sys.checks.push_back({"database:" + ctx, [d = db.get()] { return d->ping(); }});
+    if (p.appointments_mongo)
+        sys.checks.push_back({"database:appointments", [m = p.appointments_mongo.get()] { return m->ping(); }});
     sys.checks.push_back({"audit_writer", [log = p.audit_log.get()] { return log->healthy(); }});
     sys.checks.push_back({"blob_store", [blobs = p.blobs.get()] { return blobs->ping(); }});
     // The API keeps serving without the shared cache (docs/operations.md): degraded, not down.
@@ -699,14 +746,12 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     p.server = std::make_unique<http::HttpServer>(so, *p.pipeline, p.audit_log.get(), p.registry);
 
     // The job runner last: every context has registered its handlers and its outbox by now.
-    std::vector<std::pair<std::string, std::shared_ptr<notifications::OutboxSource>>> outboxes;
-    for (auto& [name, db] : p.outbox_databases) outboxes.emplace_back(name, std::make_shared<notifications::SqlOutboxSource>(*db));
     notifications::RunnerOptions ro;
     ro.workers = c.job_workers;
     ro.poll = std::chrono::milliseconds(c.job_poll_ms);
     ro.housekeeping = [jobs = p.jobs.get()] { jobs->purge_untaken(std::chrono::hours(24 * 7)); };
     ro.transport = p.queue.get();
-    p.runner = std::make_unique<notifications::JobRunner>(*p.job_store, p.job_handlers, std::move(outboxes), p.clock,
+    p.runner = std::make_unique<notifications::JobRunner>(*p.job_store, p.job_handlers, p.outboxes, p.clock,
                                                           p.registry, ro);
     for (const auto& [type, handler] : p.job_handlers.all()) log::debug("jobs.handler", {{"type", type}});
 }
@@ -779,6 +824,11 @@ std::vector<std::string> Application::connection_budget() const {
                       std::to_string(s.contexts) + " context" + (s.contexts == 1 ? "" : "s") + ", opened as needed)");
         log::info("db.connection_budget", {{"server", where}, {"contexts", s.contexts}, {"max_connections", s.cap}});
     }
+    if (const auto& m = p_->appointments_mongo) {
+        out.push_back("MongoDB " + m->url().hosts + ": up to " + std::to_string(m->size()) +
+                      " connections from this instance (appointments, opened as needed)");
+        log::info("db.connection_budget", {{"server", m->url().hosts}, {"contexts", 1}, {"max_connections", m->size()}});
+    }
     if (sqlite_files > 0) out.push_back("SQLite: " + std::to_string(sqlite_files) + " database files in " + p_->cfg.data_dir);
     return out;
 }
@@ -815,9 +865,31 @@ std::string Application::openapi_json() const {
     return boost::json::serialize(http::build_openapi(p_->router, info));
 }
 
+namespace {
+
+/// `medisecure migrate` on a context's MongoDB database (appointments): the steps pending, or
+/// a refusal when the database is newer than this binary.
+std::string migrate_mongo(const config::Config& cfg, const std::string& ctx) {
+    auto pool = open_mongo(cfg, ctx);
+    mongo::Migrator m(*pool, ctx, appointments::MongoAppointmentStore::schema());
+    auto before = m.state();
+    for (const auto& p : before.problems) throw StartupError(p);
+    if (before.ahead())
+        throw StartupError("database." + ctx + " is newer than this binary (version " + std::to_string(before.current) + ")");
+    int n = m.migrate();
+    return "version " + std::to_string(before.latest) + " on MongoDB" +
+           (n ? " (applied " + std::to_string(n) + ")" : " (up to date)");
+}
+
+}  // namespace
+
 std::vector<std::string> migrate_all(const config::Config& cfg) {
     std::vector<std::string> out;
     for (const auto& ctx : config::database_contexts()) {
+        if (mongo::is_mongodb_url(cfg.database_url(ctx))) {
+            out.push_back(ctx + ": " + migrate_mongo(cfg, ctx));
+            continue;
+        }
         auto db = open_database(cfg, ctx);
         db::Migrator m(*db, ctx);
         auto before = m.state();

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // /api/v1/practitioners, /api/v1/appointments and the calendar feed over real HTTP: every
 // endpoint's happy path, validation, wrong role, another patient's object and not found;
-// parallel bookings of one slot (exactly one 201) on SQLite and PostgreSQL; the local times of
-// slots and bookings across daylight-saving changes.
+// parallel bookings of one slot (exactly one 201) on SQLite, PostgreSQL and a real MongoDB; a
+// booking through the MongoDB store (the test double will do); the local times of slots and
+// bookings across daylight-saving changes.
 #include "core/timezone.hpp"
+#include "platform/mongo/mongo.hpp"
 #include "test_app.hpp"
 
 #include <boost/json.hpp>
@@ -523,32 +525,48 @@ TEST_F(AppointmentsApi, ParallelBookingsOfOneSlotGiveExactlyOne201) {
     EXPECT_EQ(day.json().at("items").as_array().size(), 1u);
 }
 
-TEST(AppointmentsApiPostgres, ParallelBookingsOfOneSlotGiveExactlyOne201) {
-    MS_REQUIRE_POSTGRES();
-    TestApp app([](config::Config& c) { c.database_urls["appointments"] = postgres_schema_url(); });
-    auto secretary = app.user(Role::secretary);
-    auto doctor = app.user(Role::doctor);
-    auto patient = app.patient("Léa", "Garnier", "1995-05-05");
-    HttpClient s(app.base_url());
-    s.bearer = secretary.token;
-    auto t = s.post("/api/v1/practitioners/" + doctor.id + "/appointment-types",
-                    R"({"label":"Consultation","duration_minutes":20})");
-    ASSERT_EQ(t.status, 201) << t.body;
-    std::string type_id(t.json().at("id").as_string());
+namespace {
+
+/// A secretary, a doctor with a 20-minute type, and a patient, in a fresh application.
+struct SmallPractice {
+    Account secretary;
+    Account doctor;
+    std::string patient;
+    std::string type_id;
+
+    explicit SmallPractice(TestApp& app)
+        : secretary(app.user(Role::secretary)), doctor(app.user(Role::doctor)),
+          patient(app.patient("Léa", "Garnier", "1995-05-05")) {
+        auto t = client(app).post("/api/v1/practitioners/" + doctor.id + "/appointment-types",
+                                  R"({"label":"Consultation","duration_minutes":20})");
+        if (t.status != 201) throw std::runtime_error("appointment type: " + t.body);
+        type_id = std::string(t.json().at("id").as_string());
+    }
+    HttpClient client(TestApp& app) const {
+        HttpClient c(app.base_url());
+        c.bearer = secretary.token;
+        return c;
+    }
+    /// The body booking the patient on the doctor's first Monday in the portal's window.
+    std::string booking(int hour, int minute) const {
+        return json::serialize(json::object{{"practitioner_id", doctor.id},
+                                            {"patient_id", patient},
+                                            {"type_id", type_id},
+                                            {"start", iso(local(portal_monday(), hour, minute))}});
+    }
+};
+
+/// Eight clients book one slot at once, three rounds: exactly one 201 each round.
+void parallel_bookings_give_exactly_one_201(TestApp& app) {
+    SmallPractice practice(app);
     constexpr int kClients = 8;
     for (int round = 0; round < 3; ++round) {
-        std::string body =
-            json::serialize(json::object{{"practitioner_id", doctor.id},
-                                         {"patient_id", patient},
-                                         {"type_id", type_id},
-                                         {"start", iso(local(portal_monday(), 9, 20 * round))}});
+        std::string body = practice.booking(9, 20 * round);
         std::vector<long> statuses(kClients);
         std::vector<std::thread> threads;
         for (int i = 0; i < kClients; ++i)
             threads.emplace_back([&, i] {
-                HttpClient c(app.base_url());
-                c.bearer = secretary.token;
-                statuses[i] = c.post("/api/v1/appointments", body).status;
+                statuses[i] = practice.client(app).post("/api/v1/appointments", body).status;
             });
         for (auto& th : threads)
             th.join();
@@ -556,6 +574,53 @@ TEST(AppointmentsApiPostgres, ParallelBookingsOfOneSlotGiveExactlyOne201) {
         EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), kClients - 1)
             << "round " << round;
     }
+}
+
+/// A MongoDB database of the test's own, dropped when the test ends (after its application).
+struct OwnMongoDatabase {
+    std::string url = mongo_test_database_url();
+    ~OwnMongoDatabase() {
+        try {
+            mongo::Pool(*mongo::parse_url(url), 1).drop_database_for_test();
+        } catch (const std::exception&) {
+            // The server went away: nothing left to drop.
+        }
+    }
+};
+
+}  // namespace
+
+TEST(AppointmentsApiPostgres, ParallelBookingsOfOneSlotGiveExactlyOne201) {
+    MS_REQUIRE_POSTGRES();
+    TestApp app([](config::Config& c) { c.database_urls["appointments"] = postgres_schema_url(); });
+    parallel_bookings_give_exactly_one_201(app);
+}
+
+TEST(AppointmentsApiMongo, BookedReadAndRefusedOverlapWithTheStoreInReadiness) {
+    MS_REQUIRE_MONGO();
+    OwnMongoDatabase db;
+    TestApp app([&](config::Config& c) { c.database_urls["appointments"] = db.url; });
+    SmallPractice practice(app);
+    auto s = practice.client(app);
+    auto booked = s.post("/api/v1/appointments", practice.booking(9, 0));
+    ASSERT_EQ(booked.status, 201) << booked.body;
+    auto read = s.get("/api/v1/appointments/" + std::string(booked.json().at("id").as_string()));
+    ASSERT_EQ(read.status, 200) << read.body;
+    EXPECT_EQ(read.json().at("type").at("label"), "Consultation");
+    auto overlap = s.post("/api/v1/appointments", practice.booking(9, 10));
+    EXPECT_EQ(overlap.status, 409);
+    EXPECT_EQ(overlap.code(), "appointment.slot_taken");
+    auto ready = s.get("/health/ready");
+    EXPECT_EQ(ready.status, 200) << ready.body;
+    EXPECT_EQ(ready.json().at("checks").at("database:appointments"), "ok") << ready.body;
+}
+
+TEST(AppointmentsApiMongo, ParallelBookingsOfOneSlotGiveExactlyOne201) {
+    MS_REQUIRE_MONGO();
+    MS_REQUIRE_REAL_MONGO();
+    OwnMongoDatabase db;
+    TestApp app([&](config::Config& c) { c.database_urls["appointments"] = db.url; });
+    parallel_bookings_give_exactly_one_201(app);
 }
 
 // ----- the life cycle -----

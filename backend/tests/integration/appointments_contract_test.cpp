@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// The AppointmentStore contract on every SQL engine: SQLite (embedded default) and PostgreSQL
-// (started on loopback by scripts/test.sh), including the per-practitioner lock that keeps
-// concurrent bookings of one slot from both succeeding.
+// The AppointmentStore contract on every engine: SQLite (embedded default), PostgreSQL (started
+// on loopback by scripts/test.sh) and MongoDB, including the per-practitioner lock that keeps
+// concurrent bookings of one slot from both succeeding, and the outbox as the relay reads it.
+// MongoDB is a real replica set when MEDISECURE_TEST_MONGO_URL is set, else the test double
+// (scripts/services/mongo-double.sh), which has no isolation: the concurrency test needs the
+// real server and skips on the double, saying so.
+#include "contexts/appointments/adapters/mongo/mongo_appointment_store.hpp"
 #include "contexts/appointments/adapters/sql/sql_appointment_store.hpp"
 #include "contexts/appointments/app/appointment_service.hpp"
 #include "contexts/appointments/testing/fake_directories.hpp"
+#include "contexts/notifications/adapters/mongo/mongo_outbox_source.hpp"
+#include "contexts/notifications/adapters/sql/sql_stores.hpp"
 #include "core/random.hpp"
-#include "platform/db/outbox.hpp"
 #include "test_support.hpp"
 
 #include <atomic>
@@ -23,14 +28,30 @@ namespace {
 class AppointmentContract : public ::testing::TestWithParam<std::string> {
 protected:
     testkit::TempDir dir;
-    std::unique_ptr<db::Database> db;
-    std::unique_ptr<SqlAppointmentStore> store;
+    std::unique_ptr<db::Database> db;    // sqlite, postgresql
+    std::unique_ptr<mongo::Pool> mongo;  // mongodb: a database of this test's own
+    std::unique_ptr<AppointmentStore> store;
+    std::shared_ptr<notifications::OutboxSource> outbox;  // what the relay reads
 
     void SetUp() override {
+        if (GetParam() == "mongodb") {
+            MS_REQUIRE_MONGO();
+            mongo = std::make_unique<mongo::Pool>(
+                *mongo::parse_url(testkit::mongo_test_database_url()), 12);
+            mongo::Migrator(*mongo, "appointments", MongoAppointmentStore::schema()).migrate();
+            store = std::make_unique<MongoAppointmentStore>(*mongo);
+            outbox = std::make_shared<notifications::MongoOutboxSource>(*mongo);
+            return;
+        }
         if (GetParam() == "postgresql") MS_REQUIRE_POSTGRES();
         db = GetParam() == "sqlite" ? testkit::sqlite_database(dir, "appointments", 12)
                                     : testkit::postgres_database("appointments", 12);
         store = std::make_unique<SqlAppointmentStore>(*db);
+        outbox = std::make_shared<notifications::SqlOutboxSource>(*db);
+    }
+
+    void TearDown() override {
+        if (mongo) mongo->drop_database_for_test();
     }
 
     static Timestamp at(const char* s) { return *parse_instant(s); }
@@ -245,9 +266,7 @@ TEST_P(AppointmentContract, TheOutboxCommitsWithTheUnitOnly) {
         return conflict("appointment.slot_taken", "");
     });
     EXPECT_FALSE(refused);
-    auto rows = [&] {
-        return db->read([](soci::session& sql) { return db::peek_outbox(sql, 10); });
-    };
+    auto rows = [&] { return outbox->peek(10); };
     EXPECT_TRUE(rows().empty());
     AppointmentFilter f;
     f.practitioner_id = "doc-1";
@@ -260,7 +279,43 @@ TEST_P(AppointmentContract, TheOutboxCommitsWithTheUnitOnly) {
     EXPECT_EQ(rows()[0].request.payload_json, job.payload_json);
 }
 
+TEST_P(AppointmentContract, TheRelayReadsTheOutboxOldestFirstAndEmptiesIt) {
+    jobs::JobRequest job;
+    job.type = "appointments.reminder_email";
+    job.run_at = at("2026-03-29T06:00:00Z");
+    job.dedupe_key = "reminder:x";
+    job.owner_user_id = "sec";
+    job.patient_id = "pat-1";
+    job.max_attempts = 3;
+    for (const char* now : {"2026-03-01T08:00:02Z", "2026-03-01T08:00:01Z", "2026-03-01T08:00:03Z"})
+        ASSERT_TRUE(store->write([&](AppointmentUnit& u) -> Result<void> {
+            u.enqueue(job, at(now));
+            return {};
+        }));
+    EXPECT_EQ(outbox->depth(), 3);
+    auto first = outbox->peek(2);
+    ASSERT_EQ(first.size(), 2u);
+    EXPECT_EQ(first[0].created_at, at("2026-03-01T08:00:01Z"));
+    EXPECT_EQ(first[1].created_at, at("2026-03-01T08:00:02Z"));
+    EXPECT_EQ(first[0].request.run_at, job.run_at);
+    EXPECT_EQ(first[0].request.dedupe_key, "reminder:x");
+    EXPECT_EQ(first[0].request.owner_user_id, "sec");
+    EXPECT_EQ(first[0].request.patient_id, "pat-1");
+    EXPECT_EQ(first[0].request.max_attempts, 3);
+    outbox->remove({first[0].id, first[1].id});
+    EXPECT_EQ(outbox->depth(), 1);
+    EXPECT_EQ(outbox->peek(10).at(0).created_at, at("2026-03-01T08:00:03Z"));
+}
+
+TEST_P(AppointmentContract, ACalendarTokenOpensOneFeedOnly) {
+    store->set_calendar_token("doc-1", "hash-1", at("2026-03-01T08:00:00Z"));
+    // The unique index refuses a second practitioner on the same hash (a duplicate key).
+    EXPECT_ANY_THROW(store->set_calendar_token("doc-2", "hash-1", at("2026-03-01T08:00:00Z")));
+    EXPECT_EQ(store->practitioner_of_calendar_token("hash-1"), "doc-1");
+}
+
 TEST_P(AppointmentContract, ConcurrentBookingsOfOneSlotLetExactlyOneWin) {
+    if (GetParam() == "mongodb") MS_REQUIRE_REAL_MONGO();
     // Through the use case, as in production: N threads book the same slot of a practitioner
     // who has no schedule row yet (the lock row is created under contention), then again for
     // several slots; another practitioner's bookings go through meanwhile.
@@ -330,5 +385,5 @@ TEST_P(AppointmentContract, ConcurrentBookingsOfOneSlotLetExactlyOneWin) {
         EXPECT_LE(booked[i - 1].end, booked[i].start);
 }
 
-INSTANTIATE_TEST_SUITE_P(Sql, AppointmentContract, ::testing::Values("sqlite", "postgresql"),
-                         engine_name);
+INSTANTIATE_TEST_SUITE_P(Engines, AppointmentContract,
+                         ::testing::Values("sqlite", "postgresql", "mongodb"), engine_name);

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -88,6 +89,31 @@ std::unique_ptr<db::Database> mariadb_database(const std::string& context, std::
     auto db = std::make_unique<db::Database>(*db::parse_url(mariadb_fresh_url()), pool);
     db::Migrator(*db, context).migrate();
     return db;
+}
+
+std::string mongo_url() {
+    for (const char* name : {"MEDISECURE_TEST_MONGO_URL", "MEDISECURE_TEST_MONGO_DOUBLE_URL"})
+        if (const char* v = std::getenv(name); v && *v) return v;
+    return {};
+}
+
+bool mongo_is_double() {
+    const char* real = std::getenv("MEDISECURE_TEST_MONGO_URL");
+    return !(real && *real) && !mongo_url().empty();
+}
+
+std::string mongo_test_database_url() {
+    // mongodb://[user:pass@]hosts[/db][?options]: the path is the database.
+    const std::string url = mongo_url();
+    const auto hosts = url.find("://") + 3;
+    const auto query = url.find('?', hosts);
+    const auto slash = url.find('/', hosts);
+    const auto end_of_hosts = std::min(slash, query);
+    char name[40];
+    std::snprintf(name, sizeof name, "medisecure_test_%016llx",
+                  static_cast<unsigned long long>(random_u64()));
+    return url.substr(0, end_of_hosts) + "/" + name +
+           (query == std::string::npos ? std::string() : url.substr(query));
 }
 
 std::string rabbitmq_url() {

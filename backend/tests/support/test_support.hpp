@@ -53,6 +53,14 @@ std::string redis_url();
 /// MEDISECURE_TEST_RABBITMQ_URL (scripts/services/rabbitmq.sh), or empty.
 std::string rabbitmq_url();
 
+/// The MongoDB server for the tests: MEDISECURE_TEST_MONGO_URL (a real replica set) when set,
+/// else MEDISECURE_TEST_MONGO_DOUBLE_URL (scripts/services/mongo-double.sh), else empty.
+std::string mongo_url();
+/// True when mongo_url() is the test double, which applies transactions without isolation.
+bool mongo_is_double();
+/// mongo_url() with a new database name of its own (each test has one).
+std::string mongo_test_database_url();
+
 /// A free TCP port on 127.0.0.1 (nothing listening on it when this returns).
 int free_tcp_port();
 
@@ -112,6 +120,26 @@ Caller caller_of(Role role, std::string user_id = "u-test", std::string patient_
             if (::medisecure::testkit::ci()) FAIL() << "MEDISECURE_TEST_MARIADB_URL is not set under CI"; \
             GTEST_SKIP() << "no MariaDB: set MEDISECURE_TEST_MARIADB_URL (scripts/test.sh starts one)";  \
         }                                                                                                \
+    } while (0)
+
+/// Skips (locally) or fails (CI) when neither a MongoDB nor its test double is available.
+#define MS_REQUIRE_MONGO()                                                                         \
+    do {                                                                                           \
+        if (::medisecure::testkit::mongo_url().empty()) {                                          \
+            if (::medisecure::testkit::ci())                                                       \
+                FAIL() << "MEDISECURE_TEST_MONGO_DOUBLE_URL is not set under CI";                  \
+            GTEST_SKIP() << "no MongoDB: set MEDISECURE_TEST_MONGO_URL, or "                       \
+                            "MEDISECURE_TEST_MONGO_DOUBLE_URL (scripts/test.sh starts the double)"; \
+        }                                                                                          \
+    } while (0)
+
+/// Skips when the MongoDB is the test double: what needs isolation between concurrent
+/// transactions is verified on a real MongoDB only.
+#define MS_REQUIRE_REAL_MONGO()                                                                \
+    do {                                                                                       \
+        if (::medisecure::testkit::mongo_is_double())                                          \
+            GTEST_SKIP() << "the MongoDB test double has no isolation: concurrent transactions " \
+                            "need a real MongoDB (set MEDISECURE_TEST_MONGO_URL)";              \
     } while (0)
 
 /// Skips (locally) or fails (CI) when no Redis is available.

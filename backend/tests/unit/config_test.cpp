@@ -60,6 +60,20 @@ TEST(Config, SecretsFromFilesAndRedactedWhenPrinted) {
     EXPECT_NE(printed.find("ms:***@db"), std::string::npos);
 }
 
+TEST(Config, AppointmentsAloneMayLiveOnMongoDbWithItsPasswordRedacted) {
+    auto r = load_with({{"MEDISECURE_APPOINTMENTS_DB_URL",
+                         "mongodb://rdv:hunter2hunter2@mongo1:27017,mongo2:27017/rdv?replicaSet=rs0"}});
+    ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+    auto printed = config::print(r.config);
+    EXPECT_EQ(printed.find("hunter2"), std::string::npos);
+    EXPECT_NE(printed.find("mongodb://rdv:***@mongo1:27017,mongo2:27017/rdv?replicaSet=rs0"), std::string::npos);
+    EXPECT_TRUE(load_with({{"MEDISECURE_APPOINTMENTS_DB_URL", "mongodb+srv://rdv:pw@cluster.example/rdv"}}).errors.empty());
+    // The other contexts are relational (joins, sequences, the audit chain): SQL only.
+    auto billing = load_with({{"MEDISECURE_BILLING_DB_URL", "mongodb://mongo1:27017/billing"}});
+    ASSERT_EQ(billing.errors.size(), 1u);
+    EXPECT_NE(billing.errors.front().find("sqlite: or postgresql://"), std::string::npos) << billing.errors.front();
+}
+
 TEST(Config, ProductionRequiresSecretsAndHttps) {
     auto r = load_with({{"MEDISECURE_ENV", "production"}, {"MEDISECURE_PUBLIC_URL", "http://x"}});
     EXPECT_FALSE(r.errors.empty());

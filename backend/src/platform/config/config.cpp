@@ -236,20 +236,30 @@ std::vector<Setting> build_settings() {
     for (const auto& ctx : database_contexts()) {
         std::string upper;
         for (char ch : ctx) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        // Appointments may also live on MongoDB and billing on MariaDB, the specification's engines
+        // for those contexts (MediSecure has their schemas for those contexts only).
+        const bool mongo_ok = ctx == "appointments", maria_ok = ctx == "billing";
         s.push_back({"database." + ctx, "MEDISECURE_" + upper + "_DB_URL", "", "sqlite:<data_dir>/" + ctx + ".db", false,
-                     "Database of the " + ctx + " context: `sqlite:PATH` or `postgresql://user:password@host/db` "
-                     "(the password is redacted when printed; a `_FILE` variant is read too; add `?pgbouncer=true` "
-                     "behind PgBouncer in transaction pooling)" +
-                         std::string(ctx == "billing" ? ", or `mariadb://user:password@host:3306/db` (`mysql://` too)"
-                                                      : "") +
-                         ".",
-                     [ctx](Config& c, const std::string& v) -> std::optional<std::string> {
+                     "Database of the " + ctx + " context: `sqlite:PATH` or `postgresql://user:password@host/db` " +
+                         "(the password is redacted when printed; a `_FILE` variant is read too; add `?pgbouncer=true` "
+                         "behind PgBouncer in transaction pooling)" +
+                         (mongo_ok ? std::string(", or MongoDB, the specification's engine for appointments: "
+                                                 "`mongodb://user:password@host:27017/db?replicaSet=rs0` (or "
+                                                 "`mongodb+srv://`; a replica set, which transactions need).")
+                          : maria_ok ? std::string(", or MariaDB, the specification's engine for billing: "
+                                                   "`mariadb://user:password@host:3306/db` (`mysql://` too).")
+                                     : std::string(".")),
+                     [ctx, mongo_ok, maria_ok](Config& c, const std::string& v) -> std::optional<std::string> {
                          auto has = [&](const char* scheme) { return v.rfind(scheme, 0) == 0; };
+                         const bool sql = has("sqlite:") || has("postgresql://") || has("postgres://");
+                         const bool mongo = has("mongodb://") || has("mongodb+srv://");
                          const bool maria = has("mariadb://") || has("mysql://");
-                         if (maria && ctx != "billing") return "MariaDB holds the billing context only: use sqlite: or postgresql://";
-                         if (!v.empty() && !maria && !has("sqlite:") && !has("postgresql://") && !has("postgres://"))
-                             return ctx == "billing" ? "must start with sqlite:, postgresql:// or mariadb://"
-                                                     : "must start with sqlite: or postgresql://";
+                         if (mongo && !mongo_ok) return "MongoDB holds the appointments context only: use sqlite: or postgresql://";
+                         if (maria && !maria_ok) return "MariaDB holds the billing context only: use sqlite: or postgresql://";
+                         if (!v.empty() && !sql && !mongo && !maria)
+                             return mongo_ok   ? "must start with sqlite:, postgresql:// or mongodb://"
+                                    : maria_ok ? "must start with sqlite:, postgresql:// or mariadb://"
+                                               : "must start with sqlite: or postgresql://";
                          c.database_urls[ctx] = v;
                          return std::nullopt;
                      },

@@ -45,19 +45,7 @@ std::string Migrator::ensure(bool allow_migrate) {
     if (migrations_.empty())
         throw std::runtime_error("database." + context_ + ": MediSecure has no schema for " +
                                  std::string(to_string(db_.dialect())) + " in this context");
-    auto st = state();
-    if (!st.problems.empty()) throw std::runtime_error(st.problems.front());
-    const std::string name = "database." + context_;
-    if (st.ahead())
-        throw std::runtime_error(name + " has schema version " + std::to_string(st.current) +
-                                 ", newer than this binary's " + std::to_string(st.latest) + ": upgrade MediSecure");
-    if (!st.behind()) return name + " is at version " + std::to_string(st.current);
-    if (st.current != 0 && !allow_migrate)
-        throw std::runtime_error(name + " has schema version " + std::to_string(st.current) + " but this binary needs " +
-                                 std::to_string(st.latest) + ": run `medisecure migrate` or start with --migrate");
-    int n = migrate();
-    return name + (st.current == 0 ? " created" : " upgraded") + " at version " + std::to_string(st.latest) + " (" +
-           std::to_string(n) + " migrations)";
+    return ensure_schema(state(), allow_migrate, [this] { return migrate(); });
 }
 
 bool Migrator::table_exists(soci::session& sql) {

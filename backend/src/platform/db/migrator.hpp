@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "platform/db/database.hpp"
+#include "platform/db/schema_state.hpp"
 
 namespace medisecure::db {
 
@@ -28,16 +29,6 @@ struct Migration {
 };
 std::vector<Migration> migrations_for(Dialect d, std::string_view context);
 
-struct SchemaState {
-    std::string context;
-    int current = 0;
-    int latest = 0;
-    std::vector<std::string> problems;  // modified migrations, unknown versions
-    bool up_to_date() const { return current == latest && problems.empty(); }
-    bool behind() const { return current < latest; }
-    bool ahead() const { return current > latest; }
-};
-
 class Migrator {
 public:
     Migrator(Database& db, std::string context);
@@ -48,9 +39,7 @@ public:
     /// Applies pending migrations, each in its own transaction; returns how many ran.
     /// On PostgreSQL an advisory lock keeps concurrent instances from migrating twice.
     int migrate();
-    /// The start-up rule: a fresh database is created; an older schema is upgraded only when
-    /// `allow_migrate`; a newer or modified one is refused. Returns what was done; throws
-    /// std::runtime_error with the reason when refusing.
+    /// The start-up rule (db::ensure_schema) on this database.
     std::string ensure(bool allow_migrate);
 
 private:

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Storage of schedules (opening hours, absences, appointment types, calendar-feed tokens) and
-// appointments, with the job outbox. Implementation: SqlAppointmentStore (SQLite, PostgreSQL);
-// the interface names no SQL so that a document store (MongoDB, the spec's engine for this
-// context) can implement it too. Blocking: yes, call from the worker pool. Thread safety: safe.
+// appointments, with the job outbox. Implementations: SqlAppointmentStore (SQLite, PostgreSQL)
+// and MongoAppointmentStore (MongoDB, the spec's engine for this context); the interface names
+// no SQL. Blocking: yes, call from the worker pool. Thread safety: safe.
 // PHI: appointments link a patient to a practitioner and a time.
 #pragma once
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Storage of the job queue and of in-app notifications (the notifications database), and the
 // outboxes of the other contexts. Implementations: SqlJobStore, SqlNotificationStore,
-// SqlOutboxSource. Blocking: yes. Thread safety: safe. PHI: patient ids only.
+// SqlOutboxSource, MongoOutboxSource (an outbox on MongoDB: appointments). Blocking: yes.
+// Thread safety: safe. PHI: patient ids only.
 #pragma once
 
 #include <map>
