@@ -106,14 +106,10 @@ if [ "$mode" = compose ]; then
   # by it alone): the caller, or 10001 (the images' user) when the caller is root.
   uid=$(id -u) gid=$(id -g)
   if [ "$uid" = 0 ]; then uid=10001 gid=10001; fi
-  for k in "${names[@]}"; do
-    printf '%s' "${s[$k]}" >"$dir/$k"
-    chmod 600 "$dir/$k"
-  done
+  for k in "${names[@]}"; do printf '%s' "${s[$k]}" >"$dir/$k"; done # umask 077: mode 0600
   sed -e "s|^MEDISECURE_UID=.*|MEDISECURE_UID=$uid|" -e "s|^MEDISECURE_GID=.*|MEDISECURE_GID=$gid|" \
     -e "s|^MEDISECURE_SECRETS_DIR=.*|MEDISECURE_SECRETS_DIR=$dir|" \
     "$root/deploy/compose/.env.example" >"$out/.env"
-  chmod 600 "$out/.env"
   if [ "$(id -u)" = 0 ]; then chown -R "$uid:$gid" "$dir"; fi
   echo "gen-secrets: ${#names[@]} secrets in $dir (mode 0600, owner $uid), settings in $out/.env"
   exit 0
@@ -161,7 +157,6 @@ secret() {
   secret grafana admin-password=grafana_admin_password
   secret haproxy stats.cfg=haproxy_stats.cfg
 } >"$out/secrets-infrastructure.yaml"
-chmod 600 "$out"/secrets*.yaml
 if [ -z "${s[backup_age_identity]}" ]; then
   echo "gen-secrets: age-keygen is not installed (apt-get install age): fill backup-encryption in $out/secrets.yaml yourself" >&2
 fi
