@@ -20,8 +20,10 @@ build_pkgs=(
 test_pkgs=(
   postgresql pgbouncer mariadb-server redis-server redis-sentinel rabbitmq-server prometheus python3-aiosmtpd chromium shellcheck
   swift swift-proxy swift-account swift-container swift-object python3-swift memcached
-  python3-mockupdb python3-mongomock
+  python3-mockupdb python3-mongomock docker-compose
 )
+# The deployment checks also need `kubectl kustomize` with Kustomize 4 or later: the machine's
+# kubectl has it; Debian 12's kubernetes-client (1.20, Kustomize 2) cannot build deploy/kubernetes.
 bench_pkgs=(
   wrk nginx-light orthanc python3-fastapi python3-uvicorn postgresql
 )

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Installs the web application's npm packages (and Swagger UI) from the lock file, once.
+# Installs the npm packages from their lock files, once: the web application's (and Swagger UI),
+# and the deployment checks' (deploy/checks: TypeScript and the Kubernetes API types).
 set -euo pipefail
-cd "$(dirname "$0")/../frontend"
-if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
-  exit 0
-fi
-echo "deps: npm ci (frontend)"
-npm ci --no-audit --no-fund --loglevel=error
+root=$(cd "$(dirname "$0")/.." && pwd)
+for dir in frontend deploy/checks; do
+  cd "$root/$dir"
+  if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+    continue
+  fi
+  echo "deps: npm ci ($dir)"
+  npm ci --no-audit --no-fund --loglevel=error
+done

@@ -88,6 +88,7 @@ if [ ${#engines[@]} -gt 0 ]; then
   env "${engines[@]}" ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -R '^ms_api_tests$' --timeout 600
 fi
 
+scripts/check-deploy.sh
 if [ -f frontend/package.json ] && grep -q '"test"' frontend/package.json; then
   # Lint, type check, unit tests, then the browser tests against this build's server
   # (Debian's Chromium; under CI=true a missing browser or server fails instead of skipping).
