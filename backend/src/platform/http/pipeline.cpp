@@ -193,16 +193,8 @@ Response Pipeline::dispatch(Request& req) {
         }
     }
 
-    auto q = parse_query(req.query_string);
-    if (!q) return problem(bad_request("malformed_query", "The query string is malformed."), req.request_id);
-    req.query_params = std::move(*q);
-
-    bool path_invalid = false;
-    if (auto v = validate_params(req, route, path_invalid); !v) {
-        if (path_invalid) return problem(not_found("not_found", "No such resource."), req.request_id);
-        return problem(v.error(), req.request_id);
-    }
-
+    // Who is asking, before anything about the request is looked at: an anonymous or refused
+    // caller learns nothing of the parameters an operation takes (and costs no validation).
     if (route.access.authenticated) {
         if (auto a = authenticate(req, route); !a) {
             Response r = problem(a.error(), req.request_id);
@@ -218,6 +210,16 @@ Response Pipeline::dispatch(Request& req) {
                 return problem(e, req.request_id);
             }
         }
+    }
+
+    auto q = parse_query(req.query_string);
+    if (!q) return problem(bad_request("malformed_query", "The query string is malformed."), req.request_id);
+    req.query_params = std::move(*q);
+
+    bool path_invalid = false;
+    if (auto v = validate_params(req, route, path_invalid); !v) {
+        if (path_invalid) return problem(not_found("not_found", "No such resource."), req.request_id);
+        return problem(v.error(), req.request_id);
     }
 
     if (route.body) {
