@@ -34,6 +34,7 @@
 #include "contexts/billing/app/invoice_service.hpp"
 #include "contexts/billing/app/revenue_pdf.hpp"
 #include "contexts/billing/http/routes.hpp"
+#include "contexts/identity/adapters/sql/sql_idempotency_store.hpp"
 #include "contexts/identity/adapters/sql/sql_identity_store.hpp"
 #include "contexts/identity/app/auth_service.hpp"
 #include "contexts/identity/app/user_admin.hpp"
@@ -284,6 +285,7 @@ struct Application::Parts {
 
     std::unique_ptr<crypto::PasswordHasher> hasher;
     std::unique_ptr<identity::SqlIdentityStore> identity_store;
+    std::unique_ptr<identity::SqlIdempotencyStore> idempotency;
     std::unique_ptr<identity::TokenService> tokens;
     std::unique_ptr<identity::AuthService> auth;
     std::unique_ptr<identity::UserAdmin> users;
@@ -468,6 +470,8 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     // identity
     p.hasher = std::make_unique<crypto::PasswordHasher>(crypto::Argon2Params{c.argon2_memory_kib, c.argon2_iterations, 1});
     p.identity_store = std::make_unique<identity::SqlIdentityStore>(*p.dbs["identity"]);
+    p.idempotency = std::make_unique<identity::SqlIdempotencyStore>(
+        *p.dbs["identity"], crypto::derive_key(c.master_key, "medisecure idempotency answers v1"));
     p.tokens = std::make_unique<identity::TokenService>(c.jwt_secret, *p.shared_cache, p.clock, c.access_token_ttl_s,
                                                         p.identity_store.get());
     identity::AuthPolicy policy;
@@ -722,6 +726,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     po.auth_per_ip = {c.rate_auth_per_s, c.rate_auth_burst};
     po.validate_responses = opts.validate_responses;
     po.describe_exception = describe;
+    po.idempotency = p.idempotency.get();
 
     sys.draining = [this] { return p_->server && p_->server->draining().load(); };
     http::add_system_routes(p.router, std::move(sys));

@@ -375,6 +375,56 @@ TEST(PlatformApi, CookieSessionsRefuseCrossSiteWritesWithoutOrigin) {
     EXPECT_EQ(same.status, 204) << same.body;  // same-origin: accepted
 }
 
+// Idempotency-Key: a creating request retried with the same key makes its change once and gets
+// the first answer; the same key for another request, or while the first still runs, is refused.
+TEST(PlatformApi, IdempotencyKeysMakeRetriedCreatesHappenOnce) {
+    TestApp app;
+    auto c = app.client();
+    c.bearer = app.admin().token;
+    const std::string body = R"({"first_name":"Jeanne","last_name":"Idem","sex":"female","birth_date":"1970-01-02"})";
+    auto first = c.post("/api/v1/patients?allow_duplicate=true", body, {"Idempotency-Key: 7d3c5b9e-create-1"});
+    ASSERT_EQ(first.status, 201) << first.body;
+    auto retry = c.post("/api/v1/patients?allow_duplicate=true", body, {"Idempotency-Key: 7d3c5b9e-create-1"});
+    EXPECT_EQ(retry.status, 201);
+    EXPECT_EQ(retry.header("idempotent-replayed"), "true");
+    EXPECT_EQ(retry.json().at("id"), first.json().at("id"));
+    EXPECT_EQ(retry.header("location"), first.header("location"));
+    auto search = c.get("/api/v1/patients?q=idem");
+    ASSERT_EQ(search.status, 200);
+    EXPECT_EQ(search.json().at("items").as_array().size(), 1u);  // one patient, not two
+    // The same key with another body: refused, nothing created.
+    auto other = c.post("/api/v1/patients?allow_duplicate=true",
+                        R"({"first_name":"Paul","last_name":"Idem","sex":"male","birth_date":"1971-01-02"})",
+                        {"Idempotency-Key: 7d3c5b9e-create-1"});
+    EXPECT_EQ(other.status, 422);
+    EXPECT_EQ(other.code(), "idempotency_key_reused");
+    // Another user's key of the same text is their own.
+    auto doctor = app.user(Role::doctor);
+    auto d = app.client();
+    d.bearer = doctor.token;
+    EXPECT_EQ(d.post("/api/v1/patients?allow_duplicate=true", body, {"Idempotency-Key: 7d3c5b9e-create-1"}).status, 201);
+    // A malformed key.
+    EXPECT_EQ(c.post("/api/v1/patients", body, {"Idempotency-Key: " + std::string(300, 'k')}).code(), "invalid_idempotency_key");
+    // Eight retries at once: one change; each answer is the first's (201) or "still running" (409).
+    std::vector<std::future<HttpResult>> racing;
+    for (int i = 0; i < 8; ++i)
+        racing.push_back(std::async(std::launch::async, [&] {
+            auto r = app.client();
+            r.bearer = app.admin().token;
+            return r.post("/api/v1/patients?allow_duplicate=true",
+                          R"({"first_name":"Race","last_name":"Idemrace","sex":"female","birth_date":"1980-01-02"})",
+                          {"Idempotency-Key: race-1"});
+        }));
+    std::set<std::string> ids;
+    for (auto& f : racing) {
+        auto r = f.get();
+        EXPECT_TRUE(r.status == 201 || (r.status == 409 && r.code() == "idempotency_key_in_use")) << r.status << r.body;
+        if (r.status == 201) ids.insert(std::string(r.json().at("id").as_string()));
+    }
+    EXPECT_EQ(ids.size(), 1u);
+    EXPECT_EQ(c.get("/api/v1/patients?q=idemrace").json().at("items").as_array().size(), 1u);
+}
+
 TEST(PlatformApi, GracefulShutdownFinishesInFlightRequests) {
     // Production Argon2 parameters make a sign-in take long enough to be in flight.
     TestApp app([](config::Config& c) {

@@ -80,6 +80,17 @@ json::object build_openapi(const Router& router, const ApiInfo& info) {
             has_query |= p.in == ParamIn::query;
             has_path |= p.in == ParamIn::path;
         }
+        if (r.method == Method::post && r.access.authenticated) {
+            // Every creating request of a signed-in caller may be retried safely (pipeline.cpp).
+            params.push_back(json::object{
+                {"name", "Idempotency-Key"},
+                {"in", "header"},
+                {"required", false},
+                {"description", "Any unique value (a UUID), sent again with a retry of the same request: the change is "
+                                "made once and the retry gets the first answer (Idempotent-Replayed: true). Kept 24 h "
+                                "per user; the same key with another request is 422, while the first still runs 409."},
+                {"schema", json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}}});
+        }
         if (!params.empty()) op["parameters"] = std::move(params);
 
         if (r.body) {

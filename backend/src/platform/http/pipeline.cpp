@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/http/pipeline.hpp"
 
+#include "platform/crypto/digest.hpp"
+
 #include <boost/json.hpp>
 #include <strings.h>
 
@@ -226,8 +228,85 @@ Response Pipeline::dispatch(Request& req) {
         if (auto b = parse_body(req, route); !b) return problem(b.error(), req.request_id);
     }
 
+    if (opt_.idempotency && req.method == Method::post && req.principal) {
+        if (auto key = req.headers.get("Idempotency-Key")) return run_idempotent(req, route, *key);
+    }
     Response resp = route.handler(req);
     if (opt_.validate_responses) check_response(req, resp);
+    return resp;
+}
+
+Response Pipeline::run_idempotent(Request& req, const Route& route, std::string_view key) {
+    const bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+    if (key.empty() || key.size() > 255 || !printable)
+        return problem(bad_request("invalid_idempotency_key", "Idempotency-Key: 1 to 255 visible ASCII characters."),
+                       req.request_id);
+    // The request as the key promises it: the same method, target and body.
+    crypto::Sha256 h;
+    const std::string head = std::string(to_string(req.method)) + " " + req.path + "?" + req.query_string + "\n";
+    h.update(head.data(), head.size());
+    if (req.spooled_body) {
+        char buf[64 * 1024];
+        while (std::size_t n = req.spooled_body->read(buf, sizeof buf)) h.update(buf, n);
+        req.spooled_body->rewind();
+    } else {
+        h.update(req.body.data(), req.body.size());
+    }
+    const std::string fingerprint = h.hex_digest();
+    const std::string scope = req.principal->user_id + "\n" + std::string(key);
+    Claim claim;
+    try {
+        claim = opt_.idempotency->claim(scope, fingerprint, SystemClock{}.now());
+    } catch (const std::exception&) {
+        // Without the record of keys a retry could be applied twice: refuse rather than guess.
+        Error e{ErrorKind::unavailable, "idempotency_store_unavailable", "Retry in a moment."};
+        e.retry_after_s = 1;
+        return problem(e, req.request_id);
+    }
+    switch (claim.outcome) {
+    case ClaimOutcome::replay: {
+        Response r;
+        r.status = claim.stored->status;
+        r.content_type = claim.stored->content_type;
+        r.body = std::move(claim.stored->body);
+        for (auto& [k, v] : claim.stored->headers) r.headers.set(k, v);
+        r.headers.set("Idempotent-Replayed", "true");
+        return r;
+    }
+    case ClaimOutcome::in_progress: {
+        Error e = conflict("idempotency_key_in_use", "A request with this Idempotency-Key is still being processed.");
+        e.retry_after_s = 1;
+        return problem(e, req.request_id);
+    }
+    case ClaimOutcome::mismatch:
+        return problem(invalid_input("idempotency_key_reused", "This Idempotency-Key was used for another request.",
+                                     {{"Idempotency-Key", "reused", "was sent before with another request"}}),
+                       req.request_id);
+    case ClaimOutcome::claimed: break;
+    }
+    Response resp;
+    try {
+        resp = route.handler(req);
+    } catch (...) {
+        opt_.idempotency->release(scope);
+        throw;
+    }
+    if (opt_.validate_responses) check_response(req, resp);
+    // A server-side failure leaves the key free for the retry; a stream cannot be replayed.
+    if (resp.status >= 500 || resp.stream || resp.events) {
+        opt_.idempotency->release(scope);
+        return resp;
+    }
+    StoredResponse stored{resp.status, resp.content_type, {}, resp.body};
+    for (const char* name : {"Location", "ETag"})
+        if (auto v = resp.headers.get(name)) stored.headers.emplace_back(name, std::string(*v));
+    try {
+        opt_.idempotency->complete(scope, stored);
+    } catch (const std::exception&) {
+        // The change is made: answer it. The key stays claimed, so a retry gets 409, never a
+        // second change.
+        log::warn("http.idempotency_not_recorded", {{"request_id", req.request_id}});
+    }
     return resp;
 }
 

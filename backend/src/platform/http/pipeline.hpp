@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "platform/cache/cache.hpp"
+#include "platform/http/idempotency.hpp"
 #include "platform/http/router.hpp"
 #include "platform/metrics/metrics.hpp"
 
@@ -45,6 +46,8 @@ struct PipelineOptions {
     bool hsts = true;
     bool validate_responses = false;  // check JSON responses against their documented schemas
     std::string access_cookie = "ms_access";
+    /// Where Idempotency-Key claims and answers are kept (none: the header is ignored).
+    IdempotencyStore* idempotency = nullptr;
     /// Turns an unexpected exception into a one-line description without patient data.
     std::function<std::string(std::exception_ptr)> describe_exception;
 };
@@ -69,6 +72,8 @@ private:
     Result<void> authenticate(Request& req, const Route& route);
     Result<void> validate_params(Request& req, const Route& route, bool& path_invalid);
     Result<void> parse_body(Request& req, const Route& route);
+    /// Runs a POST that carries an Idempotency-Key: once per key, the answer replayed after.
+    Response run_idempotent(Request& req, const Route& route, std::string_view key);
     void identify(Request& req);
     void decorate(const Request& req, Response& resp);
     bool origin_allowed(std::string_view origin) const;
