@@ -265,6 +265,34 @@ TEST_F(Fixture, CookieAuthenticatedWritesFromForeignOriginsAreRefused) {
               200);
 }
 
+// Proxies given as a network (HAProxy pods whose addresses change): any address in it is a proxy.
+TEST_F(Fixture, TrustedProxiesMayBeNetworks) {
+    PipelineOptions opt;
+    opt.trusted_proxies = {"10.42.0.0/16", "fd00::/8"};
+    build(opt);
+    auto seen = [&](const std::string& peer, const std::string& xff) {
+        Request r;
+        r.method = Method::get;
+        r.path = "/api/v1/nothing";
+        r.client_ip = peer;
+        r.headers.add("X-Forwarded-For", xff);
+        pipeline->handle(r);
+        return r.client_ip;
+    };
+    EXPECT_EQ(seen("10.42.7.9", "203.0.113.7"), "203.0.113.7");
+    EXPECT_EQ(seen("10.42.7.9", "203.0.113.7, 10.42.3.3"), "203.0.113.7");  // a chain of proxies
+    EXPECT_EQ(seen("10.43.0.1", "203.0.113.7"), "10.43.0.1");               // outside the network
+    EXPECT_EQ(seen("fd12::1", "2001:db8::5"), "2001:db8::5");
+    EXPECT_EQ(seen("fe80::1", "2001:db8::5"), "fe80::1");
+    EXPECT_TRUE(http::parse_network("192.168.1.0/24"));
+    EXPECT_TRUE(http::parse_network("10.0.0.7"));
+    EXPECT_FALSE(http::parse_network("10.0.0.0/33"));
+    EXPECT_FALSE(http::parse_network("proxy.internal"));
+    EXPECT_FALSE(http::parse_network("10.0.0.0/"));
+    EXPECT_TRUE(http::parse_network("10.1.2.3/12")->contains("10.15.255.255"));
+    EXPECT_FALSE(http::parse_network("10.1.2.3/12")->contains("10.16.0.0"));
+}
+
 TEST_F(Fixture, ClientAddressFromTrustedProxiesOnly) {
     PipelineOptions opt;
     opt.trusted_proxies = {"10.0.0.1"};

@@ -12,6 +12,7 @@
 
 #include "core/time.hpp"
 #include "core/timezone.hpp"
+#include "platform/http/url.hpp"
 #include "platform/crypto/digest.hpp"
 
 namespace medisecure::config {
@@ -207,9 +208,12 @@ std::vector<Setting> build_settings() {
                  },
                  [](const Config& c) { return join(c.cors_origins); }});
     s.push_back({"server.trusted_proxies", "MEDISECURE_TRUSTED_PROXIES", "", "(none)", false,
-                 "Comma-separated proxy addresses (HAProxy) whose X-Forwarded-For/-Proto are believed.",
+                 "Comma-separated proxy addresses or networks (CIDR, e.g. the pods' 10.42.0.0/16 where HAProxy's "
+                 "address changes) whose X-Forwarded-For/-Proto are believed.",
                  [](Config& c, const std::string& v) -> std::optional<std::string> {
                      c.trusted_proxies = split_list(v);
+                     for (const auto& p : c.trusted_proxies)
+                         if (!http::parse_network(p)) return "'" + p + "' is neither an IP address nor a network (CIDR)";
                      return std::nullopt;
                  },
                  [](const Config& c) { return join(c.trusted_proxies); }});

@@ -58,6 +58,11 @@ Pipeline::Pipeline(const Router& router, Authenticator& auth, Cache& cache, metr
                                        "Requests refused by a rate limit");
     unhandled_ = &registry_.counter("medisecure_http_unhandled_errors_total",
                                     "Requests that ended in an unexpected error (500)");
+    for (const auto& p : opt_.trusted_proxies) {
+        auto n = parse_network(p);
+        if (!n) throw std::invalid_argument("trusted proxy '" + p + "' is neither an IP address nor a network");
+        proxies_.push_back(*n);
+    }
 }
 
 Pipeline::RouteMetrics Pipeline::make_route_metrics(std::string_view method, std::string_view route) {
@@ -94,8 +99,10 @@ void Pipeline::identify(Request& req) {
         else req.request_id = new_uuid_v7(SystemClock{}.now());
     }
     // Behind a trusted proxy, the client is the right-most address the proxies did not add.
-    bool trusted = std::find(opt_.trusted_proxies.begin(), opt_.trusted_proxies.end(), req.client_ip) !=
-                   opt_.trusted_proxies.end();
+    auto is_proxy = [&](std::string_view address) {
+        return std::any_of(proxies_.begin(), proxies_.end(), [&](const Network& n) { return n.contains(address); });
+    };
+    bool trusted = is_proxy(req.client_ip);
     if (trusted) {
         if (auto xff = req.headers.get("X-Forwarded-For")) {
             std::string_view list = *xff;
@@ -106,9 +113,7 @@ void Pipeline::identify(Request& req) {
                 list = comma == std::string_view::npos ? std::string_view{} : list.substr(0, comma);
                 if (item.empty()) continue;
                 chosen = std::string(item);
-                if (std::find(opt_.trusted_proxies.begin(), opt_.trusted_proxies.end(), chosen) ==
-                    opt_.trusted_proxies.end())
-                    break;
+                if (!is_proxy(chosen)) break;
             }
             if (!chosen.empty() && chosen.size() <= 64) req.client_ip = chosen;
         }

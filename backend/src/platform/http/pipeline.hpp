@@ -18,6 +18,7 @@
 #include "platform/cache/cache.hpp"
 #include "platform/http/idempotency.hpp"
 #include "platform/http/router.hpp"
+#include "platform/http/url.hpp"
 #include "platform/metrics/metrics.hpp"
 
 namespace medisecure::http {
@@ -39,7 +40,7 @@ struct RateLimit {
 
 struct PipelineOptions {
     std::vector<std::string> cors_origins;     // exact origins allowed to call with credentials
-    std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-* headers are believed
+    std::vector<std::string> trusted_proxies;  // peers (addresses or CIDR networks) whose X-Forwarded-* headers are believed
     RateLimit per_ip{50, 200};
     RateLimit per_user{30, 120};
     RateLimit auth_per_ip{1, 20};  // login and refresh
@@ -93,6 +94,7 @@ private:
     metrics::Registry& registry_;
     PipelineOptions opt_;
     const StaticFiles* static_files_;
+    std::vector<Network> proxies_;  // opt_.trusted_proxies, parsed
     std::vector<RouteMetrics> route_metrics_;
     RouteMetrics unmatched_metrics_;
     RouteMetrics static_metrics_;

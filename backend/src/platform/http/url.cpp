@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/http/url.hpp"
 
+#include <arpa/inet.h>
+
+#include <cstring>
+
 namespace medisecure::http {
 namespace {
 int hex(char c) {
@@ -126,6 +130,50 @@ std::optional<ServerUrl> parse_server_url(std::string_view rest, int default_por
     u.host = std::string(rest);
     if (u.host.empty()) return fail("missing host");
     return u;
+}
+
+namespace {
+/// The address's family and bytes, or 0 when it is not one.
+int parse_address(std::string_view text, unsigned char* out) {
+    if (text.size() > 45) return 0;
+    char buf[46];
+    std::memcpy(buf, text.data(), text.size());
+    buf[text.size()] = '\0';
+    if (::inet_pton(AF_INET, buf, out) == 1) return AF_INET;
+    if (::inet_pton(AF_INET6, buf, out) == 1) return AF_INET6;
+    return 0;
+}
+}  // namespace
+
+std::optional<Network> parse_network(std::string_view text) {
+    Network n;
+    auto slash = text.find('/');
+    n.family = parse_address(text.substr(0, slash), n.bytes);
+    if (n.family == 0) return std::nullopt;
+    const int bits = n.family == AF_INET ? 32 : 128;
+    n.prefix = bits;
+    if (slash != std::string_view::npos) {
+        std::string_view p = text.substr(slash + 1);
+        if (p.empty() || p.size() > 3) return std::nullopt;
+        int v = 0;
+        for (char c : p) {
+            if (c < '0' || c > '9') return std::nullopt;
+            v = v * 10 + (c - '0');
+        }
+        if (v > bits) return std::nullopt;
+        n.prefix = v;
+    }
+    return n;
+}
+
+bool Network::contains(std::string_view address) const {
+    unsigned char a[16] = {};
+    if (parse_address(address, a) != family) return false;
+    const int full = prefix / 8, rest = prefix % 8;
+    if (std::memcmp(a, bytes, static_cast<std::size_t>(full)) != 0) return false;
+    if (rest == 0) return true;
+    const unsigned char mask = static_cast<unsigned char>(0xff << (8 - rest));
+    return (a[full] & mask) == (bytes[full] & mask);
 }
 
 }  // namespace medisecure::http

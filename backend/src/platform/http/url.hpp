@@ -18,6 +18,16 @@ std::string percent_encode(std::string_view s);
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view q);
 std::optional<std::string_view> find_cookie(std::string_view header, std::string_view name);
 
+/// An address or a network in CIDR notation (IPv4 or IPv6): "10.0.0.7", "10.42.0.0/16", "fd00::/8".
+struct Network {
+    int family = 0;  // AF_INET or AF_INET6
+    unsigned char bytes[16] = {};
+    int prefix = 0;  // bits that must match
+    bool contains(std::string_view address) const;
+};
+/// nullopt when `text` is neither an address nor a network.
+std::optional<Network> parse_network(std::string_view text);
+
 /// The parts of `scheme://[user[:password]@]host[:port][/path][?query]`: user and password
 /// percent-decoded (`has_credentials` tells an empty user from none), the path without its
 /// leading '/' and not decoded (each engine reads it its own way), the query as written.
