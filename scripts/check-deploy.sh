@@ -13,37 +13,9 @@ cd "$root"
 checks=deploy/checks
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-passed=0 failed=0 skipped=0
-
-fail() {
-  echo "check-deploy: FAIL: $*" >&2
-  failed=$((failed + 1))
-}
-# missing TOOL HOW: a failure under CI=true, a skip with its reason elsewhere.
-missing() {
-  if [ "${CI:-}" = true ]; then
-    fail "$1 is missing ($2), and CI requires it"
-  else
-    echo "check-deploy: skipped: $1 is missing ($2)" >&2
-    skipped=$((skipped + 1))
-  fi
-}
-# check WHAT CMD...: CMD must succeed.
-check() {
-  local what=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else fail "$what"; fi
-}
-# reject WHAT CMD...: CMD must fail (a negative test of a checker).
-reject() {
-  local what=$1
-  shift
-  if "$@" >"$scratch/rejected.out" 2>&1; then
-    fail "$what was accepted"
-  else
-    passed=$((passed + 1))
-  fi
-}
+check_name=check-deploy
+# shellcheck source=scripts/check-lib.sh
+. scripts/check-lib.sh
 
 # Scripts shipped under deploy/ (scripts/ itself is linted by scripts/tests/lint_test.sh).
 mapfile -t shell_scripts < <(find deploy -name '*.sh' -not -path '*/node_modules/*' | sort)

@@ -21,6 +21,10 @@ test_pkgs=(
   postgresql pgbouncer mariadb-server redis-server redis-sentinel rabbitmq-server prometheus python3-aiosmtpd chromium shellcheck
   swift swift-proxy swift-account swift-container swift-object python3-swift memcached
   python3-mockupdb python3-mongomock docker-compose
+  # amtool and the blackbox exporter's config check (scripts/check-observability.sh), and the
+  # exporters whose metric names deploy/prometheus/metrics/exporters.txt lists.
+  prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter
+  prometheus-postgres-exporter prometheus-mysqld-exporter prometheus-redis-exporter
 )
 # The deployment checks also need `kubectl kustomize` with Kustomize 4 or later: the machine's
 # kubectl has it; Debian 12's kubernetes-client (1.20, Kustomize 2) cannot build deploy/kubernetes.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Installs the npm packages from their lock files, once: the web application's (and Swagger UI),
-# and the deployment checks' (deploy/checks: TypeScript and the Kubernetes API types).
+# and the deployment checks' (deploy/checks: TypeScript, the Kubernetes API types, Grafana's schema
+# types and the PromQL parser).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 for dir in frontend deploy/checks; do

@@ -89,6 +89,7 @@ if [ ${#engines[@]} -gt 0 ]; then
 fi
 
 scripts/check-deploy.sh
+scripts/check-observability.sh
 if [ -f frontend/package.json ] && grep -q '"test"' frontend/package.json; then
   # Lint, type check, unit tests, then the browser tests against this build's server
   # (Debian's Chromium; under CI=true a missing browser or server fails instead of skipping).

@@ -7,11 +7,10 @@
 //   node k8s-types.mjs --self-test FILE... also the fixtures/k8s-types-*.yaml, which must each fail
 //                                         as their `# expect:` line says
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
 import { parseAllDocuments } from "yaml";
+import { compileLiterals } from "./typed-literals.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const typesDir = path.join(here, "node_modules", "kubernetes-types");
@@ -43,7 +42,6 @@ export function load(files) {
 
 /** Compiles the documents as typed literals; returns error strings naming file, kind and name. */
 export function typeCheck(docs) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-types-"));
   const errors = [];
   const lines = [];
   const owner = []; // line number (0-based) -> document
@@ -71,35 +69,14 @@ export function typeCheck(docs) {
     }
   });
   const header = [...imports.values()];
-  const source = path.join(dir, "manifests.ts");
-  fs.writeFileSync(source, [...header, ...lines].join("\n") + "\n");
-  const program = ts.createProgram([source], {
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: [],
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    baseUrl: dir,
-    paths: { "kubernetes-types/*": [path.join(typesDir, "*")] },
-  });
-  for (const diag of ts.getPreEmitDiagnostics(program)) {
-    const text = ts.flattenDiagnosticMessageText(diag.messageText, " ");
-    if (!diag.file || diag.start === undefined) {
-      errors.push(`tsc: ${text}`);
-      continue;
-    }
-    const { line } = diag.file.getLineAndCharacterOfPosition(diag.start);
-    const at = line - header.length;
-    if (at < 0) {
-      errors.push(`tsc: ${text}`);
-      continue;
-    }
-    const { label } = owner[at];
-    errors.push(`${label}: ${lines[at].trim()} -> ${text}`);
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
+  errors.push(
+    ...compileLiterals({
+      header,
+      lines,
+      owner: owner.map((o) => o.label),
+      paths: { "kubernetes-types/*": [path.join(typesDir, "*")] },
+    }),
+  );
   return errors;
 }
 
