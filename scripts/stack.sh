@@ -12,14 +12,15 @@
 #                      restarts any of them that is not running
 # Everything lives in build/stack/ (MS_STACK_DIR): services/ (data), logs/, run/ (PIDs),
 # secrets/ (mode 0600), tls/, and stack.env, a machine-readable summary (ports, URLs, PIDs,
-# credential files) for the failover test. Ports are MS_STACK_PORT_BASE (46000) + offsets, apart
-# from the tests' (55xxx, 53306, 57017, 58xxx), which may run at the same time.
+# credential files) for the failover test. Ports are MS_STACK_PORT_BASE (24000) + offsets, apart
+# from the tests' (55xxx, 53306, 57017, 58xxx), which may run at the same time, and below the
+# ephemeral range (32768-60999), where an outgoing connection may take a port before a server.
 # MS_STACK_TLS_CERT=PEM serves the operator's certificate instead of a generated one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 stack=${MS_STACK_DIR:-$root/build/stack}
-base=${MS_STACK_PORT_BASE:-46000}
+base=${MS_STACK_PORT_BASE:-24000}
 bin=$root/${BUILD_DIR:-build/release}/src/main/medisecure
 services=$root/scripts/services
 secrets=$stack/secrets run=$stack/run logs=$stack/logs
@@ -352,6 +353,7 @@ YAML
       "$(cat "$secrets/mysqld_exporter_password")" "$p_mariadb" >"$secrets/mysqld_exporter.cnf")
   mariadb --no-defaults --protocol=socket --socket="$MS_SERVICES_DIR/mariadb-stack/run/mariadbd.sock" --user=root --batch <<SQL
 CREATE USER IF NOT EXISTS 'exporter'@'127.0.0.1' IDENTIFIED BY '$(cat "$secrets/mysqld_exporter_password")' WITH MAX_USER_CONNECTIONS 3;
+ALTER USER 'exporter'@'127.0.0.1' IDENTIFIED BY '$(cat "$secrets/mysqld_exporter_password")';
 GRANT PROCESS, REPLICATION CLIENT, SLAVE MONITOR, SELECT ON *.* TO 'exporter'@'127.0.0.1';
 SQL
 
