@@ -1,5 +1,5 @@
 # MediSecure: thin wrappers over scripts/ (see README.md).
-.PHONY: run test test-dates bench deps build frontend clean help
+.PHONY: run test test-dates bench deps build frontend clean help stack stack-down
 
 help:
 	@echo "make run     install what is missing, build, start on http://127.0.0.1:8000 (DEMO=1: with demo data)"
@@ -8,6 +8,9 @@ help:
 	@echo "make bench   benchmarks against reference peers"
 	@echo "make deps    only install system and npm packages"
 	@echo "make build   only build (backend and web application)"
+	@echo "make stack   the whole topology on this machine: HAProxy (TLS), 2 instances + a worker, every engine,"
+	@echo "             Prometheus, Alertmanager, exporters, the demo practice (scripts/stack.sh status|scale N)"
+	@echo "make stack-down  stop every process of the stack"
 
 run:
 	@scripts/run.sh
@@ -29,6 +32,12 @@ build:
 	@scripts/deps.sh build
 	@scripts/npm-deps.sh
 	@scripts/build.sh
+
+stack:
+	@scripts/stack.sh up
+
+stack-down:
+	@scripts/stack.sh down
 
 clean:
 	rm -rf build frontend/dist

@@ -54,6 +54,43 @@ gen_secrets() {
 check "scripts/gen-secrets.sh (modes, refusal, --force, --kubernetes)" gen_secrets
 echo "check-deploy: gen-secrets: $(find "$scratch/compose/secrets" -type f | wc -l) secret files, mode 0600, refused to overwrite, replaced with --force"
 
+# HAProxy: the one configuration, as each environment runs it (haproxy -c): Compose and
+# Kubernetes (instances found by DNS, plain HTTP), the stack (TLS with a certificate made here,
+# the servers and the stats users from further -f files, as scripts/stack.sh writes them), and
+# behind a trusted Ingress. A broken copy must be rejected.
+haproxy_bin=$(command -v haproxy || echo /usr/sbin/haproxy)
+if [ -x "$haproxy_bin" ] && command -v openssl >/dev/null; then
+  cfg=deploy/haproxy/haproxy.cfg hx=$scratch/haproxy
+  mkdir -p "$hx"
+  printf 'userlist haproxy_stats\n  user ops insecure-password %s\n' "$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$hx/stats.cfg"
+  printf 'backend api from instances\n    server api1 127.0.0.1:1\n    server api2 127.0.0.1:2\n' >"$hx/servers.cfg"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -keyout "$hx/key.pem" -out "$hx/cert.pem" >/dev/null 2>&1 && cat "$hx/cert.pem" "$hx/key.pem" >"$hx/tls.pem"
+  # hc VAR=VALUE... -f FILE...: haproxy -c with those variables; its complaint shown on failure.
+  hc() {
+    local vars=()
+    while [ $# -gt 0 ] && [[ $1 == *=* ]]; do vars+=("$1"); shift; done
+    if env "${vars[@]}" "$haproxy_bin" -c -q "$@" >"$hx/check.out" 2>&1; then return 0; fi
+    cat "$hx/check.out" >&2
+    return 1
+  }
+  check "haproxy -c, Compose" hc MEDISECURE_HAPROXY_BACKEND_HOST=backend MEDISECURE_HAPROXY_FRONTEND_HOST=frontend \
+    -f "$cfg" -f "$hx/stats.cfg"
+  check "haproxy -c, Kubernetes behind its Ingress" hc MEDISECURE_HAPROXY_BACKEND_HOST=backend.medisecure.svc.cluster.local \
+    MEDISECURE_HAPROXY_FRONTEND_HOST=frontend.medisecure.svc.cluster.local "MEDISECURE_HAPROXY_TRUSTED_UPSTREAM=10.0.0.0/8 192.168.0.0/16" \
+    -f "$cfg" -f "$hx/stats.cfg"
+  check "haproxy -c, the stack (TLS)" hc MEDISECURE_HAPROXY_TLS_CERT="$hx/tls.pem" MEDISECURE_HAPROXY_HTTPS_PORT=18443 \
+    MEDISECURE_HAPROXY_HTTP_BIND=127.0.0.1:1 MEDISECURE_HAPROXY_HTTPS_BIND=127.0.0.1:2 \
+    -f "$cfg" -f "$hx/stats.cfg" -f "$hx/servers.cfg"
+  # Without a server list for `backend api` the stack's file is incomplete: refused.
+  reject "the stack's HAProxy configuration without its servers" "$haproxy_bin" -c -q -f "$cfg" -f "$hx/stats.cfg"
+  sed 's/^    retry-on conn-failure/    retry-on conn-failur/' "$cfg" >"$hx/broken.cfg"
+  reject "an HAProxy configuration with a misspelt retry-on" env MEDISECURE_HAPROXY_BACKEND_HOST=backend "$haproxy_bin" -c -q -f "$hx/broken.cfg" -f "$hx/stats.cfg"
+  echo "check-deploy: haproxy $("$haproxy_bin" -v | sed -n '1s/HAProxy version \([^ ]*\).*/\1/p') -c: valid for Compose, Kubernetes and the stack; 2 broken ones rejected"
+else
+  missing haproxy "scripts/deps.sh stack installs it"
+fi
+
 # Compose.
 compose_file=deploy/compose/compose.yml
 if command -v docker-compose >/dev/null; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Installs the Debian 12 packages MediSecure needs, and nothing that is already there.
-# Usage: scripts/deps.sh [build|test|bench|all]   (default: build)
+# Usage: scripts/deps.sh [build|test|bench|stack|all]   (default: build)
 # Idempotent: when everything is installed it only runs dpkg-query and exits in well under a second.
 set -euo pipefail
 
@@ -31,13 +31,22 @@ test_pkgs=(
 bench_pkgs=(
   wrk nginx-light orthanc python3-fastapi python3-uvicorn postgresql
 )
+# The whole topology on one machine (make stack, scripts/stack.sh), beside the test servers: the
+# load balancer, Alertmanager, and the Debian exporters that exist (RabbitMQ exports through its
+# own plugin, HAProxy through its built-in endpoint).
+stack_pkgs=(
+  haproxy prometheus-alertmanager
+  prometheus-postgres-exporter prometheus-mysqld-exporter prometheus-redis-exporter
+  prometheus-node-exporter prometheus-blackbox-exporter
+)
 
 case "$profile" in
   build) wanted=("${build_pkgs[@]}") ;;
   test)  wanted=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
   bench) wanted=("${build_pkgs[@]}" "${bench_pkgs[@]}") ;;
-  all)   wanted=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|test|bench|all]" >&2; exit 2 ;;
+  stack) wanted=("${build_pkgs[@]}" "${test_pkgs[@]}" "${stack_pkgs[@]}") ;;
+  all)   wanted=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}" "${stack_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|bench|stack|all]" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -83,4 +92,5 @@ fi
 if [ ! -e /var/lib/apt/lists/lock ] || [ -z "$(find /var/lib/apt/lists -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
   "${apt[@]}" update -qq
 fi
-"${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}"
+# Another checkout of the project may be installing at the same time: wait for its lock.
+"${apt[@]}" install -o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends "${missing[@]}"
