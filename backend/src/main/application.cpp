@@ -8,6 +8,7 @@
 #include <csignal>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include "contexts/appointments/adapters/mongo/mongo_appointment_store.hpp"
 #include "contexts/appointments/adapters/sql/sql_appointment_store.hpp"
@@ -344,6 +345,7 @@ struct Application::Parts {
     billing::PracticeInfo billing_practice;
 
     http::Router router;
+    http::Router system_router;  // a worker's listener: health and metrics only
     http::StaticFiles static_files;
     std::unique_ptr<http::Pipeline> pipeline;
     std::unique_ptr<http::HttpServer> server;
@@ -729,8 +731,17 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     po.idempotency = p.idempotency.get();
 
     sys.draining = [this] { return p_->server && p_->server->draining().load(); };
-    http::add_system_routes(p.router, std::move(sys));
+    // A worker answers Prometheus and probes on its own listener, and nothing of the API.
+    http::Router& served = opts.worker ? p.system_router : p.router;
+    if (opts.worker) {
+        so.host = c.worker_listen_host.empty() ? "127.0.0.1" : c.worker_listen_host;
+        so.port = c.worker_listen_port;
+        so.worker_threads = 2;
+        so.io_threads = 1;
+    }
+    http::add_system_routes(served, std::move(sys));
     p.router.freeze();
+    if (opts.worker) p.system_router.freeze();
 
     std::size_t web = p.static_files.mount("/", c.static_dir, true);
     // Only what the docs page loads: the package also ships source maps and other bundles
@@ -747,7 +758,8 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     }
     log::info("web.static", {{"app_files", web}, {"docs_files", docs}});
 
-    p.pipeline = std::make_unique<http::Pipeline>(p.router, *p.authenticator, *p.request_cache, p.registry, po, &p.static_files);
+    p.pipeline = std::make_unique<http::Pipeline>(served, *p.authenticator, *p.request_cache, p.registry, po,
+                                                  opts.worker ? nullptr : &p.static_files);
     p.server = std::make_unique<http::HttpServer>(so, *p.pipeline, p.audit_log.get(), p.registry);
 
     // The job runner last: every context has registered its handlers and its outbox by now.
@@ -788,10 +800,21 @@ void Application::run_worker() {
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     p_->runner->start();
+    // Health and metrics for Prometheus and probes, when asked for (jobs.worker_listen).
+    std::thread listener;
+    if (!p_->cfg.worker_listen_host.empty()) {
+        auto port = p_->server->listen();
+        log::info("worker.listening", {{"address", p_->cfg.worker_listen_host + ":" + std::to_string(port)}});
+        listener = std::thread([this] { p_->server->run(false); });
+    }
     log::info("worker.started", {{"handlers", p_->job_handlers.all().size()}});
     int sig = 0;
     sigwait(&set, &sig);
     log::info("worker.stopping", {{"signal", sig}});
+    if (listener.joinable()) {
+        p_->server->shutdown();
+        listener.join();
+    }
     p_->runner->stop();
     p_->audit_log->stop();
     if (p_->audit_journal) p_->audit_journal->close();

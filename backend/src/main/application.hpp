@@ -44,6 +44,9 @@ struct AppOptions {
     bool validate_responses = false;
     bool bootstrap_admin = true;   // create the first administrator when there is none
     bool run_jobs = true;          // run the background job workers in this process
+    /// `medisecure worker`: the HTTP listener (jobs.worker_listen) serves only health and
+    /// metrics, never the API.
+    bool worker = false;
 };
 
 struct BootstrapAdmin {

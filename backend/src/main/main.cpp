@@ -208,6 +208,7 @@ int worker(const Args& a) {
     if (!cfg) return 2;
     AppOptions opts = command_options();
     opts.run_jobs = true;
+    opts.worker = true;
     Application app(*cfg, opts);
     app.run_worker();
     return 0;

@@ -15,6 +15,7 @@
 
 #include "platform/json/schema.hpp"
 
+#include "serve_process.hpp"
 #include "test_app.hpp"
 
 using namespace medisecure;
@@ -423,6 +424,25 @@ TEST(PlatformApi, IdempotencyKeysMakeRetriedCreatesHappenOnce) {
     }
     EXPECT_EQ(ids.size(), 1u);
     EXPECT_EQ(c.get("/api/v1/patients?q=idemrace").json().at("items").as_array().size(), 1u);
+}
+
+// `medisecure worker` with jobs.worker_listen: health and metrics for Prometheus and probes, and
+// nothing of the API.
+TEST(PlatformApi, AWorkerServesHealthAndMetricsButNoApi) {
+    TempDir dir;
+    const int port = free_tcp_port();
+    auto worker = ServeProcess::worker({{"MEDISECURE_WORKER_LISTEN", "127.0.0.1:" + std::to_string(port)}},
+                                       dir.path().string());
+    HttpClient c("http://127.0.0.1:" + std::to_string(port));
+    auto metrics = c.get("/metrics");
+    EXPECT_EQ(metrics.status, 200);
+    EXPECT_NE(metrics.body.find("medisecure_jobs"), std::string::npos);
+    EXPECT_EQ(c.get("/health/live").status, 200);
+    EXPECT_EQ(c.get("/health/ready").status, 200);
+    auto api = c.post("/api/v1/auth/login", R"({"email":"a@b.fr","password":"whatever it is"})");
+    EXPECT_EQ(api.status, 404);
+    EXPECT_EQ(api.code(), "route_not_found");
+    worker->stop();
 }
 
 TEST(PlatformApi, GracefulShutdownFinishesInFlightRequests) {

@@ -45,6 +45,19 @@ std::optional<long long> to_int(const std::string& s) {
     return v;
 }
 
+/// host:port (an IPv6 host in brackets); port 0 picks a free one.
+std::optional<std::string> parse_listen(const std::string& v, std::string& host_out, std::uint16_t& port_out) {
+    auto colon = v.rfind(':');
+    if (colon == std::string::npos || colon == 0) return "must be host:port";
+    auto port = to_int(v.substr(colon + 1));
+    if (!port || *port < 0 || *port > 65535) return "port must be 0-65535";
+    std::string host = v.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    host_out = host;
+    port_out = static_cast<std::uint16_t>(*port);
+    return std::nullopt;
+}
+
 std::vector<std::string> split_list(const std::string& s) {
     std::vector<std::string> out;
     std::stringstream ss(s);
@@ -149,17 +162,7 @@ std::vector<Setting> build_settings() {
                  string_show(&Config::environment)});
     s.push_back({"server.listen", "MEDISECURE_LISTEN", "--listen", "127.0.0.1:8000", false,
                  "Address and port to listen on (`host:port`; port 0 picks a free port).",
-                 [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     auto colon = v.rfind(':');
-                     if (colon == std::string::npos || colon == 0) return "must be host:port";
-                     auto port = to_int(v.substr(colon + 1));
-                     if (!port || *port < 0 || *port > 65535) return "port must be 0-65535";
-                     std::string host = v.substr(0, colon);
-                     if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-                     c.listen_host = host;
-                     c.listen_port = static_cast<std::uint16_t>(*port);
-                     return std::nullopt;
-                 },
+                 [](Config& c, const std::string& v) { return parse_listen(v, c.listen_host, c.listen_port); },
                  [](const Config& c) { return c.listen_host + ":" + std::to_string(c.listen_port); }});
     s.push_back({"data_dir", "MEDISECURE_DATA_DIR", "--data-dir", "./data", false,
                  "Where the embedded default keeps its databases, documents and generated secrets.",
@@ -413,6 +416,20 @@ std::vector<Setting> build_settings() {
                  "Whether `serve` runs background jobs too (`serve --no-jobs` for one instance); false leaves them to "
                  "`medisecure worker` processes.",
                  bool_setting(&Config::jobs_in_serve), bool_show(&Config::jobs_in_serve)});
+    s.push_back({"jobs.worker_listen", "MEDISECURE_WORKER_LISTEN", "", "(none)", false,
+                 "Where `medisecure worker` serves its own /metrics, /health/live and /health/ready "
+                 "(`host:port`), for Prometheus and probes; it serves no API. Empty: no listener.",
+                 [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     if (v.empty()) {
+                         c.worker_listen_host.clear();
+                         return std::nullopt;
+                     }
+                     return parse_listen(v, c.worker_listen_host, c.worker_listen_port);
+                 },
+                 [](const Config& c) {
+                     return c.worker_listen_host.empty() ? std::string()
+                                                         : c.worker_listen_host + ":" + std::to_string(c.worker_listen_port);
+                 }});
     s.push_back({"jobs.poll_ms", "MEDISECURE_JOB_POLL_MS", "", "200", false,
                  "How often the outboxes are relayed to the job queue, in milliseconds.",
                  int_setting(&Config::job_poll_ms, 10, 60000), int_show(&Config::job_poll_ms)});
