@@ -24,9 +24,7 @@ import { parseAllDocuments } from "yaml";
 
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]);
 // Long-running containers without probes, and why (each must stay true).
-const PROBE_EXEMPT = {
-  worker: "no HTTP port: the process is its health; Kubernetes restarts it when it exits",
-};
+const PROBE_EXEMPT = {};
 
 const loadDocs = (file) =>
   parseAllDocuments(fs.readFileSync(file, "utf8"))
