@@ -405,11 +405,11 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
         p.registry.gauge_fn("medisecure_db_pool_in_use", "Connections leased from the pool",
                             [db] { return static_cast<double>(db->stats().in_use); }, labels);
         if (db->dialect() != db::Dialect::sqlite) return;
-        p.registry.gauge_fn("medisecure_db_group_commits", "Transactions committed by the group-commit writer (SQLite)",
+        p.registry.counter_fn("medisecure_db_group_commits", "Transactions committed by the group-commit writer (SQLite)",
                             [db] { return static_cast<double>(db->group_stats().batches); }, labels);
-        p.registry.gauge_fn("medisecure_db_group_commit_writes", "Writes made durable by those transactions",
+        p.registry.counter_fn("medisecure_db_group_commit_writes", "Writes made durable by those transactions",
                             [db] { return static_cast<double>(db->group_stats().writes); }, labels);
-        p.registry.gauge_fn("medisecure_db_group_commit_isolated",
+        p.registry.counter_fn("medisecure_db_group_commit_isolated",
                             "Batches run again with a savepoint per write, because one write failed alone",
                             [db] { return static_cast<double>(db->group_stats().isolated); }, labels);
     };

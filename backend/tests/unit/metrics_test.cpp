@@ -14,7 +14,10 @@ TEST(Metrics, RendersPrometheusTextFormat) {
     h.observe(0.5);
     h.observe(5);
     r.gauge_fn("fn", "Computed", [] { return 1.5; });
+    r.counter_fn("kept_total", "Counted elsewhere", [] { return 42; });
     auto text = r.render();
+    EXPECT_NE(text.find("# TYPE kept_total counter\nkept_total 42\n"), std::string::npos);
+    EXPECT_NE(text.find("# TYPE fn gauge\n"), std::string::npos);
     EXPECT_NE(text.find("# TYPE x_total counter\nx_total{route=\"/a\"} 3\n"), std::string::npos);
     EXPECT_NE(text.find("g -2\n"), std::string::npos);
     EXPECT_NE(text.find("lat_seconds_bucket{route=\"/a\",le=\"0.1\"} 1\n"), std::string::npos);

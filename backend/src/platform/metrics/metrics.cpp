@@ -79,6 +79,12 @@ void Registry::gauge_fn(const std::string& name, const std::string& help, std::f
     family(name, help, "gauge").fns[labels] = std::move(fn);
 }
 
+void Registry::counter_fn(const std::string& name, const std::string& help, std::function<double()> fn,
+                          const std::string& labels) {
+    std::lock_guard lock(mu_);
+    family(name, help, "counter").fns[labels] = std::move(fn);
+}
+
 namespace {
 std::string fmt_double(double v) {
     if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";

@@ -61,6 +61,9 @@ public:
     Gauge& gauge(const std::string& name, const std::string& help, const std::string& labels = "");
     Histogram& histogram(const std::string& name, const std::string& help,
                          const std::vector<double>& bounds, const std::string& labels = "");
+    /// A counter kept elsewhere (it only grows) and read at scrape time.
+    void counter_fn(const std::string& name, const std::string& help, std::function<double()> fn,
+                    const std::string& labels = "");
     /// A gauge read at scrape time.
     void gauge_fn(const std::string& name, const std::string& help, std::function<double()> fn,
                   const std::string& labels = "");
