@@ -112,6 +112,26 @@ std::string describe(std::exception_ptr e) {
     }
 }
 
+/// A database that cannot be reached (down, restarting, its connection cut): the request is
+/// answered 503 with Retry-After, at once, and the client retries; the instance recovers by
+/// itself as the pool opens new connections.
+std::optional<Error> dependency_down(std::exception_ptr e) {
+    auto down = [] {
+        Error err = unavailable("database_unavailable", "A database cannot be reached; retry in a moment.");
+        err.retry_after_s = 2;
+        return std::optional<Error>(err);
+    };
+    try {
+        std::rethrow_exception(e);
+    } catch (const db::EngineUnavailable&) {
+        return down();
+    } catch (const soci::soci_error& err) {
+        if (err.get_error_category() == soci::soci_error::connection_error) return down();
+    } catch (...) {
+    }
+    return std::nullopt;
+}
+
 /// The documents' blob store named by `blob.url`: an S3 bucket, else <data_dir>/blobs.
 std::unique_ptr<documents::BlobStore> open_blob_store(const config::Config& c) {
     if (c.blob_url.empty()) return std::make_unique<documents::LocalBlobStore>((fs::path(c.data_dir) / "blobs").string());
@@ -728,6 +748,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     po.auth_per_ip = {c.rate_auth_per_s, c.rate_auth_burst};
     po.validate_responses = opts.validate_responses;
     po.describe_exception = describe;
+    po.classify_exception = dependency_down;
     po.idempotency = p.idempotency.get();
 
     sys.draining = [this] { return p_->server && p_->server->draining().load(); };

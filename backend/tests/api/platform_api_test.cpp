@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <set>
@@ -443,6 +444,54 @@ TEST(PlatformApi, AWorkerServesHealthAndMetricsButNoApi) {
     EXPECT_EQ(api.status, 404);
     EXPECT_EQ(api.code(), "route_not_found");
     worker->stop();
+}
+
+// A database that goes away under a running instance: requests that need it fail at once with
+// 503 and Retry-After (not a 500, not a hang), the others are served, and the instance recovers
+// by itself when it is back. On a MariaDB of the test's own (billing), stopped and started.
+TEST(PlatformApi, ADatabaseDownAnswers503AndTheInstanceRecovers) {
+    MS_REQUIRE_MARIADB();
+    const int port = free_tcp_port();
+    const std::string env = "MS_MARIADB_NAME=own-" + std::to_string(port) + " MS_MARIADB_PORT=" + std::to_string(port) +
+                            " " + std::string(MEDISECURE_SOURCE_DIR) + "/../scripts/services/mariadb.sh ";
+    auto run = [&](const std::string& verb) {
+        std::string out;
+        FILE* p = popen((env + verb).c_str(), "r");
+        char buf[512];
+        while (p && fgets(buf, sizeof buf, p)) out += buf;
+        const int status = p ? pclose(p) : -1;
+        return std::make_pair(status, out.substr(0, out.find('\n')));
+    };
+    auto [started, url] = run("start");  // a new state directory per port: empty
+    ASSERT_EQ(started, 0) << url;
+    struct Stop {
+        std::function<void()> f;
+        ~Stop() { f(); }
+    } stop{[&] {
+        (void)run("stop");
+        std::error_code ec;  // its state directory (scripts/services/mariadb.sh's default place)
+        std::filesystem::remove_all(std::string(MEDISECURE_SOURCE_DIR) + "/../build/services/mariadb-own-" + std::to_string(port), ec);
+    }};
+    TestApp app([&](config::Config& c) { c.database_urls["billing"] = url; });
+    auto c = app.client();
+    c.bearer = app.admin().token;
+    ASSERT_EQ(c.get("/api/v1/invoices").status, 200);
+    ASSERT_EQ(run("stop").first, 0);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto down = c.get("/api/v1/invoices");
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(down.status, 503) << down.body;
+    EXPECT_EQ(down.code(), "database_unavailable");
+    EXPECT_EQ(down.header("retry-after"), "2");
+    EXPECT_LT(took, 5.0);
+    EXPECT_EQ(c.get("/api/v1/auth/me").status, 200);  // what does not need billing is served
+    ASSERT_EQ(run("start").first, 0);
+    long status = 0;
+    for (int i = 0; i < 50 && status != 200; ++i) {
+        status = c.get("/api/v1/invoices").status;
+        if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(status, 200);  // recovered without a restart
 }
 
 TEST(PlatformApi, GracefulShutdownFinishesInFlightRequests) {

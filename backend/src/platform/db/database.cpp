@@ -448,11 +448,13 @@ Database::Lease::Lease(Database& db) : db_(db) {
         lock.unlock();
         try {
             session_ = db_.open_session();
-        } catch (...) {
+        } catch (const std::exception& e) {
             lock.lock();
             --db_.open_;
             db_.pool_cv_.notify_one();
-            throw;
+            // The engine went away after the start (which did connect): not a bug of the request.
+            throw EngineUnavailable(std::string(to_string(db_.url_.dialect)) + " (" + db_.url_.redacted +
+                                    "): cannot connect: " + e.what());
         }
     }
     db_.in_use_.fetch_add(1);

@@ -19,6 +19,7 @@
 #include <optional>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -198,6 +199,13 @@ auto Database::write(Fn&& fn) -> decltype(fn(std::declval<soci::session&>())) {
         }
     }
 }
+
+/// A connection to the engine could not be opened (it is down, restarting, or refuses): the
+/// request that needed it can be retried later, unlike a bug. The HTTP layer answers 503.
+class EngineUnavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 /// True for a UNIQUE/PRIMARY KEY violation (SQLite constraint error, PostgreSQL 23505,
 /// MariaDB 1062).

@@ -127,13 +127,20 @@ Response Pipeline::handle(Request& req) {
         identify(req);
         resp = dispatch(req);
     } catch (const std::exception& e) {
-        unhandled_->inc();
-        std::string what = opt_.describe_exception ? opt_.describe_exception(std::current_exception())
-                                                   : std::string("exception");
-        log::error("http.unhandled", {{"request_id", req.request_id},
-                                      {"route", req.route ? std::string_view(req.route->path) : "-"},
-                                      {"error", what}});
-        resp = problem({ErrorKind::internal, "internal", ""}, req.request_id);
+        if (auto known = opt_.classify_exception ? opt_.classify_exception(std::current_exception()) : std::nullopt) {
+            log::warn("http.dependency_unavailable", {{"request_id", req.request_id},
+                                                      {"route", req.route ? std::string_view(req.route->path) : "-"},
+                                                      {"code", known->code}});
+            resp = problem(*known, req.request_id);
+        } else {
+            unhandled_->inc();
+            std::string what = opt_.describe_exception ? opt_.describe_exception(std::current_exception())
+                                                       : std::string("exception");
+            log::error("http.unhandled", {{"request_id", req.request_id},
+                                          {"route", req.route ? std::string_view(req.route->path) : "-"},
+                                          {"error", what}});
+            resp = problem({ErrorKind::internal, "internal", ""}, req.request_id);
+        }
     }
     if (req.route) resp.route_label = req.route->path;
     if (req.principal) resp.user_id = req.principal->user_id;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <exception>
 #include <functional>
 #include <string>
@@ -49,6 +50,9 @@ struct PipelineOptions {
     std::string access_cookie = "ms_access";
     /// Where Idempotency-Key claims and answers are kept (none: the header is ignored).
     IdempotencyStore* idempotency = nullptr;
+    /// Recognises an exception that means a dependency is down (a database that cannot be
+    /// reached): the answer is then that error (503 with Retry-After), not a 500.
+    std::function<std::optional<Error>(std::exception_ptr)> classify_exception;
     /// Turns an unexpected exception into a one-line description without patient data.
     std::function<std::string(std::exception_ptr)> describe_exception;
 };
