@@ -150,6 +150,7 @@ public:
             if (n == 0) throw std::runtime_error(src.path.string() + " changed while it was read");
             sum.update(buf.data(), n);
             enc_.write(buf.data(), n);
+            content_ += n;
             left -= n;
             advance(n);
         }
@@ -166,7 +167,7 @@ public:
         enc_.finish();
     }
     std::size_t entries() const { return entries_; }
-    std::uint64_t plaintext() const { return enc_.plaintext_size(); }
+    std::uint64_t content() const { return content_; }
     std::uint64_t written() const { return written_; }
 
 private:
@@ -175,6 +176,7 @@ private:
     crypto::StreamEncryptor enc_;
     std::ostringstream manifest_;
     std::size_t entries_ = 0;
+    std::uint64_t content_ = 0;
 };
 
 /// Reads the decrypted stream: lines and exact byte counts.
@@ -343,7 +345,7 @@ BackupReport write_archive(const config::Config& c, const std::string& output, c
         if (!out) throw std::runtime_error("cannot write " + part.string());
         out.close();
         report.entries = w.entries();
-        report.plaintext_bytes = w.plaintext();
+        report.content_bytes = w.content();
         report.archive_bytes = w.written();
     }
     if (int fd = ::open(part.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
@@ -400,7 +402,7 @@ ExtractReport extract_archive(const std::string& archive, const std::string& key
             if (!f) throw std::runtime_error("cannot write " + target.string());
             ::chmod(target.c_str(), 0600);
             seen[name] = {sum.hex_digest(), size};
-            report.plaintext_bytes += size;
+            report.content_bytes += size;
             ++report.entries;
             if (name.find('/') == std::string::npos && ends_with(name, ".db"))
                 report.databases.push_back(name.substr(0, name.size() - 3));

@@ -24,7 +24,7 @@ std::string archive_key(const std::string& master_key);
 struct BackupReport {
     std::size_t entries = 0;
     std::size_t databases = 0;
-    std::uint64_t plaintext_bytes = 0;
+    std::uint64_t content_bytes = 0;  // the entries' bytes, before encryption
     std::uint64_t archive_bytes = 0;
     std::vector<std::string> not_included;  // parts kept outside the data directory (servers)
 };
@@ -36,7 +36,7 @@ BackupReport write_archive(const config::Config& c, const std::string& output, c
 
 struct ExtractReport {
     std::size_t entries = 0;
-    std::uint64_t plaintext_bytes = 0;
+    std::uint64_t content_bytes = 0;
     std::vector<std::string> databases;  // the contexts whose database the archive holds
     std::vector<std::string> problems;   // empty when every entry is present and matches its sum
 };

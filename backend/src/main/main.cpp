@@ -505,7 +505,7 @@ int backup_write(const Args& a) {
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     std::cout << "wrote " << output << ": " << report.entries << " entries (" << report.databases << " databases), "
-              << report.plaintext_bytes << " bytes, " << report.archive_bytes << " bytes encrypted, in " << ms
+              << report.content_bytes << " bytes, " << report.archive_bytes << " bytes encrypted, in " << ms
               << " ms\n";
     for (const auto& n : report.not_included) std::cout << "not included: " << n << "\n";
     std::cout << "Keep the master key apart from the archive: it opens only with it.\n";
@@ -562,7 +562,7 @@ int backup_verify(const Args& a) {
     std::filesystem::remove_all(scratch.path);
     backup::ExtractReport report;
     if (!extract_checked(a.positional[2], *key, scratch.path.string(), "backup verify", report)) return 1;
-    std::cout << report.entries << " entries, " << report.plaintext_bytes << " bytes: every SHA-256 matches the manifest\n";
+    std::cout << report.entries << " entries, " << report.content_bytes << " bytes: every SHA-256 matches the manifest\n";
     // The audit chain, as `audit verify` checks it, on the archive's own data: a throw-away
     // embedded application over the extracted directory, touching no server.
     config::Config vc = *cfg;
@@ -639,7 +639,7 @@ int restore(const Args& a) {
     }
     for (const auto& e : fs::directory_iterator(staging.path)) fs::rename(e.path(), data_dir / e.path().filename());
     if (fs::exists(data_dir / "secrets")) ::chmod((data_dir / "secrets").c_str(), 0700);
-    std::cout << "restored " << report.entries << " entries (" << report.plaintext_bytes << " bytes) into "
+    std::cout << "restored " << report.entries << " entries (" << report.content_bytes << " bytes) into "
               << data_dir.string() << "; check it with `medisecure audit verify`, then start `medisecure serve`\n";
     return 0;
 }

@@ -16,9 +16,12 @@
 #include <mutex>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
+#include "main/backup.hpp"
 #include "platform/crypto/digest.hpp"
+#include "platform/crypto/file_cipher.hpp"
 #include "platform/log/log.hpp"
 #include "test_app.hpp"
 
@@ -361,6 +364,32 @@ TEST(Backup, AnAlteredTruncatedOrForeignArchiveIsRefusedAndChangesNothing) {
     refused_everywhere(good.substr(0, good.size() - 17), "the last 17 bytes cut off");
     refused_everywhere(good.substr(0, good.size() / 2), "cut in half");
     refused_everywhere(good.substr(0, 20), "only its first bytes");
+    // Re-encrypted with the right key after one byte of a blob changed: the encryption holds,
+    // only the manifest's SHA-256 tells, and the archive is refused all the same.
+    {
+        std::string master = slurp(app.data_dir().path() / "secrets" / "master_key.key");
+        while (!master.empty() && master.back() == '\n') master.pop_back();
+        const std::string k = backup::archive_key(master);
+        std::string plain;
+        crypto::StreamDecryptor dec(k, [in = std::make_shared<std::istringstream>(good)](char* p, std::size_t cap) {
+            in->read(p, static_cast<std::streamsize>(cap));
+            return static_cast<std::size_t>(in->gcount());
+        });
+        std::vector<char> buf(64 << 10);
+        while (std::size_t n = dec.read(buf.data(), buf.size())) plain.append(buf.data(), n);
+        const auto blob = plain.find(" blobs/");
+        ASSERT_NE(blob, std::string::npos);
+        const auto content = plain.find('\n', blob) + 1;
+        plain[content] = static_cast<char>(plain[content] ^ 0x01);
+        std::string forged;
+        crypto::StreamEncryptor enc(k, [&](const char* p, std::size_t n) { forged.append(p, n); });
+        enc.write(plain.data(), plain.size());
+        enc.finish();
+        refused_everywhere(forged, "a blob changed, re-encrypted with the right key");
+        const auto bad = keep.path() / "bad.msbackup";
+        auto v = run_cli("backup verify " + bad.string(), data);
+        EXPECT_NE(v.out.find("SHA-256 does not match the manifest"), std::string::npos) << v.out;
+    }
     // Another practice's master key does not open it.
     const auto other = keep.path() / "other.key";
     spit(other, std::string(48, 'x'));
