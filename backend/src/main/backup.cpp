@@ -416,6 +416,10 @@ ExtractReport extract_archive(const std::string& archive, const std::string& key
         throw std::runtime_error("the archive is damaged (unexpected record)");
     }
     if (!r.at_end()) throw std::runtime_error("the archive has content after its end");
+    // Readable by the service's user only, as the data directory it came from.
+    ::chmod(root.c_str(), 0700);
+    for (const auto& e : fs::recursive_directory_iterator(root))
+        if (e.is_directory()) ::chmod(e.path().c_str(), 0700);
 
     std::istringstream lines(manifest);
     std::string line;
