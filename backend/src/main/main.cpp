@@ -2,12 +2,14 @@
 // The `medisecure` command: serve, migrate, user create, audit verify, demo seed, codes import,
 // openapi, config docs. Configuration and start-up errors are listed in full and exit non-zero.
 #include <malloc.h>
+#include <sys/stat.h>
 
 #include <thread>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +28,7 @@
 #include "core/clock.hpp"
 #include "core/time.hpp"
 #include "main/application.hpp"
+#include "main/backup.hpp"
 #include "main/demo.hpp"
 #include "platform/crypto/digest.hpp"
 #include "platform/log/log.hpp"
@@ -68,6 +71,12 @@ Commands:
                                        an S3 bucket (keys: MEDISECURE_S3_ACCESS_KEY_ID and
                                        _SECRET_ACCESS_KEY); each object verified by SHA-256,
                                        those already there skipped (run it again to resume)
+  backup --output FILE                 write an encrypted archive of the embedded default's data
+                                       (every SQLite database, the audit journal, the documents'
+                                       blobs), consistent while `serve` runs
+  backup verify FILE                   decrypt an archive, check every SHA-256 and its audit chain
+  restore FILE [--force]               restore an archive into the data directory (refused when
+                                       it is not empty, unless --force; stop `serve` first)
   openapi [--output FILE]              write the OpenAPI document
   config docs                          print the settings reference (Markdown)
   version
@@ -90,7 +99,7 @@ struct Args {
 
 Args parse(int argc, char** argv) {
     static const std::vector<std::string> kSwitches = {"--migrate", "--print-config", "--password-stdin", "--help",
-                                                       "--dry-run", "--no-jobs"};
+                                                       "--dry-run", "--no-jobs", "--force"};
     static const std::vector<std::string> kConfigFlags = {"--listen", "--data-dir", "--env", "--log-level"};
     Args a;
     for (int i = 1; i < argc; ++i) {
@@ -130,7 +139,9 @@ Args parse(int argc, char** argv) {
     return a;
 }
 
-std::optional<config::Config> load_config(const Args& a) {
+/// `generate_secrets` false: secrets left empty stay empty (restore and verify must not create
+/// a new practice's keys in the directory they read or fill).
+std::optional<config::Config> load_config(const Args& a, bool generate_secrets = true) {
     std::optional<std::string> file;
     if (auto it = a.options.find("--config"); it != a.options.end()) file = it->second;
     else if (const char* env = std::getenv("MEDISECURE_CONFIG")) file = std::string(env);
@@ -138,7 +149,7 @@ std::optional<config::Config> load_config(const Args& a) {
     auto& errors = r.errors;
     errors.insert(errors.end(), a.errors.begin(), a.errors.end());
     std::vector<std::string> generated;
-    if (errors.empty()) {
+    if (errors.empty() && generate_secrets) {
         auto secret_errors = config::resolve_secrets(r.config, &generated);
         errors.insert(errors.end(), secret_errors.begin(), secret_errors.end());
     }
@@ -255,23 +266,27 @@ int user_create(const Args& a) {
     return 0;
 }
 
+/// Prints what `audit verify` found; the exit status.
+int print_chain(const audit::VerifyReport& report, const std::string& what) {
+    if (report.ok()) {
+        if (report.chains > 1)
+            std::cout << what << " intact: " << report.records << " records in " << report.chains
+                      << " chains, every chain and head verified\n";
+        else
+            std::cout << what << " intact: " << report.records << " records, chain and head verified\n";
+        return 0;
+    }
+    std::cout << what << " TAMPERED: " << report.problems.size() << " problem(s) in " << report.records << " records\n";
+    for (const auto& p : report.problems)
+        std::cout << "  [" << audit::to_string(p.kind) << "] " << p.message << "\n";
+    return 1;
+}
+
 int audit_verify(const Args& a) {
     auto cfg = load_config(a);
     if (!cfg) return 2;
     Application app(*cfg, command_options());
-    auto report = app.audit_queries().verify();
-    if (report.ok()) {
-        if (report.chains > 1)
-            std::cout << "audit trail intact: " << report.records << " records in " << report.chains
-                      << " chains, every chain and head verified\n";
-        else
-            std::cout << "audit trail intact: " << report.records << " records, chain and head verified\n";
-        return 0;
-    }
-    std::cout << "audit trail TAMPERED: " << report.problems.size() << " problem(s) in " << report.records << " records\n";
-    for (const auto& p : report.problems)
-        std::cout << "  [" << audit::to_string(p.kind) << "] " << p.message << "\n";
-    return 1;
+    return print_chain(app.audit_queries().verify(), "audit trail");
 }
 
 int demo_seed(const Args& a) {
@@ -477,6 +492,158 @@ int documents_migrate_store(const Args& a) {
     return 0;
 }
 
+int backup_write(const Args& a) {
+    const std::string output = option(a, "--output");
+    if (output.empty() || a.positional.size() > 1) {
+        std::cerr << "usage: medisecure backup --output FILE\n";
+        return 2;
+    }
+    auto cfg = load_config(a);
+    if (!cfg) return 2;
+    const auto started = std::chrono::steady_clock::now();
+    auto report = backup::write_archive(*cfg, output, backup::terminal_progress("backup"));
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    std::cout << "wrote " << output << ": " << report.entries << " entries (" << report.databases << " databases), "
+              << report.content_bytes << " bytes, " << report.archive_bytes << " bytes encrypted, in " << ms
+              << " ms\n";
+    for (const auto& n : report.not_included) std::cout << "not included: " << n << "\n";
+    std::cout << "Keep the master key apart from the archive: it opens only with it.\n";
+    return 0;
+}
+
+/// The master key an archive opens with: configured, or the development key file of the data
+/// directory. Never generated here: a new key could not open any archive.
+std::optional<std::string> archive_master_key(const config::Config& c, const char* command) {
+    if (!c.master_key.empty()) return c.master_key;
+    std::ifstream in(std::filesystem::path(c.data_dir) / "secrets" / "master_key.key", std::ios::binary);
+    std::string key;
+    std::getline(in, key);
+    if (key.size() >= 32) return key;
+    std::cerr << "medisecure " << command << ": no master key: set MEDISECURE_MASTER_KEY (or _FILE) to the master key "
+              << "of the practice the archive was taken from (in development, a copy of its "
+              << "<data_dir>/secrets/master_key.key)\n";
+    return std::nullopt;
+}
+
+/// Decrypts into `dir` and prints what does not match; false when the archive is refused.
+bool extract_checked(const std::string& file, const std::string& key, const std::string& dir, const char* command,
+                     backup::ExtractReport& report) {
+    try {
+        report = backup::extract_archive(file, backup::archive_key(key), dir, backup::terminal_progress(command));
+    } catch (const std::exception& e) {
+        std::cerr << "\nmedisecure " << command << ": archive REFUSED: " << e.what() << "\n";
+        return false;
+    }
+    if (report.problems.empty()) return true;
+    std::cerr << "medisecure " << command << ": archive REFUSED: " << report.problems.size() << " problem(s)\n";
+    for (const auto& p : report.problems) std::cerr << "  " << p << "\n";
+    return false;
+}
+
+struct ScratchDir {
+    std::filesystem::path path;
+    ~ScratchDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
+int backup_verify(const Args& a) {
+    if (a.positional.size() != 3) {
+        std::cerr << "usage: medisecure backup verify FILE\n";
+        return 2;
+    }
+    auto cfg = load_config(a, false);
+    if (!cfg) return 2;
+    auto key = archive_master_key(*cfg, "backup verify");
+    if (!key) return 2;
+    ScratchDir scratch{std::filesystem::temp_directory_path() / ("medisecure-verify-" + std::to_string(::getpid()))};
+    std::filesystem::remove_all(scratch.path);
+    backup::ExtractReport report;
+    if (!extract_checked(a.positional[2], *key, scratch.path.string(), "backup verify", report)) return 1;
+    std::cout << report.entries << " entries, " << report.content_bytes << " bytes: every SHA-256 matches the manifest\n";
+    // The audit chain, as `audit verify` checks it, on the archive's own data: a throw-away
+    // embedded application over the extracted directory, touching no server.
+    config::Config vc = *cfg;
+    vc.data_dir = scratch.path.string();
+    vc.database_urls.clear();
+    vc.blob_url.clear();
+    vc.cache_url.clear();
+    vc.queue_url.clear();
+    vc.smtp_url.clear();
+    vc.master_key = *key;
+    if (auto errors = config::resolve_secrets(vc); !errors.empty()) {
+        for (const auto& e : errors) std::cerr << "  - " << e << "\n";
+        return 2;
+    }
+    AppOptions opts = command_options();
+    opts.migrate = true;  // an archive of an older version: its schema upgraded in the copy only
+    audit::VerifyReport chain;
+    try {
+        Application app(vc, opts);
+        chain = app.audit_queries().verify();
+    } catch (const std::exception& e) {
+        std::cout << "audit trail in the archive REFUSED: " << e.what() << "\n";
+        return 1;
+    }
+    if (print_chain(chain, "audit trail in the archive") != 0) return 1;
+    std::cout << "archive verified\n";
+    return 0;
+}
+
+int restore(const Args& a) {
+    if (a.positional.size() != 2) {
+        std::cerr << "usage: medisecure restore FILE [--force]\n";
+        return 2;
+    }
+    namespace fs = std::filesystem;
+    auto cfg = load_config(a, false);
+    if (!cfg) return 2;
+    const fs::path data_dir = fs::absolute(cfg->data_dir).lexically_normal();
+    const bool force = a.options.count("--force") > 0;
+    if (fs::exists(data_dir) && !fs::is_empty(data_dir) && !force) {
+        std::cerr << "medisecure restore: " << data_dir.string() << " is not empty; restore into an empty directory, "
+                  << "or pass --force to replace what it holds (stop `serve` first)\n";
+        return 1;
+    }
+    auto key = archive_master_key(*cfg, "restore");
+    if (!key) return 2;
+    // Decrypted and checked beside the data directory first: a refused archive changes nothing.
+    ScratchDir staging{data_dir.parent_path() / ("." + data_dir.filename().string() + ".restore-" + std::to_string(::getpid()))};
+    fs::remove_all(staging.path);
+    backup::ExtractReport report;
+    if (!extract_checked(a.positional[1], *key, staging.path.string(), "restore", report)) {
+        std::cerr << "nothing was changed in " << data_dir.string() << "\n";
+        return 1;
+    }
+    // Databases configured outside the data directory go back where the configuration says.
+    for (const auto& ctx : report.databases) {
+        const std::string url = cfg->database_url(ctx);
+        if (url.rfind("sqlite:", 0) != 0) {
+            std::cerr << "medisecure restore: database." << ctx << " is not SQLite here; its copy is not restored\n";
+            fs::remove(staging.path / (ctx + ".db"));
+            continue;
+        }
+        const fs::path target = fs::absolute(url.substr(7)).lexically_normal();
+        if (target == data_dir / (ctx + ".db")) continue;
+        for (const char* tail : {"", "-wal", "-shm", "-journal"}) fs::remove(target.string() + tail);
+        fs::create_directories(target.parent_path());
+        fs::copy_file(staging.path / (ctx + ".db"), target);
+        fs::remove(staging.path / (ctx + ".db"));
+    }
+    if (fs::exists(data_dir)) {
+        for (const auto& e : fs::directory_iterator(data_dir)) fs::remove_all(e.path());
+    } else {
+        fs::create_directories(data_dir);
+    }
+    for (const auto& e : fs::directory_iterator(staging.path)) fs::rename(e.path(), data_dir / e.path().filename());
+    if (fs::exists(data_dir / "secrets")) ::chmod((data_dir / "secrets").c_str(), 0700);
+    std::cout << "restored " << report.entries << " entries (" << report.content_bytes << " bytes) into "
+              << data_dir.string() << "; check it with `medisecure audit verify`, then start `medisecure serve`\n";
+    return 0;
+}
+
 int openapi(const Args& a) {
     // The document depends on the code only: build the application on a throw-away embedded
     // database instead of touching the configured data directory, secrets or servers.
@@ -538,6 +705,9 @@ int main(int argc, char** argv) {
         if (cmd(0) == "demo" && cmd(1) == "seed") return demo_seed(a);
         if (cmd(0) == "demo" && cmd(1) == "generate") return demo_generate(a);
         if (cmd(0) == "codes" && cmd(1) == "import") return codes_import(a);
+        if (cmd(0) == "backup" && cmd(1) == "verify") return backup_verify(a);
+        if (cmd(0) == "backup") return backup_write(a);
+        if (cmd(0) == "restore") return restore(a);
         if (cmd(0) == "openapi") return openapi(a);
         if (cmd(0) == "documents" && cmd(1) == "migrate-store") return documents_migrate_store(a);
         if (cmd(0) == "config" && cmd(1) == "docs") {
