@@ -708,7 +708,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     for (auto& [ctx, db] : p.dbs) sys.checks.push_back({"database:" + ctx, [d = db.get()] { return d->ping(); }});
     if (p.appointments_mongo)
         sys.checks.push_back({"database:appointments", [m = p.appointments_mongo.get()] { return m->ping(); }});
-    sys.checks.push_back({"audit_writer", [log = p.audit_log.get()] { return log->healthy(); }});
+    sys.checks.push_back({"audit_writer", [log = p.audit_log.get()] { return log->ready(); }});
     sys.checks.push_back({"blob_store", [blobs = p.blobs.get()] { return blobs->ping(); }});
     // The API keeps serving without the shared cache (docs/operations.md): degraded, not down.
     if (p.redis) sys.checks.push_back({"cache", [r = p.redis.get()] { return r->ping(); }, false});

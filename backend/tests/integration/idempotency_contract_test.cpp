@@ -58,6 +58,11 @@ TEST_P(IdempotencyContract, ClaimedOnceReplayedRefusedForAnotherRequestAndFreedO
     // A request that failed on the server's side frees its key for the retry.
     store.release("u2\nk1");
     EXPECT_EQ(store.claim("u2\nk1", "fp-a", t0()).outcome, ClaimOutcome::claimed);
+    // A claim left pending by a process that died mid-request is taken over after 2 minutes,
+    // not before.
+    EXPECT_EQ(store.claim("u3\nk1", "fp-a", t0()).outcome, ClaimOutcome::claimed);
+    EXPECT_EQ(store.claim("u3\nk1", "fp-a", t0() + std::chrono::seconds(90)).outcome, ClaimOutcome::in_progress);
+    EXPECT_EQ(store.claim("u3\nk1", "fp-a", t0() + std::chrono::seconds(150)).outcome, ClaimOutcome::claimed);
     // After 24 hours the key is free again, for any request.
     EXPECT_EQ(store.claim("u1\nk1", "fp-c", t0() + std::chrono::hours(25)).outcome, ClaimOutcome::claimed);
     // A stored answer opened with another key is never replayed.

@@ -46,6 +46,9 @@ public:
     /// may retry with the same key.
     virtual void release(const std::string& scope) = 0;
     static constexpr std::chrono::hours kKeep{24};
+    /// A claim still pending after this was left by a process that died mid-request: a retry
+    /// takes it over instead of waiting 24 hours.
+    static constexpr std::chrono::seconds kAbandoned{120};
 };
 
 }  // namespace medisecure::http

@@ -37,6 +37,10 @@ public:
     bool record_and_wait(const Caller& caller, AuditEntry entry);
     /// False after a failed write, until a later write succeeds.
     bool healthy() const { return healthy_.load(); }
+    /// Whether the writer can take records now: healthy, or, after a failure, its store answers
+    /// again. Readiness asks this: an instance taken out of the load balancer after a failed
+    /// write gets no request to write with, so it must come back on the store's word alone.
+    bool ready() { return healthy_.load() || repo_.ping(); }
 
     std::string seal(const AuditRecord& r) const;
     /// The MAC of a chain's head ("" the root chain).

@@ -97,8 +97,13 @@ TEST(AuditLog, FailsClosedWhileTheStoreIsDownAndRecovers) {
     log.record(c, {"patient.read", "patient", "p1", "p1", Outcome::success, ""});
     EXPECT_FALSE(wait_durable(log, c.audit_ticket->value()));
     EXPECT_FALSE(log.healthy());
+    EXPECT_FALSE(log.ready());
     EXPECT_NE(reg.render().find("medisecure_audit_write_failures_total 1"), std::string::npos);
     repo.fail = false;
+    // Ready again as soon as the store answers, before any write: an instance out of the load
+    // balancer gets no request to write with.
+    EXPECT_FALSE(log.healthy());
+    EXPECT_TRUE(log.ready());
     auto c2 = testkit::caller_of(Role::doctor);
     log.record(c2, {"patient.read", "patient", "p1", "p1", Outcome::success, ""});
     EXPECT_TRUE(wait_durable(log, c2.audit_ticket->value()));

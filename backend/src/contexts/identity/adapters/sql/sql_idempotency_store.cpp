@@ -48,10 +48,14 @@ http::Claim SqlIdempotencyStore::claim(const std::string& scope, const std::stri
     purge(now);
     const auto now_us = static_cast<long long>(to_micros(now));
     const auto oldest = now_us - std::chrono::duration_cast<std::chrono::microseconds>(kKeep).count();
+    // A claim still pending this long was left by a process that died with its request (a
+    // request runs after its whole body has arrived, and far within this): the retry may take it.
+    const auto abandoned = now_us - std::chrono::duration_cast<std::chrono::microseconds>(kAbandoned).count();
     return db_.write([&](soci::session& sql) {
         // The first to insert claims the key; the others read what it left. A row older than
-        // kKeep is taken over (the key is free again); a live one never is, also when two
-        // requests race (PostgreSQL re-checks the condition on the row the other committed).
+        // kKeep is taken over (the key is free again), and so is a claim abandoned pending; a
+        // live one never is, also when two requests race (PostgreSQL re-checks the condition on
+        // the row the other committed).
         const auto inserted = db::Query("INSERT INTO idempotency_keys (scope, fingerprint, state, response, created_at) "
                                         "VALUES (")
                                   .bind(scope)
@@ -63,6 +67,9 @@ http::Claim SqlIdempotencyStore::claim(const std::string& scope, const std::stri
                                        "'pending', response = '', created_at = excluded.created_at WHERE "
                                        "idempotency_keys.created_at < ")
                                   .bind(oldest)
+                                  .sql(" OR (idempotency_keys.state = 'pending' AND idempotency_keys.created_at < ")
+                                  .bind(abandoned)
+                                  .sql(")")
                                   .execute(sql);
         http::Claim c;
         if (inserted == 1) return c;
