@@ -105,7 +105,7 @@ out.push(`- Availability (answers that are not 5xx and not missing): ${(((total 
 out.push(`- p95 outside the fault windows: ${ms(p95Outside)} ms (${p95Outside < 200 ? "held < 200 ms" : "NOT < 200 ms"}).`);
 out.push(`- Writes acknowledged (2xx POST) and found again by GET afterwards: ${facts.acked - facts.lost} of ${facts.acked} (${facts.lost} lost).`);
 out.push(
-  `- POSTs without an answer, with a 5xx or a 409 (key in use), sent again with their Idempotency-Key: ${facts.retried}, of which ${facts.retried_ok} then made (2xx).`,
+  `- POSTs without an answer, with a 5xx or a 409 (key in use): ${facts.failed_posts ?? facts.retried}; sent again with their Idempotency-Key: ${facts.retried}, of which ${facts.retried_ok} then made (2xx).`,
 );
 out.push(`- Acknowledged POSTs sent again with their key: ${facts.replays}, of which ${facts.replays_ok} answered the same id with Idempotent-Replayed: true.`);
 out.push(`- medisecure audit verify: ${facts.audit}.`);
