@@ -217,7 +217,7 @@ retried=0 retried_ok=0
 # At most FAILOVER_RETRY_MAX (300) of them, those without an answer, 409 and 500 first: an outage
 # of PostgreSQL leaves thousands of 503s, one TLS connection each to send again.
 awk '$3 == "POST" && ($5 == 0 || $5 == 409 || $5 >= 500) {print ($5 == 503 ? 1 : 0), $4, $7}' "$dir/responses.log" |
-  sort -s -k1,1n | head -n "${FAILOVER_RETRY_MAX:-300}" | cut -d' ' -f2- >"$dir/failed-posts"
+  sort -s -k1,1n | awk -v max="${FAILOVER_RETRY_MAX:-300}" 'NR <= max {print $2, $3}' >"$dir/failed-posts"
 failed_posts=$(awk '$3 == "POST" && ($5 == 0 || $5 == 409 || $5 >= 500)' "$dir/responses.log" | wc -l)
 while read -r path key; do
   retried=$((retried + 1))
