@@ -1,5 +1,5 @@
 # MediSecure: thin wrappers over scripts/ (see README.md).
-.PHONY: run test test-dates bench deps build frontend clean help stack stack-down
+.PHONY: run test test-dates bench deps build frontend clean help stack stack-down failover
 
 help:
 	@echo "make run     install what is missing, build, start on http://127.0.0.1:8000 (DEMO=1: with demo data)"
@@ -11,6 +11,8 @@ help:
 	@echo "make stack   the whole topology on this machine: HAProxy (TLS), 2 instances + a worker, every engine,"
 	@echo "             Prometheus, Alertmanager, exporters, the demo practice (scripts/stack.sh status|scale N)"
 	@echo "make stack-down  stop every process of the stack"
+	@echo "make failover    failover under load on the stack (kill -9, rolling restart, Redis, RabbitMQ,"
+	@echo "             PostgreSQL down) -> build/stack/ha-report.md; FAILOVER_PHASE_SECONDS=15 by default"
 
 run:
 	@scripts/run.sh
@@ -38,6 +40,9 @@ stack:
 
 stack-down:
 	@scripts/stack.sh down
+
+failover:
+	@scripts/failover-test.sh
 
 clean:
 	rm -rf build frontend/dist

@@ -33,9 +33,9 @@ bench_pkgs=(
 )
 # The whole topology on one machine (make stack, scripts/stack.sh), beside the test servers: the
 # load balancer, Alertmanager, and the Debian exporters that exist (RabbitMQ exports through its
-# own plugin, HAProxy through its built-in endpoint).
+# own plugin, HAProxy through its built-in endpoint), and wrk, the failover test's load driver.
 stack_pkgs=(
-  haproxy prometheus-alertmanager
+  haproxy prometheus-alertmanager wrk
   prometheus-postgres-exporter prometheus-mysqld-exporter prometheus-redis-exporter
   prometheus-node-exporter prometheus-blackbox-exporter
 )
