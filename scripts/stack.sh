@@ -338,7 +338,8 @@ SQL
   # The instances and the worker, then HAProxy in front of them.
   local i
   for i in $(seq 1 "$instances"); do start_instance "$i"; done
-  launch worker "$bin" worker
+  # Its listener serves health and metrics only (Prometheus job medisecure-worker).
+  MEDISECURE_WORKER_LISTEN="127.0.0.1:$((base + 10))" launch worker "$bin" worker
   haproxy_env
   launch haproxy "$(command -v haproxy || echo /usr/sbin/haproxy)" -W -db -f "$root/deploy/haproxy/haproxy.cfg" \
     -f "$secrets/haproxy_stats.cfg" -f "$stack/haproxy/servers.cfg"
