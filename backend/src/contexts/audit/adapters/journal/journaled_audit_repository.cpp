@@ -507,6 +507,11 @@ bool JournaledAuditRepository::ping() {
         std::lock_guard lock(mu_);
         if (index_failing_) return false;
     }
+    // Records are made durable in the journal first: it must be writable where the writer will
+    // open it (a full or lost volume, a path that is no longer a file, fails here).
+    const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) return false;
+    ::close(fd);
     return index_.ping();
 }
 
