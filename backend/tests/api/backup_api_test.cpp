@@ -5,6 +5,8 @@
 // consistent state; an altered, truncated or foreign archive is refused and changes nothing.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
@@ -174,7 +176,19 @@ std::string master_key_copy(const fs::path& data, const TempDir& keep) {
 
 }  // namespace
 
+
+// The backup of the embedded default covers what it keeps in its data directory. The API suite's
+// second run puts documents in S3 and billing on MariaDB, which these archives leave to the
+// engines' own backups: there these tests say so and skip.
+#define MS_REQUIRE_EMBEDDED_DEFAULT()                                                                       \
+    do {                                                                                                    \
+        if (std::getenv("MEDISECURE_TEST_API_ON_S3") || std::getenv("MEDISECURE_TEST_API_ON_MARIADB"))     \
+            GTEST_SKIP() << "the embedded default's backup: documents in S3 or billing on MariaDB are the "  \
+                            "engines' own backups (this run puts them there)";                              \
+    } while (0)
+
 TEST(Backup, TheDemoPracticeRestoredAfterAWipeReadsTheSameThroughTheApi) {
+    MS_REQUIRE_EMBEDDED_DEFAULT();
     TempDir practice, keep;
     const fs::path data = practice.path();
     auto seeded = run_cli("demo seed", data.string());
@@ -253,6 +267,7 @@ TEST(Backup, TheDemoPracticeRestoredAfterAWipeReadsTheSameThroughTheApi) {
 }
 
 TEST(Backup, ABackupTakenWhilePatientsAreRegisteredRestoresConsistently) {
+    MS_REQUIRE_EMBEDDED_DEFAULT();
     TestApp app;
     HttpClient admin = app.client();
     admin.bearer = app.admin().token;
@@ -329,6 +344,7 @@ TEST(Backup, ABackupTakenWhilePatientsAreRegisteredRestoresConsistently) {
 }
 
 TEST(Backup, AnAlteredTruncatedOrForeignArchiveIsRefusedAndChangesNothing) {
+    MS_REQUIRE_EMBEDDED_DEFAULT();
     TestApp app;
     const std::string pid = app.patient("Intacte", "Archive", "1990-05-06");
     HttpClient c = app.client();
