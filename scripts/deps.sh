@@ -21,6 +21,8 @@ test_pkgs=(
   postgresql pgbouncer mariadb-server redis-server redis-sentinel rabbitmq-server prometheus python3-aiosmtpd chromium shellcheck
   swift swift-proxy swift-account swift-container swift-object python3-swift memcached
   python3-mockupdb python3-mongomock docker-compose
+  # haproxy -c of deploy/haproxy/haproxy.cfg (scripts/check-deploy.sh).
+  haproxy
   # amtool and the blackbox exporter's config check (scripts/check-observability.sh), and the
   # exporters whose metric names deploy/prometheus/metrics/exporters.txt lists.
   prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter
