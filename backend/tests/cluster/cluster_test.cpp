@@ -26,7 +26,7 @@ namespace {
 /// Redis with a replica and three Sentinels of the test's own (scripts/services/redis-sentinel.sh).
 class OwnSentinel {
 public:
-    OwnSentinel() : base_(free_tcp_port()) {}
+    OwnSentinel() : base_(free_tcp_port(13)) {}  // nodes at +0 and +1, Sentinels at +10..+12
     ~OwnSentinel() { (void)run("stop"); }
     OwnSentinel(const OwnSentinel&) = delete;
     OwnSentinel& operator=(const OwnSentinel&) = delete;

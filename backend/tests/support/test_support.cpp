@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <stdexcept>
 
 #include "core/clock.hpp"
 #include "core/time.hpp"
@@ -144,20 +146,34 @@ void OwnRedis::stop() {
     (void)std::system(script("stop").c_str());
 }
 
-int free_tcp_port() {
+namespace {
+bool bindable(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return false;
     sockaddr_in a{};
     a.sin_family = AF_INET;
-    a.sin_port = 0;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-        if (fd >= 0) ::close(fd);
-        throw std::runtime_error("no free port");
-    }
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
     ::close(fd);
-    return ntohs(a.sin_port);
+    return ok;
+}
+}  // namespace
+
+int free_tcp_port(int count) {
+    // Below the kernel's ephemeral range (ip_local_port_range, 32768 by default), so that no
+    // outgoing connection takes one of these ports between now and the server binding it, nor
+    // while a server the test stopped is down before it is started again on the same port; and
+    // away from the stack's ports (24000-24999). Random, so test binaries running side by side
+    // seldom try the same ones.
+    constexpr int kLow = 12000, kHigh = 23900;
+    for (int attempt = 0; attempt < 2000; ++attempt) {
+        const int base = kLow + static_cast<int>(random_u64() % static_cast<std::uint64_t>(kHigh - kLow - count));
+        bool all = true;
+        for (int p = base; p < base + count && all; ++p) all = bindable(p);
+        if (all) return base;
+    }
+    throw std::runtime_error("no free port");
 }
 
 bool ci() {

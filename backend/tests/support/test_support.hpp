@@ -61,8 +61,9 @@ bool mongo_is_double();
 /// mongo_url() with a new database name of its own (each test has one).
 std::string mongo_test_database_url();
 
-/// A free TCP port on 127.0.0.1 (nothing listening on it when this returns).
-int free_tcp_port();
+/// A free TCP port on 127.0.0.1 (nothing bound to it when this returns), outside the kernel's
+/// range for outgoing connections; with `count`, the first of that many consecutive free ports.
+int free_tcp_port(int count = 1);
 
 /// A Redis server of the test's own, on its own port, that the test stops and starts
 /// (scripts/services/redis.sh under its own name); stopped when destroyed.
