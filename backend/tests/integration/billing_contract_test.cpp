@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <functional>
+#include <iostream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -14,6 +17,7 @@
 #include "contexts/billing/app/invoice_service.hpp"
 #include "core/random.hpp"
 #include "core/text.hpp"
+#include "platform/db/query.hpp"
 #include "test_support.hpp"
 
 using namespace medisecure;
@@ -447,6 +451,124 @@ TEST_P(BillingContract, ConcurrentPaymentsNeverExceedTheBalance) {
     EXPECT_EQ(v->paid_cents, 700 * accepted.load());
     EXPECT_EQ(static_cast<int>(v->payments.size()), accepted.load());
     EXPECT_LE(v->paid_cents, v->total_cents);
+}
+
+// issue 20: billing's lists and statistics read index ranges, never a whole table, on the
+// server engines (MariaDB, billing's engine in production, and PostgreSQL): counted, not timed,
+// with the rows the engine says this connection's statements read, over 3,000 invoices and
+// payments spread over two years. A page of twenty costs about twenty rows (plus the probes of
+// its filters); a month's statistics about that month's rows; a table scan would read thousands.
+TEST_P(BillingContract, issue_20_ListsAndStatisticsReadIndexRangesNotTables) {
+    if (GetParam() == "sqlite") GTEST_SKIP() << "the embedded default's plans are checked by the patients' search test";
+    auto db = open(1);  // one connection: the counters read are its own
+    SqlBillingStore s(*db);
+    constexpr int kInvoices = 3000, kPatients = 300, kPractitioners = 10;
+    std::string middle_id;
+    ASSERT_TRUE(s.write([&](BillingUnit& u) {
+        for (int i = 0; i < kInvoices; ++i) {
+            auto v = invoice("p" + std::to_string(i % kPatients), "d" + std::to_string(i % kPractitioners), i);
+            const int month = i * 24 / kInvoices;  // 2025-01 .. 2026-12, 125 invoices a month
+            char date[11];
+            std::snprintf(date, sizeof date, "%04d-%02d-%02d", 2025 + month / 12, month % 12 + 1, i % 28 + 1);
+            v.status = InvoiceStatus::paid;
+            v.paid_cents = v.total_cents;
+            v.number = format_invoice_number("F", 2025 + month / 12, i + 1);
+            v.issue_date = *parse_date(date);
+            v.issued_at = t0();
+            u.insert_invoice(v);
+            Payment p;
+            p.id = new_uuid_v7(t0() + std::chrono::milliseconds(i));
+            p.invoice_id = v.id;
+            p.patient_id = v.patient_id;
+            p.practitioner_id = v.practitioner_id;
+            p.method = PaymentMethod::card;
+            p.amount_cents = v.total_cents;
+            p.paid_on = *v.issue_date;
+            p.recorded_at = t0();
+            u.insert_payment(p);
+            if (i == kInvoices / 2) middle_id = v.id;
+        }
+        // A practitioner who invoiced five times, long ago: the newest-first order would reach
+        // them only at the end of the table.
+        for (int i = 0; i < 5; ++i) {
+            auto v = invoice("p-rare", "d-rare", -1000 + i);
+            v.status = InvoiceStatus::issued;
+            v.number = format_invoice_number("R", 2024, i + 1);
+            v.issue_date = *parse_date("2024-12-02");
+            v.issued_at = t0();
+            u.insert_invoice(v);
+        }
+        return ok();
+    }));
+    db->refresh_statistics();
+    const bool maria = GetParam() == "mariadb";
+    // Rows this connection's statements read from the billing tables (MariaDB: the handler's
+    // row reads by key, index range and table scan; PostgreSQL: rows fetched by index and read
+    // by sequential scans of invoices, invoice_lines and payments).
+    auto counter = [&] {
+        long long n = 0;
+        db->read([&](soci::session& sql) {
+            if (maria) {
+                db::Query("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME IN "
+                          "('HANDLER_READ_KEY', 'HANDLER_READ_NEXT', 'HANDLER_READ_PREV', 'HANDLER_READ_RND_NEXT', "
+                          "'HANDLER_READ_FIRST', 'HANDLER_READ_LAST')")
+                    .for_each(sql, [&](const db::Row& r) { n += std::stoll(db::as_string(r, 0)); });
+                return;
+            }
+            db::Query("SELECT pg_stat_force_next_flush()").for_each(sql, [](const db::Row&) {});
+            db::Query("SELECT pg_stat_clear_snapshot()").for_each(sql, [](const db::Row&) {});
+            db::Query("SELECT coalesce(sum(coalesce(idx_tup_fetch, 0) + seq_tup_read), 0) FROM pg_stat_user_tables "
+                      "WHERE relname IN ('invoices', 'invoice_lines', 'payments')")
+                .for_each(sql, [&](const db::Row& r) { n += db::as_int64(r, 0); });
+        });
+        return n;
+    };
+    // What reading the counter itself costs (MariaDB counts the rows of its own status table).
+    const long long c0 = counter(), c1 = counter(), c2 = counter();
+    const long long overhead = std::max(c1 - c0, c2 - c1);
+    auto rows_read = [&](const std::function<std::size_t()>& run) {
+        const long long before = counter();
+        const std::size_t got = run();
+        return std::make_pair(counter() - before - overhead, got);
+    };
+    struct Case {
+        const char* what;
+        std::function<std::size_t()> run;
+        std::size_t rows;  // what it returns
+        long long at_most;  // rows it may read
+    };
+    auto list = [&](InvoiceQuery q) { return [&s, q] { return s.list_invoices(q).size(); }; };
+    InvoiceQuery newest, by_patient, by_practitioner, by_rare_practitioner, paged, paid_newest;
+    by_patient.patient_id = "p7";
+    by_practitioner.practitioner_id = "d3";
+    by_rare_practitioner.practitioner_id = "d-rare";
+    paged.before_id = middle_id;
+    paid_newest.statuses = {InvoiceStatus::paid};
+    const std::vector<Case> cases{
+        {"the newest invoices", list(newest), 20, 60},
+        {"a patient's invoices", list(by_patient), 10, 60},
+        // One invoice in ten is theirs: reading the newest first and skipping the others' is
+        // as good a plan as any (PostgreSQL takes it), about two hundred rows for twenty.
+        {"a practitioner's invoices", list(by_practitioner), 20, 250},
+        {"a rare practitioner's invoices", list(by_rare_practitioner), 5, 60},
+        {"a page from the cursor", list(paged), 20, 60},
+        {"the newest paid invoices", list(paid_newest), 20, 60},
+        {"a month's statistics", [&] {
+             auto r = s.stats(*parse_date("2026-03-01"), *parse_date("2026-03-31"));
+             std::size_t n = 0;
+             for (const auto& g : r.issued) n += static_cast<std::size_t>(g.count);
+             for (const auto& g : r.collected) n += static_cast<std::size_t>(g.count);
+             return n;
+         }, 250, 6 * 125},  // MariaDB also counts the rows of its grouping's temporary table
+    };
+    for (const auto& c : cases) {
+        for (int round = 0; round < 3; ++round) {  // PostgreSQL: custom and generic plans alike
+            auto [read, got] = rows_read(c.run);
+            EXPECT_EQ(got, c.rows) << c.what;
+            EXPECT_LE(read, c.at_most) << c.what << " read " << read << " rows of " << kInvoices << " invoices";
+            if (round == 0) std::cout << "  " << GetParam() << ": " << c.what << ": " << read << " rows read\n";
+        }
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, BillingContract, ::testing::Values("sqlite", "postgresql", "mariadb"), engine_name);
