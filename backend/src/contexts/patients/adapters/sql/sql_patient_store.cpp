@@ -143,28 +143,25 @@ std::string words_of(const std::vector<std::string>& tokens) {
     return out;
 }
 
-/// Brings the patient's rows in the search index (migration V0004) from those of `before`
-/// (none for a new patient) to those of `p`, row by row on their key: the tables have no index
-/// by patient, which would cost every registration more page writes at random places.
+/// Brings the patient's rows in the search index (migrations V0004, V0006) from those of
+/// `before` (none for a new patient) to those of `p`, row by row on their key: the tables have no
+/// index by patient, which would cost every registration more page writes at random places.
 /// PostgreSQL keeps every prefix of every name token, so that a search reads its page in order
 /// from the start of one range (one statement each way, one round trip); SQLite keeps the tokens
-/// themselves with all the patient's words, a search sorting the few that match (there each
-/// extra row costs a registration one more page written: two to four times fewer registrations
-/// a second with every prefix, measured). A new sort key (a changed name) moves every row; on
-/// SQLite new words too.
+/// themselves, a search sorting the few that match (there each extra row costs a registration
+/// one more page written: two to four times fewer registrations a second with every prefix,
+/// measured). Every row carries all the patient's words, so that the other terms of a search are
+/// checked on the row itself. A new sort key or new words (a changed name) move every row; the
+/// same ones leave the index untouched.
 void write_search_index(soci::session& sql, db::Dialect dialect, const Patient& p, const std::optional<Patient>& before) {
     const bool pg = dialect == db::Dialect::postgresql;
     const std::string key = sort_key_of(p), old_key = before ? sort_key_of(*before) : key;
-    auto now = pg ? prefixes_of(p) : tokens_of(p);
-    std::vector<std::string> was = before ? (pg ? prefixes_of(*before) : tokens_of(*before)) : std::vector<std::string>{};
-    std::vector<std::string> gone, added;
-    if (old_key == key && (pg || was == now || !before)) {
-        std::set_difference(was.begin(), was.end(), now.begin(), now.end(), std::back_inserter(gone));
-        std::set_difference(now.begin(), now.end(), was.begin(), was.end(), std::back_inserter(added));
-    } else {
-        gone = was;
-        added = now;
-    }
+    const auto tokens = tokens_of(p);
+    if (before && old_key == key && tokens_of(*before) == tokens) return;  // the same rows
+    const std::string words = words_of(tokens);
+    const auto now = pg ? prefixes_of(p) : tokens;
+    const auto gone = before ? (pg ? prefixes_of(*before) : tokens_of(*before)) : std::vector<std::string>{};
+    const auto& added = now;
     if (pg) {
         if (!gone.empty()) {
             db::Query del("DELETE FROM patient_prefixes WHERE sort_key = ");
@@ -173,9 +170,9 @@ void write_search_index(soci::session& sql, db::Dialect dialect, const Patient& 
             del.sql(")").execute(sql);
         }
         if (!added.empty()) {
-            db::Query ins("INSERT INTO patient_prefixes (prefix, sort_key, patient_id) VALUES ");
+            db::Query ins("INSERT INTO patient_prefixes (prefix, sort_key, patient_id, words) VALUES ");
             for (std::size_t i = 0; i < added.size(); ++i)
-                ins.sql(i ? ", (" : "(").bind(added[i]).sql(", ").bind(key).sql(", ").bind(p.id).sql(")");
+                ins.sql(i ? ", (" : "(").bind(added[i]).sql(", ").bind(key).sql(", ").bind(p.id).sql(", ").bind(words).sql(")");
             ins.execute(sql);
         }
         return;
@@ -185,7 +182,6 @@ void write_search_index(soci::session& sql, db::Dialect dialect, const Patient& 
         for (const auto& t : gone) del.bind(t).bind(p.id).run();
     }
     if (!added.empty()) {
-        const std::string words = words_of(now);
         db::Repeated ins(sql, "INSERT INTO patient_tokens (token, patient_id, sort_key, words) VALUES (:p1, :p2, :p3, :p4)");
         for (const auto& t : added) ins.bind(t).bind(p.id).bind(key).bind(words).run();
     }
@@ -336,19 +332,13 @@ db::Query SqlPatientStore::search_query(const PatientQuery& pq, db::Dialect dial
     const auto terms = longest_first(pq.terms);
     if (dialect == db::Dialect::postgresql) {
         // The leading term's prefix rows are read in the patients' order from the start of its
-        // range (or the cursor) until the page is full, each checked against the other terms by
-        // one key probe. The probe is a scalar subquery, not EXISTS: PostgreSQL turns EXISTS into
-        // a join and may then read the other terms' ranges whole (a merge or hash join); and it
-        // is written IS NOT NULL, which the planner expects nearly every row to pass (as a page's
-        // rows mostly do), so that reading the range in order and stopping at the page's end
-        // stays its cheapest plan.
+        // range (or the cursor) until the page is full, each checked against the other terms on
+        // the words the row carries (in the index: no table read for a row that fails), and
+        // only the page's patients are read.
         db::Query q(std::string("SELECT ") + kColumnsOfP +
                     " FROM patient_prefixes s JOIN patients p ON p.id = s.patient_id WHERE s.prefix = ");
         q.bind(terms.front());
-        for (std::size_t i = 1; i < terms.size(); ++i) {
-            q.sql(" AND (SELECT 1 FROM patient_prefixes o WHERE o.prefix = ").bind(terms[i]);
-            q.sql(" AND o.sort_key = s.sort_key AND o.patient_id = s.patient_id) IS NOT NULL");
-        }
+        for (std::size_t i = 1; i < terms.size(); ++i) q.sql(" AND strpos(s.words, ").bind(" " + terms[i]).sql(") > 0");
         filter(q, pq);
         page(q, pq.after, pq.limit, "s.sort_key", "s.patient_id");
         return q;
