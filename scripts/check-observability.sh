@@ -44,6 +44,9 @@ if command -v promtool >/dev/null; then
   copy_prometheus "$scratch/ok"
   check "promtool check config $prom/prometheus.yml" quiet promtool check config "$scratch/ok/$prom/prometheus.yml"
   jobs=$(grep -c '^  - job_name:' "$prom/prometheus.yml")
+  # Compose's scrape file names its paths as the container sees them: syntax and keys only
+  # (its mounts and targets are deploy/checks/compose-policy.mjs's part).
+  check "promtool check config --syntax-only deploy/compose/prometheus.yml" quiet promtool check config --syntax-only deploy/compose/prometheus.yml
   check "promtool check rules" quiet promtool check rules "$prom"/rules/*.yml
   rules=$(rule_count "$scratch/out")
   alerts=$(grep -c '^      - alert:' "$prom"/rules/*.yml | awk -F: '{n += $2} END {print n}')

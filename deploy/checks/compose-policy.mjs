@@ -11,6 +11,10 @@
 //              a one-shot with CHOWN alone and no network (the volumes' owner)
 //   exposure   ports published on 127.0.0.1 only, but HAProxy's; pinned images; bind mounts
 //              read-only (data lives in named volumes)
+//   files      every configuration file a command names (/etc/..., /usr/local/etc/...,
+//              /run/secrets/...) is there: a bind mount of a file that exists, or the service's
+//              secret; every scrape target of a mounted Prometheus configuration is a service
+//              (or a network alias) of this file, and its rule files are mounted
 //   node compose-policy.mjs RESOLVED.yml     exit 1 on any violation
 //   node compose-policy.mjs --self-test RESOLVED.yml   each rule must fail on a broken copy
 import fs from "node:fs";
@@ -26,11 +30,78 @@ const ADMIN_UIS = ["pgadmin", "mongo-express", "phpmyadmin"];
 const PUBLIC = ["haproxy"]; // the one entry point published beyond the machine
 const SECRET_NAME = /(PASSWORD|PASSWD|_PASS|SECRET|TOKEN|_KEY|COOKIE)$/;
 
+const CONFIG_PATH = /^\/(etc|usr\/local\/etc|run\/secrets)\//;
+
+/** The bind mounts of a service: [{src, target}] (the resolved file's sources are absolute). */
+function bindMounts(s) {
+  const out = [];
+  for (const v of s.volumes ?? []) {
+    const [src, target] = typeof v === "string" ? v.split(":") : [v.source, v.target];
+    if (src?.startsWith("/") || src?.startsWith(".")) out.push({ src, target });
+  }
+  return out;
+}
+
+/** The host path a bind mount gives to `path` in the container, or null. */
+function hostPathOf(mounts, path) {
+  for (const { src, target } of mounts) {
+    if (path === target) return src;
+    if (path.startsWith(`${target}/`)) return `${src}${path.slice(target.length)}`;
+  }
+  return null;
+}
+
+/** The host of a Prometheus target: "redis://redis:6379" -> "redis", "backend-1:8000" -> "backend-1". */
+const targetHost = (t) => String(t).replace(/^[a-z]+:\/\//, "").split(/[/:]/)[0];
+
+function checkFiles(name, s, fail, readFile, hostNames) {
+  const mounts = bindMounts(s);
+  const secrets = new Set((s.secrets ?? []).map((r) => `/run/secrets/${typeof r === "string" ? r : r.target ?? r.source}`));
+  const command = Array.isArray(s.command) ? s.command : [];
+  for (const arg of command) {
+    const path = String(arg).includes("=") ? String(arg).split("=").slice(1).join("=") : String(arg);
+    if (!CONFIG_PATH.test(path)) continue;
+    if (path.startsWith("/run/secrets/")) {
+      if (!secrets.has(path)) fail(name, `names ${path}, which is not one of its secrets`);
+      continue;
+    }
+    const host = hostPathOf(mounts, path);
+    if (host == null) fail(name, `names ${path}, which no mount provides`);
+    else if (readFile(host) == null) fail(name, `names ${path}, mounted from ${host}, which does not exist`);
+  }
+  // Prometheus: its targets are this file's services, its rules are mounted.
+  const promHost = hostPathOf(mounts, "/etc/prometheus/prometheus.yml");
+  const text = promHost == null ? null : readFile(promHost);
+  if (text == null) return;
+  const prom = parse(text);
+  for (const job of prom.scrape_configs ?? []) {
+    const hosts = [];
+    for (const sc of job.static_configs ?? []) for (const t of sc.targets ?? []) hosts.push(targetHost(t));
+    const proxy = (job.relabel_configs ?? []).find((r) => r.target_label === "__address__" && r.replacement);
+    if (proxy) hosts.splice(0, hosts.length, targetHost(proxy.replacement), ...(job.metrics_path === "/probe" ? [] : hosts));
+    for (const h of hosts) if (h !== "localhost" && !hostNames.has(h)) fail(name, `Prometheus job ${job.job_name} scrapes ${h}, which is no service of this file`);
+    const cred = job.authorization?.credentials_file;
+    if (cred && !secrets.has(cred) && hostPathOf(mounts, cred) == null) fail(name, `Prometheus job ${job.job_name} reads ${cred}, which it is not given`);
+  }
+  for (const rf of prom.rule_files ?? []) {
+    const dir = String(rf).replace(/\/[^/]*$/, "");
+    if (hostPathOf(mounts, dir) == null && hostPathOf(mounts, String(rf)) == null) fail(name, `Prometheus rule files ${rf} are not mounted`);
+  }
+}
+
+const readOrNull = (path) => {
+  try {
+    return fs.readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+};
+
 const oneShot = (s) => s.restart == null || s.restart === "no";
 // `config` writes `disable: true` as the test ["NONE"].
 const checked = (s) => Boolean(s.healthcheck?.test) && !s.healthcheck.disable && s.healthcheck.test[0] !== "NONE";
 
-export function checkCompose(config) {
+export function checkCompose(config, readFile = readOrNull) {
   const errors = [];
   const fail = (where, msg) => errors.push(`${where}: ${msg}`);
   const services = config.services ?? {};
@@ -39,6 +110,11 @@ export function checkCompose(config) {
 
   for (const r of REQUIRED) if (!services[r]) fail(r, "the specification's service is missing");
   for (const a of ADMIN_UIS) if (services[a] && !(services[a].profiles ?? []).includes("admin")) fail(a, 'an admin UI outside the "admin" profile');
+
+  // Names a container reaches another by: services and their network aliases.
+  const hostNames = new Set(names);
+  for (const s of Object.values(services))
+    for (const n of Object.values(s.networks ?? {})) for (const a of n?.aliases ?? []) hostNames.add(a);
 
   const waitedToComplete = new Set();
   for (const s of Object.values(services))
@@ -96,6 +172,7 @@ export function checkCompose(config) {
       if (bind && mode !== "ro") fail(name, `bind-mounts ${src} writable (data belongs in named volumes)`);
       if (!bind && src && !(config.volumes ?? {})[src]) fail(name, `uses volume ${src}, which is not declared`);
     }
+    checkFiles(name, s, fail, readFile, hostNames);
   }
   for (const [name, sec] of Object.entries(config.secrets ?? {})) {
     if (!sec.file) fail(`secret ${name}`, `does not come from a file (${JSON.stringify(sec)})`);
@@ -124,12 +201,20 @@ function selfTest(config) {
     ["moving image tag", (c) => (c.services.redis.image = "redis:latest"), 'image "redis:latest" is not pinned'],
     ["writable bind mount", (c) => (c.services.haproxy.volumes = ["/etc:/usr/local/etc/haproxy:rw"]), "bind-mounts /etc writable"],
     ["service of the specification missing", (c) => delete c.services.alertmanager, "alertmanager: the specification's service is missing"],
+    ["configuration file nobody mounts", (c) => (c.services.alertmanager.command = ["--config.file=/etc/prometheus/alertmanager.yml"]), "alertmanager: names /etc/prometheus/alertmanager.yml, which no mount provides"],
+    ["configuration mounted from nowhere", (c) => (c.services.alertmanager.volumes = c.services.alertmanager.volumes.map((v) => String(v).replace("alertmanager.yml:", "alertmanagr.yml:"))), "which does not exist"],
+    ["secret file not given", (c) => (c.services["mysqld-exporter"].secrets = []), "mysqld-exporter: names /run/secrets/mysqld_exporter.cnf, which is not one of its secrets"],
+    ["rules not mounted", (c) => (c.services.prometheus.volumes = c.services.prometheus.volumes.filter((v) => !String(v).includes("/rules"))), "prometheus: Prometheus rule files /etc/prometheus/rules/*.yml are not mounted"],
+    ["the stack's loopback targets in Compose", () => {}, "prometheus: Prometheus job medisecure scrapes 127.0.0.1, which is no service",
+      (path) => (path.endsWith("prometheus.yml") ? readOrNull(path)?.replace("backend-1:8000", "127.0.0.1:24001") : readOrNull(path))],
+    ["a token Prometheus is not given", () => {}, "prometheus: Prometheus job medisecure reads /etc/prometheus/token",
+      (path) => (path.endsWith("prometheus.yml") ? readOrNull(path)?.replace("/run/secrets/metrics_token", "/etc/prometheus/token") : readOrNull(path))],
   ];
   let failed = 0;
-  for (const [what, mutate, expect] of cases) {
+  for (const [what, mutate, expect, reader] of cases) {
     const c = clone();
     mutate(c);
-    const { errors } = checkCompose(c);
+    const { errors } = checkCompose(c, reader ?? readOrNull);
     if (!errors.some((e) => e.includes(expect))) {
       failed++;
       console.error(`compose-policy self-test: "${what}" was not caught (expected "${expect}"); got: ${errors.join(" | ") || "no error"}`);
