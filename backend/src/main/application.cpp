@@ -737,6 +737,7 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
     so.read_timeout = std::chrono::seconds(c.read_timeout_s);
     so.write_timeout = std::chrono::seconds(c.write_timeout_s);
     so.idle_timeout = std::chrono::seconds(c.idle_timeout_s);
+    so.max_connections = static_cast<std::size_t>(c.max_connections);
     so.drain_timeout = std::chrono::seconds(c.drain_timeout_s);
     so.spool_dir = (fs::path(c.data_dir) / "tmp").string();
 

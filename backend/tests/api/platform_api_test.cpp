@@ -4,12 +4,14 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <future>
 #include <set>
 #include <thread>
@@ -327,6 +329,81 @@ TEST(PlatformApi, SlowRequestHeadsAreAnswered408InTime) {
     // The idle connection (no byte sent for longer than the read timeout) is still served.
     ASSERT_TRUE(idle.send("GET /health/live HTTP/1.1\r\nHost: t\r\n\r\n"));
     EXPECT_EQ(idle.response().first.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+}
+
+namespace {
+/// This process's resident memory, in MiB.
+double rss_mib() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    }
+    return 0;
+}
+
+/// The value of a counter on /metrics, or -1.
+double counter_value(HttpClient& c, const std::string& name) {
+    auto m = c.get("/metrics");
+    auto at = m.body.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stod(m.body.substr(at + name.size() + 2));
+}
+}  // namespace
+
+// Idle connections: up to 10,000 sockets opened and left silent (and some sending half a head)
+// fill the server's connection cap; clients arriving after them are still served at once, the
+// oldest idle connections being closed to make room, and memory stays bounded. Before, every
+// new client was refused until the idle ones timed out (75 s). The cap is the default (10,000)
+// when this process may open 20,000 descriptors (both ends are here), else what fits.
+TEST(PlatformApi, IdleConnectionsAtTheCapMakeRoomForNewClients) {
+    rlimit lim{};
+    ::getrlimit(RLIMIT_NOFILE, &lim);
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+    ::getrlimit(RLIMIT_NOFILE, &lim);
+    const int cap = static_cast<int>(std::min<rlim_t>(10000, (lim.rlim_cur - 400) / 2));
+    ASSERT_GE(cap, 200) << "too few file descriptors: " << lim.rlim_cur;
+    TestApp app([cap](config::Config& c) {
+        c.max_connections = cap;
+        c.idle_timeout_s = 600;
+        c.read_timeout_s = 600;
+    });
+    auto probe = app.client();
+    ASSERT_EQ(probe.get("/health/live").status, 200);
+    const double rss_before = rss_mib();
+    std::vector<std::unique_ptr<RawConnection>> idle;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < cap; ++i) {
+        idle.push_back(std::make_unique<RawConnection>(app.base_url()));
+        ASSERT_TRUE(idle.back()->open()) << i;
+        if (i % 10 == 0) {
+            ASSERT_TRUE(idle.back()->send("GET /health/live HTTP/1.1\r\nHost: t\r\n"));  // half a head
+        }
+    }
+    const double opened_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // all accepted: the cap is reached
+    const double rss_full = rss_mib();
+    // Twenty clients arrive: each is served, promptly.
+    double slowest = 0;
+    for (int i = 0; i < 20; ++i) {
+        const auto s = std::chrono::steady_clock::now();
+        auto r = app.client().get("/health/live");
+        slowest = std::max(slowest, std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count());
+        EXPECT_EQ(r.status, 200) << "client " << i << " arriving at the cap";
+    }
+    EXPECT_LT(slowest, 2.0);
+    // The oldest idle connection was the one closed; the newest is still served.
+    EXPECT_TRUE(idle.front()->closed_by_server());
+    ASSERT_TRUE(idle.back()->send("GET /health/live HTTP/1.1\r\nHost: t\r\n\r\n"));
+    EXPECT_EQ(idle.back()->response().first.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+    // Each client's connection ends with its request, freeing its place for the next one: at
+    // least the first had to make room.
+    EXPECT_GE(counter_value(probe, "medisecure_http_idle_connections_closed_total"), 1);
+    const double per_connection_kib = (rss_full - rss_before) * 1024 / cap;
+    EXPECT_LT(rss_full - rss_before, 256.0) << "MiB for " << cap << " idle connections";
+    std::cout << "  " << cap << " idle connections opened in " << opened_s << " s; resident memory " << rss_before
+              << " -> " << rss_full << " MiB (" << per_connection_kib << " KiB each, server and client); the slowest of "
+              << "20 clients arriving at the cap served in " << slowest * 1000 << " ms\n";
 }
 
 // Reply amplification: an unauthenticated body of many unknown fields gets a short answer.

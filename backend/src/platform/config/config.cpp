@@ -197,6 +197,9 @@ std::vector<Setting> build_settings() {
     s.push_back({"server.idle_timeout_s", "MEDISECURE_IDLE_TIMEOUT", "", "75", false,
                  "Seconds a kept-alive connection may stay idle.", int_setting(&Config::idle_timeout_s, 1, 3600),
                  int_show(&Config::idle_timeout_s)});
+    s.push_back({"server.max_connections", "MEDISECURE_MAX_CONNECTIONS", "", "10000", false,
+                 "Open client connections at most; at the cap the oldest idle one is closed for a new one.",
+                 int_setting(&Config::max_connections, 16, 1000000), int_show(&Config::max_connections)});
     s.push_back({"server.drain_timeout_s", "MEDISECURE_DRAIN_TIMEOUT", "", "25", false,
                  "Seconds to finish in-flight requests after SIGTERM before stopping.",
                  int_setting(&Config::drain_timeout_s, 0, 3600), int_show(&Config::drain_timeout_s)});

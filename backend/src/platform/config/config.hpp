@@ -32,6 +32,7 @@ struct Config {
     std::size_t max_body_bytes = 1 << 20;
     std::size_t max_header_bytes = 16 << 10;
     int read_timeout_s = 30, write_timeout_s = 30, idle_timeout_s = 75, drain_timeout_s = 25;
+    int max_connections = 10000;
 
     std::map<std::string, std::string> database_urls;  // per context; defaults in data_dir
     std::vector<std::string> cors_origins;

@@ -40,7 +40,10 @@ namespace {
 struct Connection {
     explicit Connection(tcp::socket s) : stream(std::move(s)) {}
     beast::tcp_stream stream;
-    bool busy = false;  // touched only on the connection's thread
+    // Set on the connection's thread while a request is being handled (from its head read to
+    // its answer written); read by the acceptor when it looks for an idle connection to close.
+    std::atomic<bool> busy{false};
+    std::atomic<bool> evicted{false};  // chosen to make room for a new connection
 };
 
 std::optional<Method> from_beast(bhttp::verb v) {
@@ -111,6 +114,8 @@ struct HttpServer::Impl {
         });
         audit_refused = &reg.counter("medisecure_http_audit_failures_total",
                                      "Responses withheld because their audit records could not be made durable");
+        evictions = &reg.counter("medisecure_http_idle_connections_closed_total",
+                                 "Idle connections closed to make room for new ones at the connection cap");
     }
 
     ServerOptions opt;
@@ -137,10 +142,12 @@ struct HttpServer::Impl {
     std::atomic<std::int64_t> in_flight{0}, queued{0}, connections{0};
     metrics::Counter* overloaded;
     metrics::Counter* audit_refused;
+    metrics::Counter* evictions;
     std::mutex conns_mu;
     std::list<std::weak_ptr<Connection>> conns;
 
     asio::awaitable<void> accept_loop();
+    bool close_oldest_idle();
     asio::awaitable<void> session(std::shared_ptr<Connection> conn, std::list<std::weak_ptr<Connection>>::iterator self);
     asio::awaitable<bool> wait_durable(std::uint64_t ticket);
     asio::awaitable<void> write(Connection& conn, Request& req, Response& resp, bool keep_alive);
@@ -566,7 +573,7 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
             co_await t.async_wait(tuple_awaitable);
             continue;
         }
-        if (connections.load() >= static_cast<std::int64_t>(opt.max_connections)) {
+        if (connections.load() >= static_cast<std::int64_t>(opt.max_connections) && !close_oldest_idle()) {
             boost::system::error_code ignored;
             socket.close(ignored);
             continue;
@@ -583,6 +590,25 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
         auto ex = conn->stream.get_executor();
         asio::co_spawn(ex, session(std::move(conn), self), asio::detached);
     }
+}
+
+// At the connection cap, the oldest idle connection (kept alive with no request, or still
+// sending its head) is closed to let the new one in: clients that hold
+// connections open without using them (10,000 idle sockets from one attacker, a slowloris) can
+// no longer keep everyone else out until their idle timeout; a request being handled is never
+// cut. False when every connection is busy: the new one is then refused, as before.
+bool HttpServer::Impl::close_oldest_idle() {
+    std::lock_guard lock(conns_mu);
+    for (auto& weak : conns) {  // in the order they were accepted
+        auto conn = weak.lock();
+        if (!conn || conn->busy.load() || conn->evicted.exchange(true)) continue;
+        evictions->inc();
+        asio::post(conn->stream.get_executor(), [conn] {
+            if (!conn->busy.load()) conn->stream.cancel();
+        });
+        return true;
+    }
+    return false;
 }
 
 void HttpServer::Impl::begin_shutdown() {
