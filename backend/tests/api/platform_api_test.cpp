@@ -224,6 +224,11 @@ public:
         if (fd_ >= 0) ::close(fd_);
     }
     bool open() const { return fd_ >= 0; }
+    /// A send that cannot proceed for this long fails (the peer stopped reading).
+    void send_timeout(int seconds) {
+        timeval tv{seconds, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    }
     bool send(const std::string& bytes) {
         return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
     }
@@ -404,6 +409,52 @@ TEST(PlatformApi, IdleConnectionsAtTheCapMakeRoomForNewClients) {
     std::cout << "  " << cap << " idle connections opened in " << opened_s << " s; resident memory " << rss_before
               << " -> " << rss_full << " MiB (" << per_connection_kib << " KiB each, server and client); the slowest of "
               << "20 clients arriving at the cap served in " << slowest * 1000 << " ms\n";
+}
+
+// Giant input: a body declared as 2 GiB, a chunked body that never ends and a header of 1 MiB are
+// each refused within their limit, reading no more than the limit (and the bounded drain after
+// it), memory stays flat, and other clients are served meanwhile.
+TEST(PlatformApi, GiantBodiesAndHeadersAreRefusedWithinTheirLimits) {
+    TestApp app;  // the default limits: 1 MiB bodies, 16 KiB headers
+    ASSERT_EQ(app.client().get("/health/live").status, 200);
+    const double rss_before = rss_mib();
+    // Sends `head`, then up to `total` bytes of `chunk` while the server reads them (a send that
+    // cannot proceed for 2 s means it stopped reading); returns the bytes sent and the answer.
+    auto flood = [&](const std::string& head, const std::string& chunk, std::size_t total) {
+        RawConnection conn(app.base_url());
+        EXPECT_TRUE(conn.open());
+        conn.send_timeout(2);
+        EXPECT_TRUE(conn.send(head));
+        std::size_t sent = 0;
+        while (sent < total && conn.send(chunk)) {
+            sent += chunk.size();
+            if (sent % (16u << 20) == 0) {
+                EXPECT_EQ(app.client().get("/health/live").status, 200);  // others are served meanwhile
+            }
+        }
+        return std::make_pair(sent, conn.response().first);
+    };
+    const std::string mib(1u << 20, 'x');
+    auto [declared_sent, declared] = flood("POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                                           "Content-Length: 2147483648\r\n\r\n",
+                                           mib, std::size_t{2} << 30);
+    EXPECT_EQ(declared.rfind("HTTP/1.1 413 ", 0), 0u) << declared;
+    EXPECT_LT(declared_sent, std::size_t{64} << 20) << "bytes the server took of a body declared as 2 GiB";
+    std::string chunk = "100000\r\n" + mib + "\r\n";  // 1 MiB chunks, no end
+    auto [chunked_sent, chunked] = flood("POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                                         "Transfer-Encoding: chunked\r\n\r\n",
+                                         chunk, std::size_t{2} << 30);
+    EXPECT_EQ(chunked.rfind("HTTP/1.1 413 ", 0), 0u) << chunked;
+    EXPECT_LT(chunked_sent, std::size_t{64} << 20) << "bytes the server took of an endless chunked body";
+    auto [header_sent, header] = flood("GET /health/live HTTP/1.1\r\nHost: t\r\nX-Big: ", std::string(64u << 10, 'h'), 1u << 20);
+    EXPECT_EQ(header.rfind("HTTP/1.1 431 ", 0), 0u) << header;
+    const double rss_after = rss_mib();
+    EXPECT_LT(rss_after - rss_before, 64.0) << "MiB";
+    EXPECT_EQ(app.client().get("/health/live").status, 200);
+    std::cout << "  a body declared as 2 GiB: " << (declared_sent >> 20) << " MiB taken before the 413; an endless chunked "
+              << "body: " << (chunked_sent >> 20) << " MiB; a header of 1 MiB: 431 after " << (header_sent >> 10)
+              << " KiB; resident memory " << rss_before << " -> "
+              << rss_after << " MiB\n";
 }
 
 // Reply amplification: an unauthenticated body of many unknown fields gets a short answer.
