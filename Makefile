@@ -1,10 +1,12 @@
 # MediSecure: thin wrappers over scripts/ (see README.md).
-.PHONY: run test test-dates bench deps build frontend clean help stack stack-down failover
+.PHONY: run test test-dates bench deps build frontend clean help stack stack-down failover fuzz sanitize
 
 help:
 	@echo "make run     install what is missing, build, start on http://127.0.0.1:8000 (DEMO=1: with demo data)"
 	@echo "make test    install what is missing, build, run every test"
 	@echo "make test-dates  the date-sensitive suites with the clock moved to Sundays, month ends, DST changes, 23:30"
+	@echo "make fuzz    the libFuzzer targets (clang, ASan+UBSan), each FUZZ_SECONDS (60): execs, exec/s, coverage, findings"
+	@echo "make sanitize    the C++ unit and contract tests under ASan+UBSan, the concurrency tests under TSan"
 	@echo "make bench   benchmarks against reference peers"
 	@echo "make deps    only install system and npm packages"
 	@echo "make build   only build (backend and web application)"
@@ -22,6 +24,14 @@ test:
 
 test-dates:
 	@scripts/test-dates.sh
+
+fuzz:
+	@scripts/deps.sh test
+	@scripts/fuzz.sh run
+
+sanitize:
+	@scripts/deps.sh build
+	@scripts/sanitize.sh all
 
 bench:
 	@scripts/bench.sh

@@ -23,6 +23,8 @@ test_pkgs=(
   python3-mockupdb python3-mongomock docker-compose
   # haproxy -c of deploy/haproxy/haproxy.cfg (scripts/check-deploy.sh).
   haproxy
+  # clang 14 and its runtime libraries (libFuzzer, ASan, UBSan): the fuzz targets (scripts/fuzz.sh).
+  clang libclang-rt-14-dev
   # amtool and the blackbox exporter's config check (scripts/check-observability.sh), and the
   # exporters whose metric names deploy/prometheus/metrics/exporters.txt lists.
   prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter

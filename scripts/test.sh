@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # `make test`: installs what is missing, builds with tests, starts the real servers the
 # integration tests need on loopback, runs every test (the scripts' own tests, CTest labels unit,
-# integration, api, the web application's tests, the date-sensitive suites on a moved clock), and
-# stops the servers it started.
+# integration, api, a short run of every fuzz target, the web application's tests, the
+# date-sensitive suites on a moved clock), and stops the servers it started.
 # Under CI=true a server that cannot start is a failure; elsewhere its tests skip and say why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,6 +88,9 @@ if [ ${#engines[@]} -gt 0 ]; then
   env "${engines[@]}" ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -R '^ms_api_tests$' --timeout 600
 fi
 
+# The fuzz targets (clang, ASan+UBSan): each replays its committed corpus, the reproducers of
+# past findings among them, then fuzzes for FUZZ_CI_SECONDS (10 s). About 3 minutes with the build.
+scripts/fuzz.sh ci
 scripts/check-deploy.sh
 scripts/check-observability.sh
 if [ -f frontend/package.json ] && grep -q '"test"' frontend/package.json; then

@@ -14,6 +14,13 @@ endif()
 
 add_library(ms_sanitizers INTERFACE)
 if(MEDISECURE_SANITIZE)
-  target_compile_options(ms_sanitizers INTERFACE -fsanitize=${MEDISECURE_SANITIZE} -fno-omit-frame-pointer)
+  # Undefined behaviour stops the program (a test or a fuzz run fails) instead of printing and
+  # going on; the sanitizers' runtime options are set by scripts/sanitize.sh and scripts/fuzz.sh.
+  target_compile_options(ms_sanitizers INTERFACE -fsanitize=${MEDISECURE_SANITIZE} -fno-omit-frame-pointer
+                         -fno-sanitize-recover=all)
   target_link_options(ms_sanitizers INTERFACE -fsanitize=${MEDISECURE_SANITIZE})
+endif()
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  # GCC-only spellings above (-Wshadow=local, -Wno-restrict) are unknown to clang (fuzz preset).
+  target_compile_options(ms_warnings INTERFACE -Wno-unknown-warning-option)
 endif()

@@ -18,7 +18,7 @@ stub() {  # stub PATH BODY: a script in the sandbox that records its call, then 
   printf '#!/usr/bin/env bash\necho "%s $*" >>"%s/calls"\n%s\n' "$1" "$scratch" "$2" >"$box/$1"
   chmod +x "$box/$1"
 }
-for s in deps.sh npm-deps.sh build.sh test-dates.sh check-deploy.sh check-observability.sh tests/run.sh; do stub "scripts/$s" 'exit 0'; done
+for s in deps.sh npm-deps.sh build.sh fuzz.sh test-dates.sh check-deploy.sh check-observability.sh tests/run.sh; do stub "scripts/$s" 'exit 0'; done
 # The servers test.sh starts (the others, e.g. redis-sentinel.sh, are started by the tests that
 # need them); every service script is stubbed all the same.
 mapfile -t services < <(grep -o 'start_service [a-z][a-z-]*' "$repo/scripts/test.sh" | awk '{print $2}')
@@ -46,6 +46,7 @@ for s in "${services[@]}"; do
 done
 expect_call '^ctest ' "every server starts"
 expect_call '^scripts/test-dates.sh ' "every server starts"
+expect_call '^scripts/fuzz.sh ci' "every server starts"
 expect_call '^scripts/check-deploy.sh' "every server starts"
 expect_call '^scripts/check-observability.sh' "every server starts"
 

@@ -69,3 +69,14 @@ TEST(Url, DecodesAndRejectsMalformedEscapes) {
     EXPECT_EQ(*find_cookie("a=1; ms_access=tok; b=2", "ms_access"), "tok");
     EXPECT_FALSE(find_cookie("a=1", "ms_access"));
 }
+
+// Found by fuzz_query_cursor: a NUL written as is went through percent_decode (and so
+// parse_query), while its escaped form %00 was refused as documented.
+TEST(Url, issue_19_raw_nul_is_refused_like_its_escape) {
+    using namespace std::string_literals;
+    EXPECT_FALSE(percent_decode("a\0b"s, false));
+    EXPECT_FALSE(percent_decode("\0"s, true));
+    EXPECT_FALSE(parse_query("q=a\0b"s));
+    EXPECT_FALSE(parse_query("a\0=1"s));
+    EXPECT_TRUE(parse_query("q=a%01b"));
+}

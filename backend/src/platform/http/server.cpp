@@ -23,6 +23,7 @@
 #include <string_view>
 #include <thread>
 
+#include "platform/http/request_head.hpp"
 #include "platform/http/url.hpp"
 #include "platform/log/log.hpp"
 
@@ -45,19 +46,6 @@ struct Connection {
     std::atomic<bool> busy{false};
     std::atomic<bool> evicted{false};  // chosen to make room for a new connection
 };
-
-std::optional<Method> from_beast(bhttp::verb v) {
-    switch (v) {
-    case bhttp::verb::get: return Method::get;
-    case bhttp::verb::head: return Method::head;
-    case bhttp::verb::post: return Method::post;
-    case bhttp::verb::put: return Method::put;
-    case bhttp::verb::patch: return Method::patch;
-    case bhttp::verb::delete_: return Method::delete_;
-    case bhttp::verb::options: return Method::options;
-    default: return std::nullopt;
-    }
-}
 
 /// The status line and header fields of a response with its whole body in hand, written out
 /// directly: the fields Beast's serializer wrote (Server first, the response's own in order,
@@ -210,11 +198,8 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
     try {
         for (;;) {
             if (draining.load()) break;
-            bhttp::request_parser<bhttp::empty_body> hp;
-            hp.header_limit(static_cast<std::uint32_t>(opt.header_limit));
-            // The body limit depends on the route, known only after the header: Beast would
-            // otherwise refuse a large Content-Length while still reading the header.
-            hp.body_limit(std::numeric_limits<std::uint64_t>::max());
+            wire::HeadParser hp;
+            wire::limit_head(hp, opt.header_limit);
             conn->busy = false;
             if (buffer.size() == 0) {
                 // Kept alive: the next request may take up to the idle timeout to begin.
@@ -250,19 +235,11 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                 break;
             }
             if (ec) {
-                if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit || ec == bhttp::error::bad_method ||
-                    ec == bhttp::error::bad_target || ec == bhttp::error::bad_version ||
-                    ec == bhttp::error::bad_field || ec == bhttp::error::bad_value ||
-                    ec == bhttp::error::bad_line_ending) {
+                if (auto refused = wire::refuse_head(ec)) {
                     Request req;
                     req.client_ip = peer;
-                    Response resp =
-                        ec == bhttp::error::header_limit
-                            ? pipeline.reject(req, {ErrorKind::payload_too_large, "headers_too_large", "The request headers are too large."})
-                        : ec == bhttp::error::body_limit
-                            ? pipeline.reject(req, {ErrorKind::payload_too_large, "payload_too_large", "The request body is too large."})
-                            : pipeline.reject(req, bad_request("malformed_http", "The request is not valid HTTP/1.1."));
-                    if (ec == bhttp::error::header_limit) resp.status = 431;
+                    Response resp = pipeline.reject(req, refused->error);
+                    if (refused->status) resp.status = refused->status;
                     linger = true;
                     co_await write(*conn, req, resp, false);
                     pipeline.finish(req, resp, std::chrono::steady_clock::now() - req.received_at);
@@ -276,28 +253,14 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                 ~Done() { --n; }
             } done{in_flight};
 
+            auto parsed = wire::request_from_head(hp.get(), peer);
+            Request& req = parsed.req;
+            bool keep_alive = parsed.keep_alive;
+            std::optional<Error> early = std::move(parsed.early);
             auto& head = hp.get();
-            Request req;
-            req.client_ip = peer;
-            req.received_at = std::chrono::steady_clock::now();
-            req.target = std::string(head.target());
-            for (const auto& f : head) req.headers.add(std::string(f.name_string()), std::string(f.value()));
-            bool keep_alive = head.keep_alive();
-            auto method = from_beast(head.method());
-            auto qpos = req.target.find('?');
-            auto decoded = percent_decode(std::string_view(req.target).substr(0, qpos), false);
-            if (qpos != std::string::npos) req.query_string = req.target.substr(qpos + 1);
-
-            std::optional<Error> early;
             bool body_done = hp.is_done();
             bool light = false;
-            if (!method) {
-                early = Error{ErrorKind::method_not_allowed, "method_not_allowed", "This method is not supported."};
-            } else if (!decoded || decoded->empty() || (*decoded)[0] != '/') {
-                early = bad_request("malformed_target", "The request target is malformed.");
-            } else {
-                req.method = *method;
-                req.path = std::move(*decoded);
+            if (!early) {
                 const Route* route = pipeline.route_for(req);
                 light = route && (route->in_process ||
                                   (opt.inline_light_routes && (route->light || (route->light_when && route->light_when(req)))));

@@ -30,6 +30,8 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
             i += 2;
         } else if (c == '+' && plus_is_space) {
             out += ' ';
+        } else if (c == '\0') {
+            return std::nullopt;  // a NUL written as is, like %00
         } else {
             out += c;
         }

@@ -29,8 +29,9 @@ std::string ical_escape(std::string_view text) {
             out += "\\n";
             break;
         default:
-            // Other control characters are not allowed in TEXT.
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\t') continue;
+            // Other control characters (RFC 5545 CONTROL: U+0000-U+001F but tab, and DEL) are
+            // not allowed in TEXT.
+            if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == '\x7f') continue;
             out += c;
         }
     }

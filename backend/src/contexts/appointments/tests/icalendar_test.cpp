@@ -44,6 +44,18 @@ TEST(ICalendar, EscapesText) {
     EXPECT_EQ(ical_escape(std::string("bell\x07") + "!"), "bell!");
 }
 
+// Found by fuzz_icalendar: DEL is a CONTROL character that TEXT may not hold (RFC 5545 §3.3.11),
+// and it went out as is.
+TEST(ICalendar, issue_19_del_is_dropped_from_text) {
+    EXPECT_EQ(ical_escape("Dr\x7f Martin\x7f"), "Dr Martin");
+    Calendar cal;
+    cal.events.push_back({.uid = "u1", .summary = "rdv\x7f", .description = "a\x7f" "b", .status = "CONFIRMED"});
+    std::string out = render_icalendar(cal);
+    EXPECT_EQ(out.find('\x7f'), std::string::npos);
+    EXPECT_NE(out.find("SUMMARY:rdv\r\n"), std::string::npos);
+    EXPECT_NE(out.find("DESCRIPTION:ab\r\n"), std::string::npos);
+}
+
 TEST(ICalendar, FoldsAt75OctetsOnCharacterBoundaries) {
     std::string line = "SUMMARY:" + std::string(100, 'x');
     auto folded = ical_fold(line);

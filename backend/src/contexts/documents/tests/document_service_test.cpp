@@ -252,3 +252,47 @@ TEST(DocumentsOnAStoreThatCannotBeReached, AnUploadIsA503AndLeavesNoDocument) {
     EXPECT_EQ(rows, 0);
     EXPECT_FALSE(blobs.ping());
 }
+
+namespace {
+
+std::string jpeg(int w, int h) {
+    std::vector<unsigned char> px(static_cast<std::size_t>(w) * h * 3);
+    for (std::size_t i = 0; i < px.size(); ++i) px[i] = static_cast<unsigned char>(i * 5);
+    std::string out;
+    stbi_write_jpg_to_func([](void* c, void* p, int n) { static_cast<std::string*>(c)->append(static_cast<char*>(p), static_cast<std::size_t>(n)); },
+                           &out, w, h, 3, px.data(), 80);
+    return out;
+}
+
+}  // namespace
+
+// Found by fuzz_thumbnail: stb_image 2.27 does not check that a DHT segment declares at most
+// 256 codes per table, and writes the extra ones past its tables (undefined behaviour in the
+// server's thumbnail job). Such a JPEG is refused before stb sees it.
+TEST(StbThumbnailerTest, issue_19_jpeg_with_an_overfull_huffman_table_is_refused) {
+    StbThumbnailer thumbs;
+    std::string good = jpeg(40, 30);
+    ASSERT_TRUE(jpeg_tables_safe_for_stb(good));
+    ASSERT_TRUE(thumbs.png_thumbnail(good, 16));
+    EXPECT_TRUE(jpeg_tables_safe_for_stb(png(8, 8)));
+
+    // An extra DC table right after SOI, 257 codes of 15 and 16 bits (valid code lengths, one
+    // code too many); the image's own tables replace it, so stb 2.27 alone decodes the image.
+    std::string dht = "\xFF\xC4";
+    dht += static_cast<char>((2 + 17 + 257) >> 8);
+    dht += static_cast<char>((2 + 17 + 257) & 0xFF);
+    dht += '\x00';                 // class 0 (DC), table 0
+    dht += std::string(14, '\0');  // no code of 1 to 14 bits
+    dht += '\x02';                 // two of 15 bits
+    dht += '\xFF';                 // 255 of 16 bits
+    dht += std::string(257, '\x01');
+    std::string bad = good.substr(0, 2) + dht + good.substr(2);
+    EXPECT_FALSE(jpeg_tables_safe_for_stb(bad));
+    auto refused = thumbs.png_thumbnail(bad, 16);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "image_unreadable");
+
+    // The same count split over a table read past the segment's end is found too.
+    std::string short_dht = std::string("\xFF\xC4\x00\x05", 4) + dht.substr(4);
+    EXPECT_FALSE(jpeg_tables_safe_for_stb(good.substr(0, 2) + short_dht + good.substr(2)));
+}

@@ -10,7 +10,40 @@
 
 namespace medisecure::documents {
 
+bool jpeg_tables_safe_for_stb(std::string_view image) {
+    auto byte = [&](std::size_t i) -> unsigned { return i < image.size() ? static_cast<unsigned char>(image[i]) : 0u; };
+    if (byte(0) != 0xFF || byte(1) != 0xD8) return true;
+    // Markers as a decoder finds them: segments are skipped by their length, and between them
+    // (entropy-coded data, fill bytes) every 0xFF followed by a marker code is a marker.
+    std::size_t i = 2;
+    while (i + 1 < image.size()) {
+        unsigned m = byte(i + 1);
+        if (byte(i) != 0xFF || m == 0xFF || m == 0x00 || m == 0x01 || m == 0xD8 || (m >= 0xD0 && m <= 0xD7)) {
+            ++i;
+            continue;
+        }
+        if (m == 0xD9) break;  // end of image
+        long length = static_cast<long>(byte(i + 2) << 8 | byte(i + 3));
+        if (m == 0xC4) {
+            // As stb_image reads a DHT: tables while the length lasts, each a class/id byte,
+            // 16 code counts and their symbols, read even past the segment's end.
+            long left = length - 2;
+            std::size_t p = i + 4;
+            while (left > 0) {
+                unsigned n = 0;
+                for (std::size_t k = 1; k <= 16; ++k) n += byte(p + k);
+                if (n > 256) return false;
+                p += 17 + n;
+                left -= 17 + static_cast<long>(n);
+            }
+        }
+        i += 2 + static_cast<std::size_t>(length);
+    }
+    return true;
+}
+
 Result<std::string> StbThumbnailer::png_thumbnail(std::string_view image, int max_side) {
+    if (!jpeg_tables_safe_for_stb(image)) return invalid_input("image_unreadable", "The image cannot be decoded.");
     const auto* data = reinterpret_cast<const stbi_uc*>(image.data());
     int len = static_cast<int>(std::min<std::size_t>(image.size(), 0x7fffffff));
     int w = 0, h = 0, channels = 0;
