@@ -8,9 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "platform/log/log.hpp"
 #include "serve_process.hpp"
@@ -21,13 +19,6 @@ using namespace medisecure::testkit;
 namespace json = boost::json;
 
 namespace {
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 /// `s` as the JSON logs write it (non-ASCII escaped or not, depending on the writer).
 std::string json_escaped(const std::string& s) {
     std::string out;
@@ -87,7 +78,7 @@ TEST(PhiInLogs, NothingOfAPatientIsWrittenToTheLog) {
               422);
     serve.stop();
 
-    const std::string logged = read_file(data + "/serve.log");
+    const std::string logged = serve.log();
     ASSERT_NE(logged.find("\"http.access\""), std::string::npos) << "the log was not written at all:\n" << logged.substr(0, 2000);
     std::size_t lines = 0;
     for (char ch : logged) lines += ch == '\n';

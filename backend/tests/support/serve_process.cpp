@@ -75,10 +75,7 @@ std::unique_ptr<ServeProcess> ServeProcess::worker(std::map<std::string, std::st
             w->pid_ = -1;
             throw std::runtime_error("medisecure worker exited at start:\n" + w->log_tail());
         }
-        std::ifstream in(w->data_dir_ + "/serve.log");
-        std::stringstream text;
-        text << in.rdbuf();
-        if (text.str().find("\"worker.started\"") != std::string::npos) return w;
+        if (w->log().find("\"worker.started\"") != std::string::npos) return w;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     w->stop();
@@ -86,6 +83,13 @@ std::unique_ptr<ServeProcess> ServeProcess::worker(std::map<std::string, std::st
 }
 
 ServeProcess::~ServeProcess() { stop(); }
+
+std::string ServeProcess::log() const {
+    std::ifstream in(data_dir_ + "/serve.log", std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
 
 void ServeProcess::stop() {
     if (pid_ <= 0) return;

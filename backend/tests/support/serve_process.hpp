@@ -33,6 +33,8 @@ public:
     /// SIGTERM, then waits for it (SIGKILL after 15 s).
     void stop();
     std::string log_tail() const;
+    /// Everything it has written to its log so far.
+    std::string log() const;
 
 private:
     ServeProcess() = default;
