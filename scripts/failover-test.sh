@@ -99,7 +99,7 @@ p1=$(head -1 "$dir/patients" | cut -d' ' -f1)
 
 # Bookings of the RabbitMQ phase: a patient of this run's own (the address names the run, so
 # that its e-mails are told apart), the doctor's 20-minute type, and up to FAILOVER_BOOKINGS_MAX
-# (400) slots inside the doctor's opening hours, on days no earlier run used ($stack/failover-next-day).
+# (300) slots inside the doctor's opening hours, on days no earlier run used ($stack/failover-next-day).
 doctor=$(cat "$dir/practitioner")
 mail_to="failover-$run_id@exemple.org"
 booking_patient=$(jq -n --arg e "$mail_to" '{first_name: "Ada", last_name: "Failover", sex: "female",
@@ -111,7 +111,7 @@ booking_type=$(curl_ -f "${auth[@]}" "$STACK_URL/api/v1/practitioners/$doctor/ap
 if [ -z "$booking_patient" ] || [ -z "$booking_type" ]; then die "no patient or no 20-minute appointment type to book with"; fi
 curl_ -f "${auth[@]}" "$STACK_URL/api/v1/practitioners/$doctor/opening-hours" >"$dir/opening-hours.json"
 zone=$(jq -r .time_zone "$dir/opening-hours.json")
-bookings_max=${FAILOVER_BOOKINGS_MAX:-400}
+bookings_max=${FAILOVER_BOOKINGS_MAX:-300}
 first_day=$(cat "$stack/failover-next-day" 2>/dev/null || echo 30)
 day_n=$first_day
 : >"$dir/slots"
@@ -121,10 +121,13 @@ while [ "$(wc -l <"$dir/slots")" -lt "$bookings_max" ]; do
   weekday=$(date -u -d "$day" +%u)
   jq -r --argjson wd "$weekday" '.ranges[] | select(.weekday == $wd) | "\(.start) \(.end)"' "$dir/opening-hours.json" |
     while read -r from to; do
-      t=$((10#${from%:*} * 60 + 10#${from#*:})) end=$((10#${to%:*} * 60 + 10#${to#*:}))
-      while [ $((t + 20)) -le "$end" ]; do
-        TZ=UTC date -d "TZ=\"$zone\" $day $(printf '%02d:%02d' $((t / 60)) $((t % 60)))" +%Y-%m-%dT%H:%M:%SZ
-        t=$((t + 20))
+      # The range's start in the practice's zone as a Unix time, then 20 minutes at a time
+      # (no change of UTC offset happens inside opening hours), written by bash's own strftime.
+      t=$(date -d "TZ=\"$zone\" $day $from" +%s)
+      end=$((t + (10#${to%:*} * 60 + 10#${to#*:} - 10#${from%:*} * 60 - 10#${from#*:}) * 60))
+      while [ $((t + 1200)) -le "$end" ]; do
+        TZ=UTC printf '%(%Y-%m-%dT%H:%M:%SZ)T\n' "$t"
+        t=$((t + 1200))
       done
     done >>"$dir/slots"
   day_n=$((day_n + 1))
@@ -145,9 +148,10 @@ book_loop() {  # while $dir/booking exists: one booking every 0.25 s; "N STATUS"
 # The confirmation e-mails the SMTP sink holds for this run's patient: their subjects, one a line.
 mails() {
   local f
-  for f in "$STACK_SMTP_MAILDIR"/new/* "$STACK_SMTP_MAILDIR"/cur/*; do
-    [ -e "$f" ] || continue
-    if sed '/^\r\?$/q' "$f" | grep -qiF "$mail_to"; then sed -n '/^\r\?$/q; s/^Subject: //p' "$f" | tr -d '\r'; fi
+  # One grep over the Maildir (it holds every earlier run's mail and Alertmanager's), then the
+  # headers of the messages that name the address.
+  grep -rliF -- "$mail_to" "$STACK_SMTP_MAILDIR/new" "$STACK_SMTP_MAILDIR/cur" 2>/dev/null | while read -r f; do
+    if sed '/^\r\?$/q' "$f" | grep -qiF -- "$mail_to"; then sed -n '/^\r\?$/q; s/^Subject: //p' "$f" | tr -d '\r'; fi
   done
 }
 
