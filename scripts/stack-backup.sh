@@ -15,6 +15,8 @@
 #      against its manifest, restored, every table's row count equal to the backup's
 #   4. `medisecure audit verify` on the restored audit database (the Job's last container), and
 #      the documents' mirror: as many objects as the bucket, the same sizes
+#   5. a `medisecure serve` on the restored databases (base + 533) answers the same API lists as
+#      the stack: patients found by each initial, the doctor's week, vitals, invoices
 # then the scratch servers are stopped. Everything is in $MS_STACK_DIR/backup (kept to look at;
 # the next run starts it afresh). Needs the stack running: scripts/stack.sh up.
 set -euo pipefail
@@ -38,7 +40,9 @@ databases="ms_identity ms_patients ms_audit ms_appointments ms_records ms_docume
 # The scratch servers go when this script ends, however it ends.
 pg_scratch() { env MS_SERVICES_DIR="$scratch" MS_PG_PORT="$scratch_pg_port" MS_PG_DB=scratch scripts/services/postgres.sh "$@"; }
 mariadb_scratch() { env MS_SERVICES_DIR="$scratch" MS_MARIADB_NAME=scratch MS_MARIADB_PORT="$scratch_mariadb_port" MS_MARIADB_DB=scratch scripts/services/mariadb.sh "$@"; }
+api_pid=
 cleanup() {
+  if [ -n "$api_pid" ]; then kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; fi
   pg_scratch stop >/dev/null 2>&1 || true
   mariadb_scratch stop >/dev/null 2>&1 || true
 }
@@ -134,4 +138,67 @@ if ! diff -q "$dir/documents.source" "$dir/documents.mirror" >/dev/null; then
   die "the documents' mirror differs from the bucket"
 fi
 note "documents' mirror: $(wc -l <"$dir/documents.mirror") objects, $(awk '{s += $1} END {print s + 0}' "$dir/documents.mirror") bytes, as in the bucket"
+
+# 5. The API on the restored databases: the stack's binary, secrets and environment, its stores
+# the scratch servers (no cache, no queue; the documents' content still read from the bucket).
+t5=$SECONDS
+api_port=$((base + 533))
+restored_billing=$(grep -o 'mariadb://medisecure:[^@]*@127.0.0.1:[0-9]*/' "$dir/logs/scratch-mariadb.log" | head -1)
+[ -n "$restored_billing" ] || die "the scratch MariaDB printed no URL"
+mkdir -p "$dir/restored-data"
+(
+  set -a
+  # shellcheck source=/dev/null
+  . "$STACK_APP_ENV_FILE"
+  set +a
+  for ctx in identity patients audit appointments records documents notifications billing; do
+    unset "MEDISECURE_${ctx^^}_DB_URL_FILE"
+    export "MEDISECURE_${ctx^^}_DB_URL=postgresql://postgres@127.0.0.1:$scratch_pg_port/ms_$ctx"
+  done
+  export MEDISECURE_BILLING_DB_URL="${restored_billing}medisecure_billing"
+  unset MEDISECURE_CACHE_URL MEDISECURE_CACHE_PASSWORD_FILE MEDISECURE_QUEUE_URL MEDISECURE_QUEUE_PASSWORD_FILE
+  export MEDISECURE_DATA_DIR=$dir/restored-data
+  exec "$STACK_BIN" serve --no-jobs --listen "127.0.0.1:$api_port"
+) >"$dir/logs/restored-serve.log" 2>&1 &
+api_pid=$!
+restored=http://127.0.0.1:$api_port
+deadline=$((SECONDS + 60))
+until curl -fsS -o /dev/null --max-time 2 "$restored/health/ready" 2>/dev/null; do
+  if [ $SECONDS -ge $deadline ] || ! kill -0 "$api_pid" 2>/dev/null; then
+    tail -20 "$dir/logs/restored-serve.log" >&2
+    die "medisecure serve on the restored databases did not become ready"
+  fi
+  sleep 0.5
+done
+read -r email password < <(awk '$1 == "doctor" {print $2, $3; exit}' "$STACK_DEMO_CREDENTIALS_FILE")
+token() {  # token URL CURL-ARGS...: a doctor's access token from that entry point
+  local url=$1
+  shift
+  jq -n --arg e "$email" --arg p "$password" '{email: $e, password: $p}' |
+    curl -fsS --max-time 10 "$@" -H 'Content-Type: application/json' --data-binary @- "$url/api/v1/auth/login" | jq -r .access_token
+}
+live_auth=(--cacert "$STACK_CA_FILE" -H "Authorization: Bearer $(token "$STACK_URL" --cacert "$STACK_CA_FILE")")
+restored_auth=(-H "Authorization: Bearer $(token "$restored")")
+doctor=$(curl -fsS "${restored_auth[@]}" "$restored/api/v1/auth/me" | jq -r .id)
+lists() {  # lists URL CURL-ARGS...: the API lists, as "LIST ID" lines
+  local url=$1 q p
+  shift
+  for q in {A..Z}; do
+    curl -fsS --max-time 10 "$@" "$url/api/v1/patients?q=$q&limit=100" | jq -r --arg q "$q" '.items[] | "patients?q=\($q) \(.id) \(.version)"'
+  done
+  curl -fsS --max-time 10 "$@" "$url/api/v1/appointments?practitioner_id=$doctor&date=$(date +%F)&view=week" |
+    jq -r '.items[] | "appointments \(.id) \(.status)"'
+  for p in $(curl -fsS --max-time 10 "$@" "$url/api/v1/patients?q=A&limit=5" | jq -r '.items[].id'); do
+    curl -fsS --max-time 10 "$@" "$url/api/v1/patients/$p/vitals?limit=1000" | jq -r --arg p "$p" '.items[] | "vitals/\($p) \(.id)"'
+  done
+  curl -fsS --max-time 10 "$@" "$url/api/v1/invoices?limit=100" | jq -r '.items[] | "invoices \(.id) \(.status)"'
+}
+lists "$STACK_URL" "${live_auth[@]}" | sort >"$dir/api.live"
+lists "$restored" "${restored_auth[@]}" | sort >"$dir/api.restored"
+if ! diff -u "$dir/api.live" "$dir/api.restored" >"$dir/api.diff"; then
+  head -20 "$dir/api.diff" >&2
+  die "the API on the restored databases answers other lists than the stack"
+fi
+[ -s "$dir/api.live" ] || die "the API lists are empty"
+note "API on the restored databases: $(wc -l <"$dir/api.live") list entries equal to the stack's ($(cut -d' ' -f1 "$dir/api.live" | sed 's/[?/].*//' | sort | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}')) in $((SECONDS - t5)) s"
 note "passed in $((SECONDS - t0)) s"
