@@ -29,6 +29,9 @@ test_pkgs=(
   # exporters whose metric names deploy/prometheus/metrics/exporters.txt lists.
   prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter
   prometheus-postgres-exporter prometheus-mysqld-exporter prometheus-redis-exporter
+  # The failover test on the stack (wrk, the load driver) and the stack's backups restored into
+  # scratch servers (age encrypts, rclone mirrors the documents: deploy/backup/backup.sh).
+  wrk age rclone
 )
 # The deployment checks also need `kubectl kustomize` with Kustomize 4 or later: the machine's
 # kubectl has it; Debian 12's kubernetes-client (1.20, Kustomize 2) cannot build deploy/kubernetes.
@@ -39,7 +42,7 @@ bench_pkgs=(
 # load balancer, Alertmanager, and the Debian exporters that exist (RabbitMQ exports through its
 # own plugin, HAProxy through its built-in endpoint), and wrk, the failover test's load driver.
 stack_pkgs=(
-  haproxy prometheus-alertmanager wrk
+  haproxy prometheus-alertmanager wrk age rclone
   prometheus-postgres-exporter prometheus-mysqld-exporter prometheus-redis-exporter
   prometheus-node-exporter prometheus-blackbox-exporter
 )

@@ -16,6 +16,7 @@
 # from the tests' (55xxx, 53306, 57017, 58xxx), which may run at the same time, and below the
 # ephemeral range (32768-60999), where an outgoing connection may take a port before a server.
 # MS_STACK_TLS_CERT=PEM serves the operator's certificate instead of a generated one.
+# MS_STACK_BUILD=0 skips the build (make test has just built, with its tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -240,11 +241,16 @@ up() {
   t_deps=$SECONDS
   mkdir -p "$logs"
   scripts/deps.sh stack
-  scripts/npm-deps.sh
-  if ! scripts/build.sh >"$logs/build.log" 2>&1; then
-    tail -40 "$logs/build.log" >&2
-    echo "stack: the build failed (log: $logs/build.log)" >&2
-    exit 1
+  if [ "${MS_STACK_BUILD:-1}" = 0 ]; then
+    # The caller has just built (make test): its binary and web application are used as they are.
+    [ -x "$bin" ] || { echo "stack: MS_STACK_BUILD=0 but $bin is missing" >&2; exit 1; }
+  else
+    scripts/npm-deps.sh
+    if ! scripts/build.sh >"$logs/build.log" 2>&1; then
+      tail -40 "$logs/build.log" >&2
+      echo "stack: the build failed (log: $logs/build.log)" >&2
+      exit 1
+    fi
   fi
   echo "stack: packages and build checked in $((SECONDS - t_deps)) s"
   t_start=$SECONDS

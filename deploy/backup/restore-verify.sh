@@ -10,8 +10,14 @@
 #   mongodb    mongorestore appointments, then the document counts
 # The pod's last container then runs `medisecure audit verify` on the restored audit database.
 # Any difference fails the Job (and so its alert); nothing here touches the live engines.
+# The same script verifies the loopback stack's backups in make test (scripts/stack-backup.sh):
+# the secrets under BACKUP_SECRETS_DIR, the scratch PostgreSQL's port in PGPORT, the scratch
+# MariaDB's socket in MARIADB_SOCKET (with MARIADB_HOST=localhost).
 set -euo pipefail
 dir=${RESTORE_DIR:-/restore}
+secrets=${BACKUP_SECRETS_DIR:-/run/secrets}
+my=(-h "${MARIADB_HOST:-127.0.0.1}" -u root)
+if [ -n "${MARIADB_SOCKET:-}" ]; then my+=(--socket="$MARIADB_SOCKET"); fi
 # same_counts FILE-EXPECTED FILE-GOT WHAT
 same_counts() {
   if ! diff -u "$1" "$2"; then echo "restore-verify: $3: row counts differ from the backup's" >&2; exit 1; fi
@@ -24,7 +30,7 @@ fetch)
   if [ -z "$latest" ]; then echo "restore-verify: no backup found" >&2; exit 1; fi
   rclone copyto "backup:$BACKUP_BUCKET/databases/$latest" "$dir/$latest"
   mkdir -p "$dir/work"
-  age --decrypt --identity /run/secrets/backup/age-identity "$dir/$latest" | tar -C "$dir/work" -xf -
+  age --decrypt --identity "$secrets/backup/age-identity" "$dir/$latest" | tar -C "$dir/work" -xf -
   (cd "$dir/work" && sha256sum --check --quiet SHA256SUMS)
   echo "restore-verify: $latest decrypted, $(wc -l <"$dir/work/SHA256SUMS") files intact"
   ;;
@@ -36,16 +42,18 @@ postgres)
     db=$(basename "$dump" .dump)
     createdb "$db"
     pg_restore --no-owner --role=postgres --exit-on-error --dbname="$db" "$dump"
-    psql -At --dbname="$db" -c "SELECT format('SELECT %L, count(*) FROM %I.%I', schemaname || '.' || relname, schemaname, relname) FROM pg_stat_user_tables ORDER BY 1" \
-      | psql -At -F ' ' --dbname="$db" >"$dir/$db.counts.restored"
+    # One count query per table, run by \gexec (as backup.sh does; piped into a second psql the
+    # generated queries, without semicolons, ran together as one syntax error).
+    printf '%s \\gexec\n' "SELECT format('SELECT %L, count(*) FROM %I.%I', schemaname || '.' || relname, schemaname, relname) FROM pg_stat_user_tables ORDER BY 1" \
+      | psql -qAtX -F ' ' -v ON_ERROR_STOP=1 --dbname="$db" >"$dir/$db.counts.restored"
     same_counts "$dir/work/postgres/$db.counts" "$dir/$db.counts.restored" "PostgreSQL $db"
   done
   ;;
 mariadb)
-  until mariadb-admin -h 127.0.0.1 -u root ping >/dev/null 2>&1; do sleep 1; done
-  mariadb -h 127.0.0.1 -u root <"$dir/work/mariadb/medisecure_billing.sql"
-  mariadb -h 127.0.0.1 -u root -N -B -e "SELECT CONCAT('SELECT ''', table_name, ''', COUNT(*) FROM medisecure_billing.\`', table_name, '\`;') FROM information_schema.tables WHERE table_schema = 'medisecure_billing' AND table_type = 'BASE TABLE' ORDER BY table_name" \
-    | mariadb -h 127.0.0.1 -u root -N -B | tr '\t' ' ' >"$dir/billing.counts.restored"
+  until mariadb-admin "${my[@]}" ping >/dev/null 2>&1; do sleep 1; done
+  mariadb "${my[@]}" <"$dir/work/mariadb/medisecure_billing.sql"
+  mariadb "${my[@]}" -N -B -e "SELECT CONCAT('SELECT ''', table_name, ''', COUNT(*) FROM medisecure_billing.\`', table_name, '\`;') FROM information_schema.tables WHERE table_schema = 'medisecure_billing' AND table_type = 'BASE TABLE' ORDER BY table_name" \
+    | mariadb "${my[@]}" -N -B | tr '\t' ' ' >"$dir/billing.counts.restored"
   same_counts "$dir/work/mariadb/medisecure_billing.counts" "$dir/billing.counts.restored" "MariaDB medisecure_billing"
   ;;
 mongodb)

@@ -84,9 +84,12 @@ for (const ph of phases) {
   else if (after.some((r) => !ok(r))) fail(`${after.filter((r) => !ok(r)).length} errors after recovery`);
   else if (!after.some(ok)) fail("no success after recovery");
   else if (ph.name === "postgres") {
+    // Failing fast and saying when to come back: 503 with Retry-After, within 2 s.
     const during = list.filter((r) => inFault(r, ph) && !ok(r));
     const slow = during.filter((r) => r.latency > 2000).length;
+    const unclear = during.filter((r) => !(r.status === 503 && r.retryAfter)).length;
     if (slow) fail(`${slow} failures took more than 2 s`);
+    else if (unclear) fail(`${unclear} failures were not 503 with Retry-After`);
   }
   const dur = ph.end - ph.start;
   out.push(
@@ -107,8 +110,20 @@ out.push(`- Writes acknowledged (2xx POST) and found again by GET afterwards: ${
 out.push(
   `- POSTs without an answer, with a 5xx or a 409 (key in use): ${facts.failed_posts ?? facts.retried}; sent again with their Idempotency-Key: ${facts.retried}, of which ${facts.retried_ok} then made (2xx).`,
 );
+if (+facts.in_use_waited > 0)
+  out.push(`  Some keys were still claimed by a request the fault cut short (409 with Retry-After): sent again every 5 s for ${facts.in_use_waited} s.`);
+if (facts.retries_failed) out.push(`  Not made when sent again (key, status, body): ${facts.retries_failed}.`);
 out.push(`- Acknowledged POSTs sent again with their key: ${facts.replays}, of which ${facts.replays_ok} answered the same id with Idempotent-Replayed: true.`);
 out.push(`- medisecure audit verify: ${facts.audit}.`);
+out.push(
+  `- A token signed out before the Redis master was killed, sent ${facts.revoked_probes} times during that phase: ` +
+    `accepted ${facts.revoked_accepted} times; sign-ins beside it: ${facts.logins_ok} of ${facts.logins} succeeded.`,
+);
+out.push(
+  `- Appointments booked during the RabbitMQ phase: ${facts.bookings} (${facts.bookings_ok} answered 201); ` +
+    `confirmation e-mails in the SMTP sink: ${facts.mails_distinct} distinct of ${facts.mails_total} ` +
+    `(lost ${Math.max(0, facts.bookings_ok - facts.mails_distinct)}, sent twice ${facts.mails_total - facts.mails_distinct}).`,
+);
 out.push(
   facts.recovered_by_itself === "yes"
     ? "- After PostgreSQL returned, the application was ready again by itself."
@@ -119,6 +134,12 @@ if (+facts.lost > 0) problems.push(`${facts.lost} acknowledged writes lost`);
 if (facts.retried !== facts.retried_ok) problems.push("a retried POST was not made");
 if (facts.replays !== facts.replays_ok) problems.push("a replayed POST did not get its first answer");
 if (facts.audit !== "intact") problems.push("audit chain not intact");
+if (+facts.revoked_probes === 0) problems.push("the signed-out token was never probed");
+if (+facts.revoked_accepted > 0) problems.push(`a signed-out token accepted ${facts.revoked_accepted} times`);
+if (+facts.logins_ok === 0) problems.push("no sign-in succeeded during the Redis phase");
+if (+facts.bookings_ok === 0) problems.push("no booking during the RabbitMQ phase");
+if (+facts.mails_distinct < +facts.bookings_ok) problems.push(`${facts.bookings_ok - facts.mails_distinct} confirmation e-mails lost`);
+if (+facts.mails_total > +facts.mails_distinct) problems.push(`${facts.mails_total - facts.mails_distinct} confirmation e-mails sent twice`);
 
 for (const [what, file] of [
   ["a patient read", facts.outage_read],

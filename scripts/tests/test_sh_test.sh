@@ -4,7 +4,9 @@
 # scripts/test.sh in a sandbox: a copy of it beside stubs of the scripts it calls (deps, build,
 # every scripts/services/*.sh, the date matrix) and a ctest shim, so that its EXIT trap and its
 # exit status are checked: servers that started are stopped, whatever happens; a server that
-# cannot start is a skip elsewhere and a failure under CI=true; a failing test fails the run.
+# cannot start is a skip elsewhere and a failure under CI=true; a failing test fails the run. The
+# failover test on the stack: run bounded, on its own ports; a stack that cannot start (its exit
+# status 3) a skip elsewhere and a failure under CI=true; a test stack left running brought down.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -29,6 +31,9 @@ for f in "$repo"/scripts/services/*.sh; do
   stub "scripts/services/$name.sh" 'if [ "$1" = start ]; then case " $START_FAIL " in *" '"$name"' "*) exit 1 ;; esac; echo "'"$name"'://127.0.0.1:1 /tmp"; fi'
 done
 shim ctest 'exit "${CTEST_STATUS:-0}"'
+# FAILOVER_STATUS: the failover test's exit status (3: the stack did not start).
+stub scripts/failover-test.sh 'echo "failover-env $MS_STACK_DIR $MS_STACK_PORT_BASE $FAILOVER_PHASE_SECONDS $FAILOVER_BACKUP" >>"'"$scratch"'/calls"; exit "${FAILOVER_STATUS:-0}"'
+stub scripts/stack.sh 'exit 0'
 
 run_test_sh() {  # run_test_sh NAME WANT_STATUS [VAR=VALUE...]
   local name=$1 want=$2
@@ -49,6 +54,21 @@ expect_call '^scripts/test-dates.sh ' "every server starts"
 expect_call '^scripts/fuzz.sh ci' "every server starts"
 expect_call '^scripts/check-deploy.sh' "every server starts"
 expect_call '^scripts/check-observability.sh' "every server starts"
+expect_call "^failover-env $box/build/test-stack 26000 8 1\$" "every server starts: failover bounded, own ports, with backups"
+expect_no_call '^scripts/stack.sh down' "every server starts: no test stack to bring down"
+
+run_test_sh "the failover test fails" 1 FAILOVER_STATUS=1
+expect_no_call '^scripts/test-dates.sh ' "the failover test fails"
+run_test_sh "the stack cannot start, not in CI" 0 FAILOVER_STATUS=3
+grep -q 'failover skipped: the stack could not start' "$scratch/out" || fail "the stack cannot start, not in CI: no reason given"
+run_test_sh "the stack cannot start, in CI" 1 FAILOVER_STATUS=3 CI=true
+run_test_sh "MS_TEST_FAILOVER=0" 0 MS_TEST_FAILOVER=0
+expect_no_call '^failover-env' "MS_TEST_FAILOVER=0"
+mkdir -p "$box/build/test-stack"
+: >"$box/build/test-stack/stack.env"
+run_test_sh "a test stack left by an earlier run" 0
+expect_call '^scripts/stack.sh down' "a test stack left by an earlier run: brought down"
+rm -rf "$box/build"
 
 run_test_sh "PostgreSQL cannot start, not in CI" 0 START_FAIL=postgres
 expect_no_call '^scripts/services/postgres.sh stop' "PostgreSQL cannot start, not in CI"

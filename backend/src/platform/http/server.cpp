@@ -331,8 +331,10 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                 if (auto ticket = req.audit_ticket->value(); ticket != 0 && gate) {
                     if (!co_await wait_durable(ticket)) {
                         audit_refused->inc();
-                        resp = pipeline.reject(req, unavailable("audit_unavailable",
-                                                                "The audit trail is unavailable; the request was not completed."));
+                        Error e = unavailable("audit_unavailable",
+                                              "The audit trail is unavailable; the request was not completed.");
+                        e.retry_after_s = 2;  // like database_unavailable: the client comes back
+                        resp = pipeline.reject(req, e);
                     }
                 }
             }
