@@ -582,7 +582,8 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
             auto b = patients->briefs({id});
             if (b.empty()) return std::nullopt;
             return documents::PatientRef{id, b.begin()->second.primary_practitioner_id};
-        });
+        },
+        &p.registry);
     p.job_handlers.add(documents::kThumbnailJob, std::make_shared<documents::ThumbnailHandler>(*p.documents, *p.thumbnailer));
     p.export_sources.push_back(std::make_shared<documents::DocumentExportSource>(*p.documents));
     p.outboxes.emplace_back("documents", std::make_shared<notifications::SqlOutboxSource>(*p.dbs["documents"]));
