@@ -268,6 +268,10 @@ void sqlite_log(void*, int code, const char* message) {
             return;
         }
     }
+    if (code == SQLITE_WARNING_AUTOINDEX) {  // a query planner's note, at every such statement
+        log::debug("sqlite.autoindex", {{"message", message ? message : ""}});
+        return;
+    }
     switch (code & 0xff) {
     case SQLITE_NOTICE: log::warn("sqlite.notice", {{"code", code}, {"message", message ? message : ""}}); break;
     case SQLITE_WARNING: log::warn("sqlite.warning", {{"code", code}, {"message", message ? message : ""}}); break;
