@@ -297,7 +297,7 @@ int documents_verify(const Args& a) {
     auto cfg = load_config(a);
     if (!cfg) return 2;
     Application app(*cfg, command_options());
-    auto report = app.documents().verify_store([](std::size_t done) {
+    auto report = app.documents().verify_store(Caller::system("cli"), [](std::size_t done) {
         if (done % 1000 == 0) std::cerr << "\r" << done << " documents checked" << std::flush;
     });
     if (report.documents >= 1000) std::cerr << "\n";

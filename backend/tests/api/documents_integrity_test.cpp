@@ -138,4 +138,15 @@ TEST_F(DocumentsIntegrity, DocumentsVerifyFindsEveryAlteredOrMissingObjectAndExi
     EXPECT_NE(damaged.out.find("[altered] document " + a + " (content)"), std::string::npos) << damaged.out;
     EXPECT_NE(damaged.out.find("[altered] document " + b + " (content)"), std::string::npos) << damaged.out;
     EXPECT_NE(damaged.out.find("[missing] document " + c + " (content)"), std::string::npos) << damaged.out;
+
+    // Both runs are in the audit trail, the second with what it found.
+    HttpClient admin = app_->client();
+    admin.bearer = app_->admin().token;
+    auto audit = admin.get("/api/v1/audit?action=documents.verify");
+    ASSERT_EQ(audit.status, 200) << audit.body;
+    const auto& runs = audit.json().at("items").as_array();
+    ASSERT_EQ(runs.size(), 2u) << audit.body;
+    EXPECT_EQ(runs[0].at("outcome"), "error");  // newest first
+    EXPECT_NE(std::string(runs[0].at("detail").as_string()).find(c + ":content:missing"), std::string::npos) << audit.body;
+    EXPECT_EQ(runs[1].at("outcome"), "success");
 }

@@ -116,7 +116,7 @@ Error DocumentService::integrity_failure(const Caller& caller, const char* actio
                  "(`medisecure documents verify`)."};
 }
 
-StoreVerifyReport DocumentService::verify_store(const std::function<void(std::size_t)>& progress) {
+StoreVerifyReport DocumentService::verify_store(const Caller& caller, const std::function<void(std::size_t)>& progress) {
     StoreVerifyReport report;
     std::string after;
     for (;;) {
@@ -154,6 +154,12 @@ StoreVerifyReport DocumentService::verify_store(const std::function<void(std::si
             if (progress) progress(report.documents);
         }
     }
+    std::string detail = "documents=" + std::to_string(report.documents) + " thumbnails=" + std::to_string(report.thumbnails) +
+                         " problems=" + std::to_string(report.problems.size());
+    for (std::size_t i = 0; i < report.problems.size() && i < 20; ++i)
+        detail += " " + report.problems[i].document_id + ":" + report.problems[i].part + ":" + report.problems[i].problem;
+    audit_.record(caller, {"documents.verify", "document", "", "", report.problems.empty() ? Outcome::success : Outcome::error,
+                           detail});
     return report;
 }
 

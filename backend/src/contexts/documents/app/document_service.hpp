@@ -82,7 +82,8 @@ public:
     /// Reads every stored object back (deleted documents' too): each content decrypted and its
     /// SHA-256 and size compared, each thumbnail decrypted (authenticated). `progress` is told how
     /// many documents were checked. Throws BlobStoreUnavailable when the store cannot be reached.
-    StoreVerifyReport verify_store(const std::function<void(std::size_t)>& progress = {});
+    /// Audited once (documents.verify: the counts, and the ids of the damaged documents).
+    StoreVerifyReport verify_store(const Caller& caller, const std::function<void(std::size_t)>& progress = {});
     /// For the patient's data export: every document, decrypted and verified.
     std::vector<std::pair<Document, std::string>> all_contents(const std::string& patient_id);
 
