@@ -1,5 +1,5 @@
 # MediSecure: thin wrappers over scripts/ (see README.md).
-.PHONY: run test test-dates bench deps build frontend clean help stack stack-down failover fuzz sanitize
+.PHONY: run test test-dates bench deps build frontend clean help stack stack-down failover fuzz sanitize crash
 
 help:
 	@echo "make run     install what is missing, build, start on http://127.0.0.1:8000 (DEMO=1: with demo data)"
@@ -15,6 +15,9 @@ help:
 	@echo "make stack-down  stop every process of the stack"
 	@echo "make failover    failover under load on the stack (kill -9, rolling restart, Redis, RabbitMQ,"
 	@echo "             PostgreSQL down) -> build/stack/ha-report.md; FAILOVER_PHASE_SECONDS=15 by default"
+	@echo "make crash   kill -9 of the server under audited writes, 20 rounds on SQLite and on PostgreSQL, then"
+	@echo "             power loss (WAL and audit journal cut) and a full disk; prints writes acknowledged,"
+	@echo "             verified and lost (CRASH_ROUNDS=20, CRASH_SEED to repeat a run)"
 
 run:
 	@scripts/run.sh
@@ -53,6 +56,9 @@ stack-down:
 
 failover:
 	@scripts/failover-test.sh
+
+crash:
+	@scripts/crash-test.sh
 
 clean:
 	rm -rf build frontend/dist

@@ -27,6 +27,8 @@ const std::vector<ErrorKindInfo>& error_catalogue() {
         {ErrorKind::unsupported_media_type, "unsupported-media-type", "Unsupported media type"},
         {ErrorKind::too_many_requests, "too-many-requests", "Too many requests"},
         {ErrorKind::unavailable, "unavailable", "Service unavailable"},
+        {ErrorKind::insufficient_storage, "insufficient-storage", "Insufficient storage"},
+        {ErrorKind::data_corrupted, "data-corrupted", "Stored data failed its integrity check"},
         {ErrorKind::internal, "internal", "Internal error"},
     };
     return all;
@@ -64,6 +66,12 @@ Error conflict(std::string code, std::string detail) {
 }
 Error unavailable(std::string code, std::string detail) {
     return {ErrorKind::unavailable, std::move(code), std::move(detail)};
+}
+
+Error storage_full(std::string detail) {
+    Error e{ErrorKind::insufficient_storage, "storage_full", std::move(detail)};
+    e.retry_after_s = 30;
+    return e;
 }
 
 }  // namespace medisecure

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/system/result.hpp>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,8 @@ enum class ErrorKind {
     unsupported_media_type,
     too_many_requests,       // rate limit or login lockout; `retry_after_s` is set
     unavailable,             // a store or dependency is down; fail closed
+    insufficient_storage,    // the disk holding the data is full: writes fail, reads go on
+    data_corrupted,          // stored data failed its integrity check (altered or missing)
     internal,                // a bug; the caller sees only the request id
 };
 
@@ -60,6 +63,13 @@ private:
     Error error_;
 };
 
+/// Thrown by a store that could not write because its disk (or quota) is full: the request is
+/// answered 507 (insufficient_storage), and the next write is tried again as space returns.
+class StorageFull : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 [[noreturn]] void throw_exception_from_error(const Error& e, const boost::source_location& loc);
 
 struct ErrorKindInfo {
@@ -79,5 +89,8 @@ Error forbidden(std::string code, std::string detail);
 Error not_found(std::string code, std::string detail);
 Error conflict(std::string code, std::string detail);
 Error unavailable(std::string code, std::string detail);
+/// The 507 of a write refused because the disk holding the data is full (Retry-After set).
+Error storage_full(std::string detail = "The server's storage is full: the change was not saved. Reading goes on; "
+                                           "try again once space is freed.");
 
 }  // namespace medisecure

@@ -67,6 +67,7 @@
 #include "platform/queue/amqp_transport.hpp"
 #include "platform/crypto/digest.hpp"
 #include "platform/db/migrator.hpp"
+#include "platform/db/storage_full.hpp"
 #include "platform/http/openapi.hpp"
 #include "platform/http/pipeline.hpp"
 #include "platform/http/server.hpp"
@@ -116,6 +117,8 @@ std::string describe(std::exception_ptr e) {
 /// answered 503 with Retry-After, at once, and the client retries; the instance recovers by
 /// itself as the pool opens new connections.
 std::optional<Error> dependency_down(std::exception_ptr e) {
+    // A full disk is not an outage: reads go on, and writes are refused with 507 until space returns.
+    if (db::is_storage_full(e)) return storage_full();
     auto down = [] {
         Error err = unavailable("database_unavailable", "A database cannot be reached; retry in a moment.");
         err.retry_after_s = 2;
@@ -579,7 +582,8 @@ Application::Application(config::Config cfg, AppOptions opts) : p_(std::make_uni
             auto b = patients->briefs({id});
             if (b.empty()) return std::nullopt;
             return documents::PatientRef{id, b.begin()->second.primary_practitioner_id};
-        });
+        },
+        &p.registry);
     p.job_handlers.add(documents::kThumbnailJob, std::make_shared<documents::ThumbnailHandler>(*p.documents, *p.thumbnailer));
     p.export_sources.push_back(std::make_shared<documents::DocumentExportSource>(*p.documents));
     p.outboxes.emplace_back("documents", std::make_shared<notifications::SqlOutboxSource>(*p.dbs["documents"]));

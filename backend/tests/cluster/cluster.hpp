@@ -41,28 +41,11 @@ inline void remove_service_dir(const std::string& name) {
     std::filesystem::remove_all(std::filesystem::path(base ? base : MEDISECURE_SOURCE_DIR "/build/services") / name, ec);
 }
 
-inline std::string upper(std::string s) {
-    for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    return s;
-}
-
 /// The environment every instance of one practice shares: its databases, its cache, its secrets.
 inline std::map<std::string, std::string> practice_env(const std::string& cache_url) {
-    std::map<std::string, std::string> env;
+    auto env = serve_env("cluster");
     for (const auto& ctx : config::database_contexts()) env["MEDISECURE_" + upper(ctx) + "_DB_URL"] = postgres_schema_url();
     env["MEDISECURE_CACHE_URL"] = cache_url;
-    env["MEDISECURE_JWT_SECRET"] = "cluster-test-jwt-secret-0123456789abcdef";
-    env["MEDISECURE_AUDIT_KEY"] = "cluster-test-audit-key-0123456789abcdef";
-    env["MEDISECURE_MASTER_KEY"] = "cluster-test-master-key-0123456789abcdef";
-    env["MEDISECURE_RATE_LIMIT_IP"] = "0";
-    env["MEDISECURE_RATE_LIMIT_USER"] = "0";
-    env["MEDISECURE_RATE_LIMIT_AUTH"] = "0";
-    env["MEDISECURE_LOG_LEVEL"] = "warn";
-    env["MEDISECURE_WORKER_THREADS"] = "4";
-    env["MEDISECURE_IO_THREADS"] = "1";
-    env["MEDISECURE_DB_POOL_SIZE"] = "4";
-    env["MEDISECURE_STATIC_DIR"] = "/nonexistent";
-    env["MEDISECURE_SWAGGER_UI_DIR"] = "/nonexistent";
     return env;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,26 @@
 #include <vector>
 
 namespace medisecure::testkit {
+
+std::string upper(std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return s;
+}
+
+std::map<std::string, std::string> serve_env(const std::string& name) {
+    return {{"MEDISECURE_JWT_SECRET", name + "-test-jwt-secret-0123456789abcdef"},
+            {"MEDISECURE_AUDIT_KEY", name + "-test-audit-key-0123456789abcdef"},
+            {"MEDISECURE_MASTER_KEY", name + "-test-master-key-0123456789abcdef"},
+            {"MEDISECURE_RATE_LIMIT_IP", "0"},
+            {"MEDISECURE_RATE_LIMIT_USER", "0"},
+            {"MEDISECURE_RATE_LIMIT_AUTH", "0"},
+            {"MEDISECURE_LOG_LEVEL", "warn"},
+            {"MEDISECURE_WORKER_THREADS", "4"},
+            {"MEDISECURE_IO_THREADS", "1"},
+            {"MEDISECURE_DB_POOL_SIZE", "4"},
+            {"MEDISECURE_STATIC_DIR", "/nonexistent"},
+            {"MEDISECURE_SWAGGER_UI_DIR", "/nonexistent"}};
+}
 
 ServeProcess::ServeProcess(std::map<std::string, std::string> env, std::string data_dir, bool migrate)
     : data_dir_(std::move(data_dir)) {
@@ -105,6 +126,23 @@ void ServeProcess::stop() {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     pid_ = -1;
+}
+
+void ServeProcess::kill_now() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+std::string ServeProcess::ended() {
+    if (pid_ <= 0) return "not running";
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return "";
+    pid_ = -1;
+    if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
+    return "exit status " + std::to_string(WEXITSTATUS(status));
 }
 
 std::string ServeProcess::log_tail() const {

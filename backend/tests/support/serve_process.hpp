@@ -16,6 +16,13 @@
 
 namespace medisecure::testkit {
 
+/// `s` in capitals (ASCII): a context's name in an environment variable's.
+std::string upper(std::string s);
+
+/// The environment of a practice's `medisecure serve` in a test: secrets derived from `name`,
+/// no rate limits, warnings only in the log, small pools, no web application.
+std::map<std::string, std::string> serve_env(const std::string& name);
+
 class ServeProcess {
 public:
     /// Starts `medisecure serve` (with --migrate unless `migrate` is false) on a free loopback
@@ -32,6 +39,11 @@ public:
     HttpClient client() const { return HttpClient(base_); }
     /// SIGTERM, then waits for it (SIGKILL after 15 s).
     void stop();
+    /// SIGKILL at once (a crash: nothing flushed, no handler runs), then reaps it.
+    void kill_now();
+    const std::string& data_dir() const { return data_dir_; }
+    /// "" while it runs; else how it ended ("exit status N", "signal N"), once reaped.
+    std::string ended();
     std::string log_tail() const;
     /// Everything it has written to its log so far.
     std::string log() const;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -10,6 +12,7 @@
 #include <stdexcept>
 
 #include "platform/http/url.hpp"
+#include "platform/log/log.hpp"
 
 namespace medisecure::db {
 namespace {
@@ -238,11 +241,51 @@ void register_vfs() {
 /// thread at a time, the writer's by its thread and each pooled one by the holder of its lease.
 /// Too late once the library is initialised (a connection opened first elsewhere): the library
 /// then keeps its defaults, which are correct too.
+/// SQLite's own word on what it recovered at open after a crash ("recovered N frames from WAL
+/// file …": what a write-ahead log held that was committed; anything after it was dropped), on
+/// what it found damaged and on what it warns of; its other errors are answered to the caller.
+void sqlite_log(void*, int code, const char* message) {
+    if (code == SQLITE_NOTICE_RECOVER_WAL && message) {
+        // "recovered N frames from WAL file PATH": the log still has its size from before the
+        // recovery, so what follows the last committed frame can be said in bytes (frames of an
+        // uncommitted or torn transaction, dropped, or stale ones of an earlier generation).
+        unsigned long frames = 0;
+        int used = 0;
+        if (std::sscanf(message, "recovered %lu frames from WAL file %n", &frames, &used) == 1 && used > 0) {
+            const std::string wal = message + used;
+            std::error_code ec;
+            const auto size = std::filesystem::file_size(wal, ec);
+            unsigned char header[32];
+            std::uint64_t page = 0;
+            if (std::FILE* f = ec ? nullptr : std::fopen(wal.c_str(), "rb")) {
+                if (std::fread(header, 1, sizeof header, f) == sizeof header)
+                    page = (std::uint64_t{header[8]} << 24) | (header[9] << 16) | (header[10] << 8) | header[11];
+                std::fclose(f);
+            }
+            const std::uint64_t kept = 32 + frames * (page + 24);
+            log::warn("sqlite.wal_recovered", {{"file", wal}, {"frames", static_cast<std::int64_t>(frames)},
+                                               {"bytes_not_recovered", static_cast<std::int64_t>(page && size > kept ? size - kept : 0)}});
+            return;
+        }
+    }
+    if (code == SQLITE_WARNING_AUTOINDEX) {  // a query planner's note, at every such statement
+        log::debug("sqlite.autoindex", {{"message", message ? message : ""}});
+        return;
+    }
+    switch (code & 0xff) {
+    case SQLITE_NOTICE: log::warn("sqlite.notice", {{"code", code}, {"message", message ? message : ""}}); break;
+    case SQLITE_WARNING: log::warn("sqlite.warning", {{"code", code}, {"message", message ? message : ""}}); break;
+    case SQLITE_CORRUPT: log::error("sqlite.corrupt", {{"code", code}, {"message", message ? message : ""}}); break;
+    default: break;
+    }
+}
+
 void configure_library() {
     static std::once_flag once;
     std::call_once(once, [] {
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+        sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, nullptr);
     });
 }
 

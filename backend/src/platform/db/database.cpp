@@ -16,12 +16,14 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/error.hpp"
 #include "core/random.hpp"
 #include "platform/db/batched_wal.hpp"
 #include "platform/http/url.hpp"
 #include "platform/db/query.hpp"
 #include "platform/db/pg_statements.hpp"
 #include "platform/db/statement_cache.hpp"
+#include "platform/db/storage_full.hpp"
 #include "platform/log/log.hpp"
 
 namespace medisecure::db {
@@ -528,6 +530,22 @@ void Database::backoff(int attempt) {
     // Exponential with full jitter: 0..(2^attempt) ms.
     auto cap = 1u << attempt;
     std::this_thread::sleep_for(std::chrono::microseconds(random_u64() % (cap * 1000u)));
+}
+
+bool is_storage_full(std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const StorageFull&) {
+        return true;
+    } catch (const soci::sqlite3_soci_error& err) {
+        return (err.result() & 0xff) == SQLITE_FULL;
+    } catch (const soci::postgresql_soci_error& err) {
+        return err.sqlstate() == "53100";
+    } catch (const soci::mysql_soci_error& err) {
+        return err.err_num_ == ER_RECORD_FILE_FULL || err.err_num_ == ER_DISK_FULL;
+    } catch (...) {
+        return false;
+    }
 }
 
 bool is_unique_violation(std::exception_ptr e) {

@@ -23,6 +23,10 @@ int to_status(ErrorKind kind) {  // -Werror=switch keeps this exhaustive
     case ErrorKind::unsupported_media_type: return 415;
     case ErrorKind::too_many_requests: return 429;
     case ErrorKind::unavailable: return 503;
+    case ErrorKind::insufficient_storage: return 507;
+    // Not the caller's fault and not a bug: the stored bytes are damaged, and retrying will not
+    // help. Its own type says so (clients and operators tell it from an unexpected error).
+    case ErrorKind::data_corrupted: return 500;
     case ErrorKind::internal: return 500;
     }
     return 500;

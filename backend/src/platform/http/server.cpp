@@ -143,6 +143,7 @@ struct HttpServer::Impl {
         bool ok = true;
         bool done = false;
         bool too_large = false;
+        bool storage_full = false;  // the spool's disk is full: answered 507
         std::shared_ptr<SpooledBody> body;
     };
     asio::awaitable<Spooled> read_spooled(Connection& conn, beast::flat_buffer& buffer,
@@ -282,6 +283,7 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                         if (!r.ok) break;
                         body_done = r.done;
                         if (r.too_large) early = too_large();
+                        else if (r.storage_full) early = storage_full();
                         else req.spooled_body = std::move(r.body);
                     } else {
                         bhttp::request_parser<bhttp::string_body> bp{std::move(hp)};
@@ -331,9 +333,12 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                 if (auto ticket = req.audit_ticket->value(); ticket != 0 && gate) {
                     if (!co_await wait_durable(ticket)) {
                         audit_refused->inc();
-                        Error e = unavailable("audit_unavailable",
-                                              "The audit trail is unavailable; the request was not completed.");
-                        e.retry_after_s = 2;  // like database_unavailable: the client comes back
+                        Error e = gate->out_of_space()
+                                      ? storage_full("The server's storage is full: the audit trail could not record "
+                                                     "this request, so it was not completed. Try again once space is freed.")
+                                      : unavailable("audit_unavailable",
+                                                    "The audit trail is unavailable; the request was not completed.");
+                        if (!e.retry_after_s) e.retry_after_s = 2;  // like database_unavailable: the client comes back
                         resp = pipeline.reject(req, e);
                     }
                 }
@@ -384,7 +389,13 @@ asio::awaitable<HttpServer::Impl::Spooled> HttpServer::Impl::read_spooled(Connec
     Spooled out;
     bhttp::request_parser<bhttp::buffer_body> sp{std::move(hp)};
     sp.body_limit(limit);
-    auto body = std::make_shared<SpooledBody>(opt.spool_dir);
+    std::shared_ptr<SpooledBody> body;
+    try {
+        body = std::make_shared<SpooledBody>(opt.spool_dir);
+    } catch (const StorageFull&) {
+        out.storage_full = true;
+        co_return out;
+    }
     std::vector<char> chunk(64 * 1024);
     while (!sp.is_done()) {
         sp.get().body().data = chunk.data();
@@ -403,22 +414,32 @@ asio::awaitable<HttpServer::Impl::Spooled> HttpServer::Impl::read_spooled(Connec
         std::size_t got = chunk.size() - sp.get().body().size;
         if (got > 0) {
             // Encrypting and writing are blocking work: the worker pool does them.
-            co_await asio::co_spawn(
-                workers,
-                [&body, &chunk, got]() -> asio::awaitable<void> {
-                    body->append(chunk.data(), got);
-                    co_return;
-                },
-                use_awaitable);
+            try {
+                co_await asio::co_spawn(
+                    workers,
+                    [&body, &chunk, got]() -> asio::awaitable<void> {
+                        body->append(chunk.data(), got);
+                        co_return;
+                    },
+                    use_awaitable);
+            } catch (const StorageFull&) {
+                out.storage_full = true;
+                co_return out;
+            }
         }
     }
-    co_await asio::co_spawn(
-        workers,
-        [&body]() -> asio::awaitable<void> {
-            body->finish();
-            co_return;
-        },
-        use_awaitable);
+    try {
+        co_await asio::co_spawn(
+            workers,
+            [&body]() -> asio::awaitable<void> {
+                body->finish();
+                co_return;
+            },
+            use_awaitable);
+    } catch (const StorageFull&) {
+        out.storage_full = true;
+        co_return out;
+    }
     out.done = true;
     out.body = std::move(body);
     co_return out;

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "core/error.hpp"
+
 namespace medisecure::http {
 
 namespace {
@@ -20,6 +22,7 @@ void write_all(int fd, const unsigned char* p, std::size_t n) {
         ssize_t w = ::write(fd, p, n);
         if (w < 0) {
             if (errno == EINTR) continue;
+            if (errno == ENOSPC || errno == EDQUOT) throw StorageFull("spool write failed: the disk is full");
             throw std::runtime_error("spool write failed");
         }
         p += w;

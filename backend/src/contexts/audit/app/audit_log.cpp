@@ -3,6 +3,7 @@
 
 #include <future>
 
+#include "core/error.hpp"
 #include "core/random.hpp"
 #include "platform/crypto/digest.hpp"
 #include "platform/log/log.hpp"
@@ -164,8 +165,10 @@ void AuditLog::run() {
             written_.inc(records.size());
             batch_size_.observe(static_cast<double>(records.size()));
             if (!healthy_.exchange(true)) log::info("audit.recovered");
+            full_ = false;
         } catch (const std::exception& e) {
             ok = false;
+            full_ = dynamic_cast<const StorageFull*>(&e) != nullptr;
             failures_.inc();
             if (healthy_.exchange(false)) log::error("audit.write_failed", {{"records", records.size()}, {"error", e.what()}});
         }

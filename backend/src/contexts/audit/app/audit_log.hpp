@@ -37,6 +37,7 @@ public:
     bool record_and_wait(const Caller& caller, AuditEntry entry);
     /// False after a failed write, until a later write succeeds.
     bool healthy() const { return healthy_.load(); }
+    bool out_of_space() const override { return full_.load(); }
     /// Whether the writer can take records now: healthy, or, after a failure, its store answers
     /// again. Readiness asks this: an instance taken out of the load balancer after a failed
     /// write gets no request to write with, so it must come back on the store's word alone.
@@ -73,6 +74,7 @@ private:
     std::multimap<std::uint64_t, std::function<void(bool)>> waiters_;
     bool stopping_ = false;
     std::atomic<bool> healthy_{true};
+    std::atomic<bool> full_{false};  // the last failed write found its disk full
     std::thread thread_;
     mutable std::mutex chain_mu_;
     std::string chain_;  // "" until opened; written by the writer thread only

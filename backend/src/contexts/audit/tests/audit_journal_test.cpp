@@ -3,6 +3,8 @@
 // recovery after a crash, torn tails, edited lines, several processes, and rotation.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -74,6 +76,17 @@ void expect_intact(MemoryAuditRepository& index, std::int64_t records) {
     ASSERT_EQ(static_cast<std::int64_t>(all.size()), records);
     auto report = verify_chain(all, seal, index.head(), head_mac);
     EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front().message);
+}
+
+/// One more record goes on from `last` (the chain's head), is indexed, and the chain holds.
+void expect_continues_from(JournaledAuditRepository& journal, MemoryAuditRepository& index, const AuditRecord& last) {
+    auto next = batch(1);
+    journal.append(next, seal, head_mac);
+    EXPECT_EQ(next[0].seq, last.seq + 1);
+    EXPECT_EQ(next[0].prev_hash, last.hash);
+    ASSERT_TRUE(journal.wait_indexed());
+    EXPECT_TRUE(journal.ping());
+    expect_intact(index, last.seq + 1);
 }
 
 }  // namespace
@@ -199,6 +212,81 @@ TEST(AuditJournal, ATornLastWriteIsCutOffAndTheChainContinues) {
     EXPECT_EQ(slurp(path).back(), '\n');
     ASSERT_TRUE(journal.wait_indexed());
     expect_intact(index, 4);
+}
+
+// issue 19 (power loss): a journal whose last write was torn by a crash is cut back to its last
+// whole record when the server starts, which says so in its log and in a metric.
+TEST(AuditJournal, issue_19_ATornTailIsCutAtTheStartAndCounted) {
+    testkit::TempDir dir;
+    MemoryAuditRepository index;
+    auto path = dir.path() / "audit.journal";
+    std::vector<AuditRecord> b;
+    {
+        metrics::Registry reg;
+        JournaledAuditRepository journal(index, path, reg);
+        journal.open(seal, head_mac);
+        b = batch(3);
+        journal.append(b, seal, head_mac);
+        ASSERT_TRUE(journal.wait_indexed());
+    }
+    const auto whole = fs::file_size(path);
+    {
+        std::ofstream out(path, std::ios::app | std::ios::binary);
+        out << R"({"seq":4,"at":1,"actor_id":"u1","act)";
+    }
+    metrics::Registry reg;
+    JournaledAuditRepository again(index, path, reg);
+    again.open(seal, head_mac);
+    EXPECT_EQ(fs::file_size(path), whole) << "cut when the store opens, before any append";
+    EXPECT_NE(reg.render().find("medisecure_audit_journal_torn_tails_total 1"), std::string::npos);
+    expect_continues_from(again, index, b[2]);
+}
+
+// issue 19 (power loss): a journal that lost records the index already holds (a disk that did not
+// keep what it had synced) must not make the chain reuse their sequence numbers: it goes on from
+// the index's head, and the index keeps accepting records.
+TEST(AuditJournal, issue_19_AJournalBehindItsIndexContinuesFromTheIndex) {
+    testkit::TempDir dir;
+    MemoryAuditRepository index;
+    auto path = dir.path() / "audit.journal";
+    std::uintmax_t after_two = 0;
+    {
+        metrics::Registry reg;
+        JournaledAuditRepository journal(index, path, reg);
+        journal.open(seal, head_mac);
+        auto b = batch(2);
+        journal.append(b, seal, head_mac);
+        after_two = fs::file_size(path);
+        auto c = batch(3);
+        journal.append(c, seal, head_mac);
+        ASSERT_TRUE(journal.wait_indexed());
+    }
+    fs::resize_file(path, after_two);  // records 3 to 5 are in the index only
+    metrics::Registry reg;
+    JournaledAuditRepository again(index, path, reg);
+    again.open(seal, head_mac);
+    const AuditRecord head = index.rows[4];
+    EXPECT_EQ(head.seq, 5);
+    expect_continues_from(again, index, head);
+}
+
+// issue 19 (disk full): the journal keeps room allocated beyond its end, so that the audit
+// records of reads still find space on a full disk.
+TEST(AuditJournal, issue_19_TheJournalKeepsARoomAllocatedAheadOfItsEnd) {
+    testkit::TempDir dir;
+    MemoryAuditRepository index;
+    metrics::Registry reg;
+    auto path = dir.path() / "audit.journal";
+    JournaledAuditRepository journal(index, path, reg, 16u << 20, 100000, 1u << 20);
+    journal.open(seal, head_mac);
+    auto b = batch(2);
+    journal.append(b, seal, head_mac);
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    if (st.st_blocks == 0) GTEST_SKIP() << "this file system reports no blocks";
+    EXPECT_GE(static_cast<std::uintmax_t>(st.st_blocks) * 512, (1u << 20)) << "the reserve is allocated";
+    EXPECT_EQ(static_cast<std::uintmax_t>(st.st_size), fs::file_size(path));
+    EXPECT_LT(static_cast<std::uintmax_t>(st.st_size), 1u << 20) << "without changing the file's size";
 }
 
 TEST(AuditJournal, AnEditedLineStopsTheStartInsteadOfEnteringTheIndex) {

@@ -35,9 +35,12 @@ private:
 }  // namespace
 
 DocumentService::DocumentService(DocumentStore& store, BlobStore& blobs, audit::AuditTrail& audit, const Clock& clock,
-                                 std::string master_key, PatientLookup patients)
+                                 std::string master_key, PatientLookup patients, metrics::Registry* registry)
     : store_(store), blobs_(blobs), audit_(audit), clock_(clock),
-      box_(crypto::derive_key(master_key, "medisecure document keys v1")), patients_(std::move(patients)) {}
+      box_(crypto::derive_key(master_key, "medisecure document keys v1")), patients_(std::move(patients)),
+      integrity_failures_(registry ? &registry->counter("medisecure_document_integrity_failures_total",
+                                                         "Documents whose stored content failed its integrity check when read")
+                                   : nullptr) {}
 
 bool DocumentService::may_upload(const Caller& c, const std::string& patient_id, Category category) {
     if (c.is(Role::patient)) return c.patient_id == patient_id && category != Category::prescription;
@@ -79,23 +82,85 @@ std::unique_ptr<ContentReader> DocumentService::reader(const std::string& blob_k
     return std::make_unique<BlobContent>(std::move(blob), key, size);
 }
 
-bool DocumentService::verify(const Document& d, const std::string& key) {
+std::string DocumentService::verify(const Document& d, const std::string& key) {
     try {
-        auto r = reader(d.blob_key, key, d.size);
+        auto blob = blobs_.open(d.blob_key);
+        if (!blob) {
+            log::error("documents.integrity", {{"document_id", d.id}, {"part", "content"}, {"problem", "missing"}});
+            return "missing";
+        }
+        BlobContent r(std::move(blob), key, d.size);
         crypto::Sha256 h;
         std::vector<char> buf(64 * 1024);
         std::uint64_t total = 0;
-        while (auto n = r->read(buf.data(), buf.size())) {
+        while (auto n = r.read(buf.data(), buf.size())) {
             h.update(buf.data(), n);
             total += n;
         }
-        return total == d.size && crypto::constant_time_equal(h.hex_digest(), d.sha256);
+        if (total == d.size && crypto::constant_time_equal(h.hex_digest(), d.sha256)) return "";
+        log::error("documents.integrity", {{"document_id", d.id}, {"part", "content"}, {"problem", "altered"}});
     } catch (const BlobStoreUnavailable&) {
         throw;  // not the document's fault: the caller answers 503
     } catch (const std::exception& e) {
-        log::error("documents.unreadable", {{"document_id", d.id}, {"error", e.what()}});
-        return false;
+        // The decryption refused the bytes (authentication failed, or the stream was cut).
+        log::error("documents.integrity", {{"document_id", d.id}, {"part", "content"}, {"problem", "altered"}, {"error", e.what()}});
     }
+    return "altered";
+}
+
+Error DocumentService::integrity_failure(const Caller& caller, const char* action, const Document& d, const std::string& what) {
+    if (integrity_failures_) integrity_failures_->inc();
+    audit_.record(caller, {action, "document", d.id, d.patient_id, Outcome::error, "integrity:" + what});
+    return Error{ErrorKind::data_corrupted, "document_integrity",
+                 "The stored content of this document failed its integrity check; the operators have been alerted "
+                 "(`medisecure documents verify`)."};
+}
+
+StoreVerifyReport DocumentService::verify_store(const Caller& caller, const std::function<void(std::size_t)>& progress) {
+    StoreVerifyReport report;
+    std::string after;
+    for (;;) {
+        auto page = store_.after(after, 500);
+        if (page.empty()) break;
+        after = page.back().id;
+        for (const auto& d : page) {
+            ++report.documents;
+            auto key = unseal_key(d.wrapped_key, d.id, "content");
+            std::string what = key ? verify(d, *key) : "key";
+            if (!what.empty()) report.problems.push_back({d.id, "content", what});
+            if (!d.thumbnail_blob_key.empty()) {
+                ++report.thumbnails;
+                auto tkey = unseal_key(d.thumbnail_wrapped_key, d.id, "thumbnail");
+                std::string t = tkey ? "" : "key";
+                if (tkey) {
+                    auto blob = blobs_.open(d.thumbnail_blob_key);
+                    if (!blob) {
+                        t = "missing";
+                    } else {
+                        try {
+                            BlobContent r(std::move(blob), *tkey, 0);
+                            std::vector<char> buf(64 * 1024);
+                            while (r.read(buf.data(), buf.size()) > 0) {
+                            }
+                        } catch (const BlobStoreUnavailable&) {
+                            throw;
+                        } catch (const std::exception&) {
+                            t = "altered";
+                        }
+                    }
+                }
+                if (!t.empty()) report.problems.push_back({d.id, "thumbnail", t});
+            }
+            if (progress) progress(report.documents);
+        }
+    }
+    std::string detail = "documents=" + std::to_string(report.documents) + " thumbnails=" + std::to_string(report.thumbnails) +
+                         " problems=" + std::to_string(report.problems.size());
+    for (std::size_t i = 0; i < report.problems.size() && i < 20; ++i)
+        detail += " " + report.problems[i].document_id + ":" + report.problems[i].part + ":" + report.problems[i].problem;
+    audit_.record(caller, {"documents.verify", "document", "", "", report.problems.empty() ? Outcome::success : Outcome::error,
+                           detail});
+    return report;
 }
 
 Result<Document> DocumentService::upload(const Caller& caller, UploadInput in, const crypto::ByteSource& source) {
@@ -248,10 +313,11 @@ Result<std::unique_ptr<ContentReader>> DocumentService::open(const Caller& calle
     }
     auto key = unseal_key(d->wrapped_key, d->id, "content");
     try {
-        if (!key || !verify(*d, *key)) {
-            audit_.record(caller, {"document.read", "document", id, d->patient_id, Outcome::error, "integrity"});
-            return Error{ErrorKind::internal, "document_integrity", "The document failed its integrity check."};
+        if (!key) {
+            log::error("documents.integrity", {{"document_id", d->id}, {"part", "content"}, {"problem", "key"}});
+            return integrity_failure(caller, "document.read", *d, "key");
         }
+        if (auto what = verify(*d, *key); !what.empty()) return integrity_failure(caller, "document.read", *d, what);
         auto content = reader(d->blob_key, *key, d->size);
         audit_.record(caller, {"document.read", "document", id, d->patient_id, Outcome::success, ""});
         return content;
@@ -266,7 +332,10 @@ Result<std::unique_ptr<ContentReader>> DocumentService::open_thumbnail(const Cal
     if (!may_open(caller, *d)) return forbidden("clinical_content_restricted", "Clinical documents open to doctors and nurses only.");
     if (d->thumbnail_blob_key.empty()) return not_found("thumbnail_not_found", "This document has no thumbnail (yet).");
     auto key = unseal_key(d->thumbnail_wrapped_key, d->id, "thumbnail");
-    if (!key) return Error{ErrorKind::internal, "document_integrity", "The thumbnail failed its integrity check."};
+    if (!key) {
+        log::error("documents.integrity", {{"document_id", d->id}, {"part", "thumbnail"}, {"problem", "key"}});
+        return integrity_failure(caller, "document.read_thumbnail", *d, "key");
+    }
     try {
         auto content = reader(d->thumbnail_blob_key, *key, 0);
         audit_.record(caller, {"document.read_thumbnail", "document", id, d->patient_id, Outcome::success, ""});
@@ -335,7 +404,10 @@ std::vector<std::pair<Document, std::string>> DocumentService::all_contents(cons
     q.limit = 100000;
     for (auto& d : store_.list(q)) {
         auto key = unseal_key(d.wrapped_key, d.id, "content");
-        if (!key || !verify(d, *key)) continue;  // logged by verify; the export lists it without content
+        if (!key || !verify(d, *key).empty()) {
+            if (integrity_failures_) integrity_failures_->inc();
+            continue;  // logged by verify; the export lists it without content
+        }
         std::string content;
         auto r = reader(d.blob_key, *key, d.size);
         std::vector<char> buf(64 * 1024);

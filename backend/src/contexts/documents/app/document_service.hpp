@@ -17,6 +17,7 @@
 #include "platform/crypto/file_cipher.hpp"
 #include "platform/crypto/sealed_box.hpp"
 #include "platform/jobs/patient_export.hpp"
+#include "platform/metrics/metrics.hpp"
 
 namespace medisecure::documents {
 
@@ -48,13 +49,26 @@ public:
     virtual std::size_t read(char* out, std::size_t cap) = 0;
 };
 
+/// One stored object `documents verify` found damaged.
+struct IntegrityProblem {
+    std::string document_id;
+    std::string part;     // "content" or "thumbnail"
+    std::string problem;  // "missing", "altered" (hash, size or authentication), "key" (cannot unseal)
+};
+struct StoreVerifyReport {
+    std::size_t documents = 0, thumbnails = 0;
+    std::vector<IntegrityProblem> problems;
+};
+
 inline constexpr const char* kThumbnailJob = "documents.thumbnail";
 inline constexpr int kThumbnailSide = 256;
 
 class DocumentService {
 public:
+    /// With `registry`, integrity failures found on reads are counted
+    /// (medisecure_document_integrity_failures_total).
     DocumentService(DocumentStore& store, BlobStore& blobs, audit::AuditTrail& audit, const Clock& clock,
-                    std::string master_key, PatientLookup patients);
+                    std::string master_key, PatientLookup patients, metrics::Registry* registry = nullptr);
 
     Result<Document> upload(const Caller& caller, UploadInput in, const crypto::ByteSource& source);
     Result<DocumentPage> list(const Caller& caller, DocumentQuery q);
@@ -65,6 +79,11 @@ public:
 
     /// The thumbnail job: decrypt, scale, encrypt, attach. Idempotent.
     jobs::Outcome make_thumbnail(const std::string& document_id, Thumbnailer& thumbnailer);
+    /// Reads every stored object back (deleted documents' too): each content decrypted and its
+    /// SHA-256 and size compared, each thumbnail decrypted (authenticated). `progress` is told how
+    /// many documents were checked. Throws BlobStoreUnavailable when the store cannot be reached.
+    /// Audited once (documents.verify: the counts, and the ids of the damaged documents).
+    StoreVerifyReport verify_store(const Caller& caller, const std::function<void(std::size_t)>& progress = {});
     /// For the patient's data export: every document, decrypted and verified.
     std::vector<std::pair<Document, std::string>> all_contents(const std::string& patient_id);
 
@@ -80,8 +99,10 @@ private:
     std::unique_ptr<ContentReader> reader(const std::string& blob_key, const std::string& key, std::uint64_t size);
     /// The 503 of a blob store that cannot be reached, logged and audited.
     Error store_unavailable(const Caller& caller, const char* action, const Document& d, const std::exception& e);
-    /// Decrypts once to check the hash; false when the content does not match.
-    bool verify(const Document& d, const std::string& key);
+    /// Decrypts once to check the hash: "" when the content matches, else "missing" or "altered".
+    std::string verify(const Document& d, const std::string& key);
+    /// The 500 of content that failed its integrity check, logged, counted and audited.
+    Error integrity_failure(const Caller& caller, const char* action, const Document& d, const std::string& what);
     Result<Document> visible(const Caller& caller, const std::string& id, const char* action);
 
     DocumentStore& store_;
@@ -90,6 +111,7 @@ private:
     const Clock& clock_;
     crypto::SealedBox box_;
     PatientLookup patients_;
+    metrics::Counter* integrity_failures_ = nullptr;
 };
 
 class ThumbnailHandler final : public jobs::Handler {

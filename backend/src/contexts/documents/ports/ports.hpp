@@ -36,6 +36,9 @@ public:
     virtual std::vector<Document> list(const DocumentQuery& q) = 0;
     /// Stores `d` when the stored version is d.version - 1; false otherwise.
     virtual bool update(const Document& d) = 0;
+    /// Every document (deleted ones too) whose id sorts after `after_id`, at most `limit`, by id:
+    /// for walking the whole store (`documents verify`).
+    virtual std::vector<Document> after(const std::string& after_id, int limit) = 0;
     virtual bool ping() = 0;
 };
 

@@ -113,6 +113,7 @@ TEST_F(Docs, AFlippedByteIsDetectedAndNothingIsServed) {
     auto r = service.open(caller_of(Role::doctor, "doc-1"), d.id);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, "document_integrity");
+    EXPECT_EQ(r.error().kind, ErrorKind::data_corrupted);  // its own problem type, not a generic 500
     EXPECT_EQ(audit.count("document.read", Outcome::error), 1u);
 }
 

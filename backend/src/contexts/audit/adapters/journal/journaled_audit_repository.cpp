@@ -12,6 +12,7 @@
 #include <charconv>
 #include <limits>
 
+#include "core/error.hpp"
 #include "platform/log/log.hpp"
 
 namespace medisecure::audit {
@@ -108,7 +109,9 @@ std::optional<std::int64_t> seq_prefix(std::string_view line) {
 }
 
 [[noreturn]] void fail_errno(const std::string& what) {
-    throw std::runtime_error("audit journal: " + what + ": " + std::strerror(errno));
+    const std::string message = "audit journal: " + what + ": " + std::strerror(errno);
+    if (errno == ENOSPC || errno == EDQUOT) throw StorageFull(message);
+    throw std::runtime_error(message);
 }
 
 void sync_directory(const std::filesystem::path& dir) {
@@ -160,14 +163,17 @@ JournaledAuditRepository::JournaledAuditRepository(AuditRepository& index,
                                                    std::filesystem::path journal,
                                                    metrics::Registry& registry,
                                                    std::uintmax_t rotate_bytes,
-                                                   std::size_t keep_records)
+                                                   std::size_t keep_records,
+                                                   std::uintmax_t reserve_bytes)
     : index_(index), path_(std::move(journal)), lock_path_(path_.string() + ".lock"),
-      rotate_bytes_(rotate_bytes), keep_records_(keep_records),
+      rotate_bytes_(rotate_bytes), keep_records_(keep_records), reserve_bytes_(reserve_bytes),
       indexed_(registry.counter("medisecure_audit_records_indexed_total",
                                 "Audit records copied from the journal into the indexed store")),
       index_failures_(registry.counter(
           "medisecure_audit_index_failures_total",
-          "Failed attempts to copy journaled audit records into the indexed store")) {
+          "Failed attempts to copy journaled audit records into the indexed store")),
+      torn_tails_(registry.counter("medisecure_audit_journal_torn_tails_total",
+                                   "Incomplete last lines cut off the audit journal (writes a crash cut short, never acknowledged)")) {
     registry.gauge_fn("medisecure_audit_index_lag_records", "Durable audit records not yet in the indexed store", [this] {
         std::lock_guard lock(mu_);
         return static_cast<double>(std::max<std::int64_t>(0, durable_seq_ - indexed_seq_));
@@ -186,7 +192,27 @@ void JournaledAuditRepository::reopen_if_replaced() {
     inode_ = static_cast<std::uint64_t>(st.st_ino);
     known_size_ = std::numeric_limits<std::uintmax_t>::max();
     indexed_offset_ = 0;
+    reserved_to_ = 0;
     sync_directory(path_.parent_path());
+}
+
+void JournaledAuditRepository::keep_reserve() {
+    if (reserve_bytes_ == 0 || reserve_unsupported_ || known_size_ + reserve_bytes_ / 2 < reserved_to_) return;
+    if (::fallocate(fd_, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(known_size_), static_cast<off_t>(reserve_bytes_)) == 0) {
+        reserved_to_ = known_size_ + reserve_bytes_;
+        if (reserve_failing_) log::info("audit.journal_reserve_restored", {{"bytes", static_cast<std::int64_t>(reserve_bytes_)}});
+        reserve_failing_ = false;
+        return;
+    }
+    if (errno == EOPNOTSUPP || errno == ENOSYS) {
+        reserve_unsupported_ = true;  // a file system without fallocate: appends allocate as they go
+        log::info("audit.journal_reserve_unsupported");
+        return;
+    }
+    if (!reserve_failing_)
+        log::warn("audit.journal_reserve_low", {{"error", std::strerror(errno)},
+                                                {"reserved_bytes", static_cast<std::int64_t>(reserved_to_ > known_size_ ? reserved_to_ - known_size_ : 0)}});
+    reserve_failing_ = true;
 }
 
 std::size_t JournaledAuditRepository::open(Seal seal, HeadMac head_mac) {
@@ -195,8 +221,12 @@ std::size_t JournaledAuditRepository::open(Seal seal, HeadMac head_mac) {
     lock_fd_ = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (lock_fd_ < 0) fail_errno("cannot open " + lock_path_.string());
     {
+        // A torn tail (a write a crash cut short) is cut off now, and said, rather than at the
+        // first append.
         Locked l(*this);
         reopen_if_replaced();
+        journal_head();
+        keep_reserve();
     }
     std::size_t recovered = index_pass();
     if (recovered > 0) log::info("audit.journal_indexed", {{"records", recovered}});
@@ -255,7 +285,10 @@ ChainHead JournaledAuditRepository::journal_head() {
             std::uintmax_t cut = last_nl == std::string::npos ? 0 : from + last_nl + 1;
             if (::ftruncate(fd_, static_cast<off_t>(cut)) != 0 || ::fdatasync(fd_) != 0)
                 fail_errno("cannot cut the torn tail of " + path_.string());
-            log::warn("audit.journal_torn_tail", {{"bytes", static_cast<std::int64_t>(size - cut)}});
+            reserved_to_ = 0;  // a truncation frees what was allocated beyond the end
+            torn_tails_.inc();
+            log::warn("audit.journal_torn_tail", {{"bytes", static_cast<std::int64_t>(size - cut)},
+                                                  {"kept_bytes", static_cast<std::int64_t>(cut)}});
             size = cut;
             tail.resize(last_nl == std::string::npos ? 0 : last_nl + 1);
             if (size == 0) break;
@@ -277,6 +310,13 @@ ChainHead JournaledAuditRepository::journal_head() {
         if (!r) throw std::runtime_error("audit journal: the last line of " + path_.string() + " is not a record");
         t.seq = r->seq;
         t.hash = r->hash;
+        // The index may be ahead of a journal that lost its end (a disk that did not keep what
+        // it had synced): the chain goes on from the index, never re-using its sequence numbers.
+        if (auto h = index_.head(); h && h->seq > t.seq) {
+            log::warn("audit.journal_behind_index", {{"journal_seq", t.seq}, {"index_seq", h->seq}});
+            t.seq = h->seq;
+            t.hash = h->hash;
+        }
     }
     known_size_ = size;
     known_tail_ = t;
@@ -312,6 +352,7 @@ void JournaledAuditRepository::append(std::vector<AuditRecord>& records, const S
         if (!ok || ::fdatasync(fd_) != 0) {
             int saved = errno;
             known_size_ = std::numeric_limits<std::uintmax_t>::max();
+            reserved_to_ = 0;
             // A partial batch must not stay in front of later ones.
             if (::ftruncate(fd_, static_cast<off_t>(before)) != 0)
                 log::error("audit.journal_cut_failed", {{"error", std::strerror(errno)}});
@@ -320,6 +361,7 @@ void JournaledAuditRepository::append(std::vector<AuditRecord>& records, const S
         }
         known_size_ = before + bytes.size();
         known_tail_ = t;
+        keep_reserve();
         last = t.seq;
         std::lock_guard lock(mu_);
         written_records_ += records.size();

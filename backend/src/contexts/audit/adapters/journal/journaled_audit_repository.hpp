@@ -18,6 +18,10 @@
 // unindexed are indexed by the next indexer. The journal is replaced by an empty one once it
 // has grown past `rotate_bytes` and everything in it is indexed.
 //
+// The journal keeps space allocated ahead of its end (`reserve_bytes`, fallocate with
+// FALLOC_FL_KEEP_SIZE): when the disk fills up, the audit records of reads (and of refused
+// writes) still find room, so reads go on while writes are answered 507.
+//
 // On a shared PostgreSQL the database serialises the chain itself: SqlAuditRepository is used
 // directly. Blocking: yes (file and database I/O). Thread safety: safe. PHI: patient ids only.
 #pragma once
@@ -40,7 +44,7 @@ public:
 
     JournaledAuditRepository(AuditRepository& index, std::filesystem::path journal,
                              metrics::Registry& registry, std::uintmax_t rotate_bytes = 16u << 20,
-                             std::size_t keep_records = 100000);
+                             std::size_t keep_records = 100000, std::uintmax_t reserve_bytes = 8u << 20);
     ~JournaledAuditRepository() override;
 
     /// Opens the journal, indexes what it holds beyond the SQL head (each record's link and seal
@@ -66,6 +70,7 @@ private:
     void reopen_if_replaced();
     ChainHead journal_head();  // seq and hash of the chain's last record (no mac)
     void replace_if_indexed();  // with the lock held
+    void keep_reserve();        // with the lock held, after known_size_ is set
     std::size_t index_pass();
     void run_indexer();
 
@@ -82,6 +87,9 @@ private:
     std::uintmax_t known_size_ = 0;  // the journal's size after this process's last append
     ChainHead known_tail_;                // and the record that ends it
     std::uintmax_t indexed_offset_ = 0;  // bytes of the journal this process has seen indexed
+    std::uintmax_t reserve_bytes_;
+    std::uintmax_t reserved_to_ = 0;     // the file has space allocated up to here
+    bool reserve_failing_ = false, reserve_unsupported_ = false;
 
     std::mutex mu_;  // after file_mu_ when both are held
     std::condition_variable cv_, indexed_cv_;
@@ -99,6 +107,7 @@ private:
 
     metrics::Counter& indexed_;
     metrics::Counter& index_failures_;
+    metrics::Counter& torn_tails_;
 };
 
 }  // namespace medisecure::audit

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "core/error.hpp"
 #include "core/random.hpp"
 
 namespace medisecure::documents {
@@ -23,11 +24,17 @@ bool valid_key(const std::string& k) {
     return true;
 }
 
+/// A full disk (or quota) is said as such: the request is answered 507, not 500.
+[[noreturn]] void fail(const char* what) {
+    if (errno == ENOSPC || errno == EDQUOT) throw StorageFull(std::string(what) + ": the disk is full");
+    throw std::runtime_error(what);
+}
+
 class FileWriter final : public BlobWriter {
 public:
     FileWriter(std::string final_path) : final_(std::move(final_path)), tmp_(final_ + ".part") {
         fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd_ < 0) throw std::runtime_error("blob store: cannot create an object");
+        if (fd_ < 0) fail("blob store: cannot create an object");
     }
     ~FileWriter() override {
         if (fd_ >= 0) ::close(fd_);
@@ -38,7 +45,7 @@ public:
             ssize_t w = ::write(fd_, p, n);
             if (w < 0) {
                 if (errno == EINTR) continue;
-                throw std::runtime_error("blob store: write failed");
+                fail("blob store: write failed");
             }
             p += w;
             n -= static_cast<std::size_t>(w);
@@ -46,7 +53,7 @@ public:
     }
     void commit() override {
         // Durable before it is referenced: the metadata row is written after this returns.
-        if (::fsync(fd_) != 0 || ::close(fd_) != 0) throw std::runtime_error("blob store: fsync failed");
+        if (::fsync(fd_) != 0 || ::close(fd_) != 0) fail("blob store: fsync failed");
         fd_ = -1;
         if (::rename(tmp_.c_str(), final_.c_str()) != 0) throw std::runtime_error("blob store: rename failed");
         committed_ = true;

@@ -114,6 +114,14 @@ std::vector<Document> SqlDocumentStore::list(const DocumentQuery& dq) {
     return out;
 }
 
+std::vector<Document> SqlDocumentStore::after(const std::string& after_id, int limit) {
+    db::Query q(std::string("SELECT ") + kColumns + " FROM documents WHERE id > ");
+    q.bind(after_id).sql(" ORDER BY id LIMIT ").bind(static_cast<long long>(limit));
+    std::vector<Document> out;
+    db_.read([&](soci::session& sql) { q.for_each(sql, [&](const db::Row& r) { out.push_back(from_row(r)); }); });
+    return out;
+}
+
 bool SqlDocumentStore::update(const Document& d) {
     return db_.write([&](soci::session& sql) {
         auto cols = columns_of(d);

@@ -13,6 +13,7 @@ public:
     std::optional<Document> find(const std::string& id) override;
     std::vector<Document> list(const DocumentQuery& q) override;
     bool update(const Document& d) override;
+    std::vector<Document> after(const std::string& after_id, int limit) override;
     bool ping() override { return db_.ping(); }
 
 private:
