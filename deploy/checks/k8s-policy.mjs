@@ -69,12 +69,20 @@ export function checkPolicy(docs, examples = [], generated = []) {
   const netpols = docs.filter((d) => d.kind === "NetworkPolicy");
   counts.policies = netpols.length;
 
+  const configMaps = new Set(docs.filter((d) => d.kind === "ConfigMap").map((d) => d.metadata.name));
   for (const p of pods) {
     const where = `${p.kind}/${p.name}`;
     const s = p.spec;
     const psc = s.securityContext ?? {};
     if (s.hostNetwork || s.hostPID || s.hostIPC) fail(where, "uses a host namespace");
     if ((s.volumes ?? []).some((v) => v.hostPath)) fail(where, "mounts a hostPath");
+    // Configuration comes with the manifests: every ConfigMap a pod mounts is one they make
+    // (a missing one would leave the pod pending, or empty when optional).
+    for (const v of s.volumes ?? []) {
+      if (!v.configMap) continue;
+      if (!configMaps.has(v.configMap.name)) fail(where, `mounts ConfigMap ${v.configMap.name}, which the manifests do not make`);
+      if (v.configMap.optional) fail(where, `mounts ConfigMap ${v.configMap.name} as optional (its configuration may silently be missing)`);
+    }
     if (s.automountServiceAccountToken !== false && !s.serviceAccountName)
       fail(where, "mounts the default service account's token (automountServiceAccountToken: false)");
     const containers = [
