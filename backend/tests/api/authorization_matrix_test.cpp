@@ -6,7 +6,8 @@
 // missing one (status and code; 404 for every read). An operation added without declared access
 // fails the test. Requests carry no valid body: the role decides before the body is read, so a
 // refusal for the role is seen whatever the body; an allowed caller gets a 4xx for the body,
-// never a refusal for the role.
+// never a refusal for the role. Every answer also carries the security headers (and no
+// Cache-Control a shared cache would honour): the headers on every route of the API.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -94,13 +95,26 @@ TEST(AuthorizationMatrix, EveryOperationTimesEveryCallerMatchesItsDeclaredAccess
     auto spec = app.client().get("/openapi.json").json();
     const std::string missing = "01900000-0000-7000-8000-00000000dead";
     std::size_t sent = 0, operations = 0;
-    std::vector<std::string> leaks, undeclared;
+    std::vector<std::string> leaks, undeclared, bare;
+    // Every answer, whatever its status, carries the security headers, and none may be stored by
+    // a shared cache (they can name a patient).
+    const std::vector<std::pair<std::string, std::string>> kHeaders{
+        {"x-content-type-options", "nosniff"}, {"x-frame-options", "DENY"}, {"referrer-policy", "no-referrer"},
+        {"content-security-policy", "frame-ancestors 'none'"}, {"cross-origin-resource-policy", "same-origin"},
+        {"x-request-id", ""}};
     auto send = [&](const Probe& c, const std::string& method, const std::string& path) {
         auto client = app.client();
         client.bearer = c.token;
         const bool with_body = method == "POST" || method == "PUT" || method == "PATCH";
         auto r = client.request(method, path, with_body ? "{}" : "");
         ++sent;
+        for (const auto& [name, want] : kHeaders) {
+            if (r.header(name).find(want) == std::string::npos || r.header(name).empty())
+                bare.push_back(c.name + " " + method + " " + path + ": " + name + " is \"" + r.header(name) + "\"");
+        }
+        const auto cache = r.header("cache-control");
+        if (cache.empty() || cache.find("public") != std::string::npos)
+            bare.push_back(c.name + " " + method + " " + path + ": cache-control is \"" + cache + "\"");
         return Outcome{r.status, r.code()};
     };
     for (const auto& [p, item] : spec.at("paths").as_object()) {
@@ -160,9 +174,11 @@ TEST(AuthorizationMatrix, EveryOperationTimesEveryCallerMatchesItsDeclaredAccess
             }
         }
     }
-    std::printf("authorization matrix: %zu operations, %zu callers, %zu requests sent; %zu leaks, %zu undeclared\n",
-                operations, callers.size(), sent, leaks.size(), undeclared.size());
+    std::printf("authorization matrix: %zu operations, %zu callers, %zu requests sent; %zu leaks, %zu undeclared; "
+                "%zu answers without a security header\n",
+                operations, callers.size(), sent, leaks.size(), undeclared.size(), bare.size());
     for (const auto& l : leaks) ADD_FAILURE() << l;
+    for (std::size_t i = 0; i < bare.size() && i < 20; ++i) ADD_FAILURE() << bare[i];
     for (const auto& u : undeclared) ADD_FAILURE() << u;
     EXPECT_GT(operations, 90u);  // the whole API was read, not a part of it
     EXPECT_GT(sent, 700u);
