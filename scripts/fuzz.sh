@@ -66,7 +66,7 @@ max_len() {
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 artifacts=$build/artifacts
-logs=$build/logs
+logs=$build/logs/$mode
 mkdir -p "$artifacts" "$logs"
 
 # result LOG STATUS: what a run found, in a word.
