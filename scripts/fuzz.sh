@@ -49,6 +49,8 @@ else
   done
 fi
 
+# libFuzzer's timeout is wall-clock time: 60 s per input, not less, as a 9x5 PNG that takes 2 s of
+# CPU was once reported a timeout after 16 s on a machine shared with other builds.
 # Inputs longer than libFuzzer's default 4 KiB where the format needs them.
 max_len() {
   case "$1" in
@@ -64,7 +66,7 @@ max_len() {
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 artifacts=$build/artifacts
-logs=$build/logs
+logs=$build/logs/$mode
 mkdir -p "$artifacts" "$logs"
 
 # result LOG STATUS: what a run found, in a word.
@@ -88,7 +90,7 @@ for t in "${targets[@]}"; do
   seeds=$root/backend/fuzz/corpus/$t
   [ -x "$bin" ] || { echo "fuzz: no target $t" >&2; exit 2; }
   mkdir -p "$seeds"
-  opts=(-print_final_stats=1 -timeout=10 -rss_limit_mb=2048 "-max_len=$(max_len "$t")" "-artifact_prefix=$artifacts/$t-")
+  opts=(-print_final_stats=1 -timeout=60 -rss_limit_mb=2048 "-max_len=$(max_len "$t")" "-artifact_prefix=$artifacts/$t-")
   dict=$root/backend/fuzz/dict/$t.dict
   [ -f "$dict" ] && opts+=("-dict=$dict")
   log=$logs/$t.log

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "platform/http/router.hpp"
 #include "platform/http/url.hpp"
 
@@ -68,6 +70,31 @@ TEST(Url, DecodesAndRejectsMalformedEscapes) {
     EXPECT_EQ(q->at(2).first, "flag");
     EXPECT_EQ(*find_cookie("a=1; ms_access=tok; b=2", "ms_access"), "tok");
     EXPECT_FALSE(find_cookie("a=1", "ms_access"));
+}
+
+// Routes read their `limit` (and the audit trail its `before`) after the schema checked an
+// integer: JSON integers include 3000000000 and 18446744073709551615, past what std::stoi and
+// std::stoll take, and these threw (a 500) on the documents, identity, notifications, records
+// and audit lists. Found while writing the query fuzz target.
+TEST(Query, issue_19_integer_parameters_past_int_are_clamped_not_thrown) {
+    Request r;
+    auto with = [&](std::string v) {
+        r.query_params = {{"limit", v}, {"before", v}};
+        return r;
+    };
+    EXPECT_EQ(query_limit(with("3000000000"), 50, 200), 200);
+    EXPECT_EQ(query_limit(with("18446744073709551615"), 50, 1000000), 1000000);
+    EXPECT_EQ(query_limit(with("1e3"), 50, 200), 200);
+    EXPECT_EQ(query_limit(with("1e400"), 50, 200), 200);
+    EXPECT_EQ(query_limit(with("20"), 50, 200), 20);
+    EXPECT_EQ(query_limit(with("abc"), 50, 200), 50);
+    r.query_params.clear();
+    EXPECT_EQ(query_limit(r, 50, 200), 50);
+    EXPECT_EQ(query_integer(with("18446744073709551615"), "before"), std::numeric_limits<std::int64_t>::max());
+    EXPECT_EQ(query_integer(with("42"), "before"), 42);
+    EXPECT_FALSE(query_integer(with(""), "before"));
+    EXPECT_FALSE(query_integer(with("x"), "before"));
+    EXPECT_FALSE(query_integer(r, "before"));
 }
 
 // Found by fuzz_query_cursor: a NUL written as is went through percent_decode (and so

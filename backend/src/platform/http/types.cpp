@@ -4,6 +4,11 @@
 #include <boost/json/serialize.hpp>
 #include <strings.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
 #include "platform/http/url.hpp"
 
 namespace medisecure::http {
@@ -58,6 +63,27 @@ std::optional<std::string> Request::query(std::string_view name) const {
     for (const auto& [k, v] : query_params)
         if (k == name) return v;
     return std::nullopt;
+}
+
+std::optional<std::int64_t> query_integer(const Request& r, std::string_view name) {
+    auto v = r.query(name);
+    if (!v) return std::nullopt;
+    std::string_view text = *v;
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    double d = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+    if (ec == std::errc::result_out_of_range) d = text.starts_with('-') ? -HUGE_VAL : HUGE_VAL;
+    else if (ec != std::errc{} || end == text.data() || std::isnan(d)) return std::nullopt;
+    constexpr double kMax = 9.2e18;  // below 2^63, exactly representable
+    if (d >= kMax) return std::numeric_limits<std::int64_t>::max();
+    if (d <= -kMax) return std::numeric_limits<std::int64_t>::min();
+    return static_cast<std::int64_t>(d);
+}
+
+int query_limit(const Request& r, int fallback, int cap) {
+    auto n = query_integer(r, "limit");
+    if (!n) return fallback;
+    return static_cast<int>(std::clamp<std::int64_t>(*n, 1, cap));
 }
 
 std::vector<std::string> Request::query_all(std::string_view name) const {

@@ -77,6 +77,14 @@ struct Request {
     Caller caller() const;
 };
 
+/// A query parameter the route's schema declares an integer, as a number: the schema lets
+/// through what JSON calls an integer, "1e3" and values past any C++ integer (up to 2^64-1)
+/// among them, so std::stoi there throws (a 500). nullopt when absent or not a number; values
+/// beyond int64 are clamped to it.
+std::optional<std::int64_t> query_integer(const Request& r, std::string_view name);
+/// The `limit` query parameter: `fallback` when absent, at most `cap`, at least 1.
+int query_limit(const Request& r, int fallback, int cap);
+
 struct Response {
     int status = 200;
     Headers headers;

@@ -63,14 +63,11 @@ Schema page_of(const Schema& item, const std::string& name) {
 }
 
 std::optional<std::int64_t> cursor(const Request& req) {
-    auto b = req.query("before");
-    if (!b) return std::nullopt;
-    return std::stoll(*b);
+    return http::query_integer(req, "before");
 }
 
 int limit_of(const Request& req) {
-    auto l = req.query("limit");
-    return l ? std::stoi(*l) : 50;
+    return http::query_limit(req, 50, 200);
 }
 
 std::map<std::string, std::string> resolve(const NameResolver& names, const std::vector<AuditRecord>& rs) {

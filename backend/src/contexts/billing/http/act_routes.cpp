@@ -55,13 +55,7 @@ const Schema& code_param() {
 
 }  // namespace
 
-int query_limit(const http::Request& r, int fallback) {
-    auto v = r.query("limit");
-    if (!v) return fallback;
-    // Validated as an integer >= 1 by the route; anything huge is capped by the use case.
-    double d = std::strtod(v->c_str(), nullptr);
-    return d >= 1e6 ? 1000000 : static_cast<int>(d);
-}
+int query_limit(const http::Request& r, int fallback) { return http::query_limit(r, fallback, 1000000); }
 
 namespace {
 

@@ -160,7 +160,7 @@ void add_routes(http::Router& router, DocumentService& service, std::size_t max_
                 q.before = *t;
                 q.before_id = raw->substr(bar + 1);
             }
-            if (auto l = r.query("limit")) q.limit = std::stoi(*l);
+            q.limit = http::query_limit(r, q.limit, 1000000);
             auto page = service.list(r.caller(), q);
             if (!page) return http::problem(page.error(), r.request_id);
             json::array items;

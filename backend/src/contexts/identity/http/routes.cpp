@@ -338,7 +338,7 @@ void add_routes(http::Router& router, AuthService& auth, UserAdmin& users, Token
             if (auto v = r.query("active")) f.active = *v == "true";
             f.email_prefix = r.query("email").value_or("");
             f.after_email = r.query("cursor").value_or("");
-            if (auto v = r.query("limit")) f.limit = std::stoi(*v);
+            f.limit = http::query_limit(r, f.limit, 1000000);
             auto page = users.list(r.caller(), f);
             if (!page) return http::problem(page.error(), r.request_id);
             json::array items;

@@ -238,7 +238,7 @@ void add_routes(http::Router& router, JobsService& jobs, NotificationService& no
         .handler = [&notifications](Request& r) {
             std::optional<Timestamp> before;
             if (auto b = r.query("before")) before = parse_instant(*b);
-            int limit = r.query("limit") ? std::stoi(*r.query("limit")) : 20;
+            int limit = http::query_limit(r, 20, 1000000);
             auto page = notifications.list(r.caller(), r.query("unread_only").value_or("false") == "true", before, limit);
             if (!page) return http::problem(page.error(), r.request_id);
             json::array items;

@@ -75,8 +75,7 @@ void add_chart_routes(http::Router& router, ChartService& service, CodeCatalog& 
                    {"limit", ParamIn::query, Schema::integer().minimum(1), false, "At most this many (default 20, at most 50)"}},
         .responses = {{200, "Matching codes", schemas::code_list()}},
         .handler = [&codes](Request& r) {
-            int limit = 20;
-            if (auto l = r.query("limit")) limit = static_cast<int>(std::min<long long>(std::stoll(*l), 1000));
+            int limit = http::query_limit(r, 20, 1000);
             auto found = codes.search(r.caller(), r.query("q").value_or(""), limit);
             if (!found) return http::problem(found.error(), r.request_id);
             json::array items;
@@ -138,7 +137,7 @@ void add_chart_routes(http::Router& router, ChartService& service, CodeCatalog& 
             q.patient_id = std::string(r.path_param("id"));
             if (auto f = r.query("from")) q.from = parse_instant(*f);
             if (auto t = r.query("to")) q.to = parse_instant(*t);
-            if (auto l = r.query("limit")) q.limit = static_cast<int>(std::min<long long>(std::stoll(*l), 100000));
+            q.limit = http::query_limit(r, q.limit, 100000);
             auto list = service.vitals(r.caller(), q);
             if (!list) return http::problem(list.error(), r.request_id);
             std::set<std::string> ids;

@@ -87,7 +87,7 @@ Result<std::pair<std::optional<TimeCursor>, int>> page_params(const http::Reques
         if (!cursor) return invalid_field("cursor", "invalid", "is not a cursor from this API");
     }
     int limit = default_limit;
-    if (auto l = r.query("limit")) limit = static_cast<int>(std::min<long long>(std::stoll(*l), 1000000));
+    limit = http::query_limit(r, limit, 1000000);
     return std::make_pair(cursor, limit);
 }
 

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# `make sanitize`: the C++ tests under the sanitizers, each build in its own directory from a
+# CMake preset (backend/CMakePresets.json), with GCC:
+#   asan  AddressSanitizer + UndefinedBehaviorSanitizer (build/asan): every unit test binary
+#         (CTest label unit) and the port contract tests (ms_contract_tests: in-memory and
+#         SQLite, plus PostgreSQL, MariaDB, Redis... when their MEDISECURE_TEST_* variables are
+#         set, as scripts/test.sh sets them).
+#   tsan  ThreadSanitizer (build/tsan): the concurrency-heavy tests, by name (group commit, the
+#         batched WAL, caches, the job runner and queues, booking, issuing and rotation races,
+#         the audit log's shared commits), listed in tsan_tests below.
+# Usage: scripts/sanitize.sh [asan|tsan|all]   (default: all). Any report fails the run.
+# Not part of make test: see docs/security.md for the measured build and run times.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+what=${1:-all}
+case "$what" in asan | tsan | all) ;; *) echo "usage: $0 [asan|tsan|all]" >&2; exit 2 ;; esac
+jobs=${JOBS:-2}
+export CCACHE_DIR=${CCACHE_DIR:-$root/build/.ccache}
+export CCACHE_BASEDIR=$root
+export MEDISECURE_TEST_OUTPUT=${MEDISECURE_TEST_OUTPUT:-$root/build/test-output}
+mkdir -p "$MEDISECURE_TEST_OUTPUT"
+
+# Every report stops the test that made it (UBSan is built with -fno-sanitize-recover too).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+
+# configure PRESET: the build directory of a preset, configured once.
+configure() {
+  if [ ! -f "build/$1/build.ninja" ]; then
+    (cd backend && cmake --preset "$1" >/dev/null)
+  fi
+}
+
+# build DIR TARGET...: ninja, quiet unless something fails.
+build() {
+  local dir=$1
+  shift
+  echo "sanitize: build $dir ($jobs jobs): $*"
+  ninja -C "$dir" -j "$jobs" "$@" | grep -vE '^\[[0-9]+/[0-9]+\] ' || true
+  test "${PIPESTATUS[0]}" -eq 0
+}
+
+run_asan() {
+  configure asan
+  local targets
+  mapfile -t targets < <(ninja -C build/asan -t targets all | sed -n 's/^\(ms_[a-z_]*_tests\): phony$/\1/p' |
+    grep -vE '^ms_(api|cluster)_tests$')
+  build build/asan "${targets[@]}"
+  echo "sanitize: ASan+UBSan: unit tests"
+  ctest --test-dir build/asan --output-on-failure -j "${TEST_JOBS:-2}" -L unit --timeout 1200
+  echo "sanitize: ASan+UBSan: contract tests"
+  ctest --test-dir build/asan --output-on-failure -R '^ms_contract_tests$' --timeout 1800
+}
+
+# binary:gtest-filter, for the ThreadSanitizer run.
+tsan_tests=(
+  "ms_platform_tests:Database.GroupCommit*:BatchedWal.*:MemoryCache.*:Digest.OneKeySharedByThreads"
+  "ms_core_tests:Uuid.*Threads*"
+  "ms_audit_tests:AuditLog.*:AuditJournal.*"
+  "ms_appointments_tests:BookingRules.*"
+  "ms_patients_tests:PatientCache.*:SharedCache.*:Registry.OptimisticConcurrency"
+  "ms_notifications_tests:Queue.*"
+  "ms_contract_tests:*Concurrent*:*CacheContract*:*Queue*"
+)
+
+run_tsan() {
+  configure tsan
+  local t targets=()
+  for t in "${tsan_tests[@]}"; do targets+=("${t%%:*}"); done
+  build build/tsan "${targets[@]}"
+  local failed=0 bin filter
+  for t in "${tsan_tests[@]}"; do
+    bin=${t%%:*}
+    filter=${t#*:}
+    echo "sanitize: TSan: $bin --gtest_filter=$filter"
+    bin_path=$(find build/tsan -name "$bin" -type f -perm -u+x | head -1)
+    if ! "$bin_path" --gtest_filter="$filter" --gtest_brief=1; then failed=$((failed + 1)); fi
+  done
+  if [ "$failed" -gt 0 ]; then
+    echo "sanitize: TSan: $failed binary(ies) failed" >&2
+    return 1
+  fi
+}
+
+start=$SECONDS
+if [ "$what" != tsan ]; then run_asan; fi
+if [ "$what" != asan ]; then run_tsan; fi
+echo "sanitize: $what passed in $((SECONDS - start)) s"
