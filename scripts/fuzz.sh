@@ -11,8 +11,8 @@
 #          (build/fuzz/corpus/TARGET, kept between runs) and its committed seeds
 #          (backend/fuzz/corpus/TARGET, left as they are).
 #   ci     what make test runs: each target replays its committed corpus (the regression
-#          inputs of past findings among them), then fuzzes for FUZZ_CI_SECONDS (default 10) on
-#          a fresh working corpus.
+#          inputs of past findings among them), then fuzzes a fixed number of inputs from a
+#          fixed seed (FUZZ_CI_SEED; about FUZZ_CI_SECONDS, 10, each) on a fresh working corpus.
 #   build  only build.
 # A finding leaves its input in build/fuzz/artifacts/TARGET-*, and the run fails. Fix the
 # production code, add a regression test, and copy the input to backend/fuzz/corpus/TARGET/.
@@ -61,6 +61,24 @@ max_len() {
   esac
 }
 
+# ci_runs TARGET: the inputs make test tries, about FUZZ_CI_SECONDS (10) of this machine's
+# executions per second for the target (measured on an idle 2-core machine).
+ci_runs() {
+  local per_s
+  case "$1" in
+    fuzz_nir) per_s=300000 ;;
+    fuzz_query_cursor) per_s=50000 ;;
+    fuzz_json_schema) per_s=40000 ;;
+    fuzz_jwt) per_s=30000 ;;
+    fuzz_document_sniff | fuzz_icd10_import) per_s=9000 ;;
+    fuzz_icalendar) per_s=5000 ;;
+    fuzz_act_csv) per_s=4000 ;;
+    fuzz_http_request) per_s=2000 ;;
+    *) per_s=1000 ;;
+  esac
+  echo $((per_s * seconds))
+}
+
 # Leaks are reported at the end of each input (libFuzzer's -detect_leaks), undefined behaviour
 # stops the target (-fno-sanitize-recover), and stack traces are printed.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
@@ -104,7 +122,15 @@ for t in "${targets[@]}"; do
     work=$build/corpus/$t
   fi
   mkdir -p "$work"
-  if [ "$status" -eq 0 ]; then
+  if [ "$status" -eq 0 ] && [ "$mode" = ci ]; then
+    # A fixed seed and a fixed number of inputs (about FUZZ_CI_SECONDS of this machine's speed),
+    # so that every run of make test fuzzes the same inputs: a finding is reproducible, and a
+    # run does not fail one day for an input it did not try the day before. The time limit is
+    # only a ceiling for a slower machine (it then tries a prefix of the same inputs).
+    echo "fuzz: $t, $(ci_runs "$t") inputs from seed ${FUZZ_CI_SEED:-20261207}"
+    nice -n 10 "$bin" "${opts[@]}" "-seed=${FUZZ_CI_SEED:-20261207}" "-runs=$(ci_runs "$t")" \
+      "-max_total_time=$((seconds * 6))" "$work" "$seeds" >>"$log" 2>&1 || status=$?
+  elif [ "$status" -eq 0 ]; then
     echo "fuzz: $t for ${seconds}s"
     nice -n 10 "$bin" "${opts[@]}" "-max_total_time=$seconds" "$work" "$seeds" >>"$log" 2>&1 || status=$?
   fi

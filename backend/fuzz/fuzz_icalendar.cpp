@@ -3,6 +3,7 @@
 // descriptions, the practice's name) goes out as RFC 5545. Round trip: unfolding the output and
 // unescaping a TEXT value gives back the text (less what TEXT cannot hold), every line ends in
 // CRLF within 75 octets, and folding never splits a UTF-8 character.
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -125,6 +126,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto dtstart = value_of("DTSTART");
     fuzz::check(dtstart && *dtstart == ical_utc(e.start) && dtstart->size() >= 16 && dtstart->back() == 'Z',
                 "DTSTART is a UTC time");
-    fuzz::check(out.find("END:VCALENDAR\r\n") == out.size() - 15, "the calendar ends with END:VCALENDAR");
+    // The calendar ends with its own END:VCALENDAR line, the only logical line that is exactly
+    // that (a value may carry the text, folded or not, but never as a line of its own).
+    fuzz::check(out.ends_with("\r\nEND:VCALENDAR\r\n"), "the calendar ends with END:VCALENDAR");
+    fuzz::check(std::count(lines.begin(), lines.end(), std::string("END:VCALENDAR")) == 1,
+                "END:VCALENDAR is a line of its own once");
     return 0;
 }

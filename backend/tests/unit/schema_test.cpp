@@ -81,3 +81,14 @@ TEST(Schema, NamedSchemasCanBeMadeNullable) {
     EXPECT_EQ(doc.at("properties").at("address").at("anyOf").at(1).at("type"), "null");
     EXPECT_EQ(doc.at("properties").at("home").at("$ref"), "#/components/schemas/Addr");
 }
+
+// issue 19 (found by fuzzing): a number too large for a double parses to infinity, which no
+// measurement is and which would not read back from what is stored: refused.
+TEST(Schema, issue_19_numbers_beyond_a_double_are_refused) {
+    const Schema weight = Schema::object({schema::req("kg", Schema::number())});
+    auto issues = check(weight, R"({"kg":11e308})");
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].field, "/kg");
+    EXPECT_TRUE(check(weight, R"({"kg":1.7e308})").empty());
+    EXPECT_EQ(check(Schema::object({schema::req("n", Schema::integer())}), R"({"n":-1e400})").size(), 1u);
+}

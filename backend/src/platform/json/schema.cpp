@@ -142,7 +142,12 @@ bool validate(const Schema& s, const json::value& v, std::vector<FieldIssue>& ou
         double d = 0;
         if (v.is_int64()) d = static_cast<double>(v.get_int64());
         else if (v.is_uint64()) d = static_cast<double>(v.get_uint64());
-        else if (v.is_double() && n.type == Type::number) d = v.get_double();
+        else if (v.is_double() && !std::isfinite(v.get_double())) {
+            // 1e999 parses to infinity: no quantity a practice records, and it would not read
+            // back from what is stored (found by fuzzing).
+            issue(out, path, "type", "must be a finite number");
+            break;
+        } else if (v.is_double() && n.type == Type::number) d = v.get_double();
         else if (v.is_double() && std::floor(v.get_double()) == v.get_double() &&
                  std::abs(v.get_double()) < 9e15)
             d = v.get_double();
