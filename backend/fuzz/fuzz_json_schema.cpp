@@ -3,6 +3,8 @@
 // validator, on the schemas of the fuzz route table (every feature the contexts use). The
 // first input byte picks the schema. Issues are bounded and point inside the document.
 #include <boost/json.hpp>
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,33 @@
 using namespace medisecure;
 
 namespace {
+
+/// Equal, numbers within a few units in the last place: Boost.JSON 1.81 parses decimal numbers
+/// without exact rounding, so a double may come back one unit off after a round trip.
+bool same(const boost::json::value& a, const boost::json::value& b) {
+    if (a.is_number() && b.is_number() && (a.is_double() || b.is_double())) {
+        const double x = a.to_number<double>(), y = b.to_number<double>();
+        return x == y || std::abs(x - y) <= 1e-12 * std::max(std::abs(x), std::abs(y));
+    }
+    if (a.kind() != b.kind()) return false;
+    if (a.is_array()) {
+        const auto &p = a.get_array(), &q = b.get_array();
+        if (p.size() != q.size()) return false;
+        for (std::size_t i = 0; i < p.size(); ++i)
+            if (!same(p[i], q[i])) return false;
+        return true;
+    }
+    if (a.is_object()) {
+        const auto &p = a.get_object(), &q = b.get_object();
+        if (p.size() != q.size()) return false;
+        for (const auto& kv : p) {
+            auto it = q.find(kv.key());
+            if (it == q.end() || !same(kv.value(), it->value())) return false;
+        }
+        return true;
+    }
+    return a == b;
+}
 
 std::vector<schema::Schema> collect_schemas() {
     http::Router router;
@@ -51,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // What is accepted serialises and reads back the same.
     if (ok) {
         auto again = jsonu::parse(jsonu::serialize(*v));
-        fuzz::check(again && *again == *v, "an accepted body round-trips");
+        fuzz::check(again && same(*again, *v), "an accepted body round-trips");
     }
     return 0;
 }
