@@ -38,18 +38,24 @@ build_dir=${BUILD_DIR:-build/release}
 export MEDISECURE_BIN=${MEDISECURE_BIN:-$root/$build_dir/src/main/medisecure}
 suites=(e2e/scheduling.e2e.ts e2e/patient.e2e.ts e2e/portal-clinical.e2e.ts e2e/records.e2e.ts)
 
+logs=${MEDISECURE_TEST_OUTPUT:-$root/build/test-output}/dates
+mkdir -p "$logs"
 failed=()
+failed_logs=()
 for run in "${runs[@]}"; do
   read -r instant zone <<<"$run"
   echo "test-dates: the clock at $instant, machine time zone $zone"
-  if ! MEDISECURE_TEST_CLOCK=$instant TZ=$zone ctest --test-dir "$build_dir" -L api --output-on-failure --timeout 600; then
+  log=$logs/api-${instant//[:+]/_}.log
+  if ! MEDISECURE_TEST_CLOCK=$instant TZ=$zone ctest --test-dir "$build_dir" -L api --output-on-failure --timeout 600 2>&1 | tee "$log"; then
     failed+=("API tests at $instant ($zone)")
+    failed_logs+=("$log")
   fi
   if ! (cd frontend && MEDISECURE_TEST_CLOCK=$instant TZ=$zone npx vitest run --config vitest.e2e.config.ts "${suites[@]}"); then
     failed+=("browser tests at $instant ($zone)")
   fi
 done
 if [ ${#failed[@]} -gt 0 ]; then
+  for log in "${failed_logs[@]}"; do scripts/ctest-failures.sh "$log" "test-dates: what failed" >&2 || true; done
   printf 'test-dates: failed: %s\n' "${failed[@]}" >&2
   exit 1
 fi

@@ -85,7 +85,19 @@ fi
 
 export MEDISECURE_TEST_OUTPUT=$root/build/test-output
 mkdir -p "$MEDISECURE_TEST_OUTPUT"
-ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -j "${TEST_JOBS:-2}" --timeout 600
+# run_ctest LOG ARGS...: ctest with its output also in $MEDISECURE_TEST_OUTPUT/LOG; when a test
+# fails, what failed is printed again last (scripts/ctest-failures.sh), and the run stops.
+run_ctest() {
+  local log=$MEDISECURE_TEST_OUTPUT/$1
+  shift
+  local rc=0
+  ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure --timeout 600 "$@" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
+  if [ "$rc" != 0 ]; then
+    scripts/ctest-failures.sh "$log" "test: what failed" >&2 || true
+    exit "$rc"
+  fi
+}
+run_ctest ctest.log -j "${TEST_JOBS:-2}"
 # The API suite again on the specification's engines: the documents' content in S3 (Swift's
 # s3api, signatures verified) and billing on MariaDB.
 engines=()
@@ -93,7 +105,9 @@ if [ -n "${MEDISECURE_TEST_S3_URL:-}" ]; then engines+=(MEDISECURE_TEST_API_ON_S
 if [ -n "${MEDISECURE_TEST_MARIADB_URL:-}" ]; then engines+=(MEDISECURE_TEST_API_ON_MARIADB=1); fi
 if [ ${#engines[@]} -gt 0 ]; then
   echo "test: the API suite again with ${engines[*]}"
-  env "${engines[@]}" ctest --test-dir "${BUILD_DIR:-build/release}" --output-on-failure -R '^ms_api_tests$' --timeout 600
+  export "${engines[@]}"
+  run_ctest ctest-api-engines.log -R '^ms_api_tests$'
+  unset "${engines[@]%%=*}"
 fi
 
 # The fuzz targets (clang, ASan+UBSan): each replays its committed corpus, the reproducers of

@@ -15,7 +15,7 @@ repo=$(cd "$here/../.." && pwd)
 
 box=$scratch/repo
 mkdir -p "$box/scripts/services" "$box/scripts/tests"
-cp "$repo/scripts/test.sh" "$box/scripts/"
+cp "$repo/scripts/test.sh" "$repo/scripts/ctest-failures.sh" "$box/scripts/"
 stub() {  # stub PATH BODY: a script in the sandbox that records its call, then runs BODY
   printf '#!/usr/bin/env bash\necho "%s $*" >>"%s/calls"\n%s\n' "$1" "$scratch" "$2" >"$box/$1"
   chmod +x "$box/$1"
@@ -30,7 +30,8 @@ for f in "$repo"/scripts/services/*.sh; do
   # START_FAIL lists the services that cannot start.
   stub "scripts/services/$name.sh" 'if [ "$1" = start ]; then case " $START_FAIL " in *" '"$name"' "*) exit 1 ;; esac; echo "'"$name"'://127.0.0.1:1 /tmp"; fi'
 done
-shim ctest 'exit "${CTEST_STATUS:-0}"'
+# A failing ctest prints what GoogleTest prints for a failed assertion, amid other output.
+shim ctest 'if [ "${CTEST_STATUS:-0}" != 0 ]; then printf "%s\n" "[ RUN      ] Suite.Case" "x_test.cpp:12: Failure" "Expected equality of these values:" "[  FAILED  ] Suite.Case (1 ms)" "1/1 Test #3: ms_x_tests ...***Failed  1.00 sec"; fi; exit "${CTEST_STATUS:-0}"'
 # FAILOVER_STATUS: the failover test's exit status (3: the stack did not start).
 stub scripts/failover-test.sh 'echo "failover-env $MS_STACK_DIR $MS_STACK_PORT_BASE $FAILOVER_PHASE_SECONDS $FAILOVER_BACKUP" >>"'"$scratch"'/calls"; exit "${FAILOVER_STATUS:-0}"'
 stub scripts/stack.sh 'exit 0'
@@ -82,6 +83,9 @@ run_test_sh "PostgreSQL cannot start, in CI" 1 START_FAIL=postgres CI=true
 expect_no_call '^ctest ' "PostgreSQL cannot start, in CI"
 
 run_test_sh "a test fails" 8 CTEST_STATUS=8
+# What failed is printed again at the end (only the servers' stop follows): never lost in the middle.
+if ! tail -n 12 "$scratch/out" | grep -q 'failed test: Suite.Case'; then fail "a test fails: the failed test is not named at the end of the output"; fi
+if ! tail -n 12 "$scratch/out" | grep -q 'x_test.cpp:12: Failure'; then fail "a test fails: the assertion is not shown at the end of the output"; fi
 for s in "${services[@]}"; do
   expect_call "^scripts/services/$s.sh stop" "a test fails: $s stopped"
 done
