@@ -26,8 +26,12 @@ public:
 
     /// From now on every SystemClock of this process reads `start` and runs on from there.
     static void start_at_for_test(Timestamp start);
-    /// Whether start_at_for_test moved this process's clock.
+    /// From now on every SystemClock of this process reads the machine's clock plus `offset`.
+    static void move_by_for_test(std::chrono::microseconds offset);
+    /// Whether a test moved this process's clock.
     static bool moved_for_test();
+    /// The machine's own clock, never moved.
+    static Timestamp machine_now();
 };
 
 class ManualClock final : public Clock {

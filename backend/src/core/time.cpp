@@ -154,4 +154,21 @@ int years_between(const Date& birth, const Date& on) {
 
 Date date_of(Timestamp t) { return Date{std::chrono::floor<std::chrono::days>(t)}; }
 
+std::optional<std::chrono::microseconds> parse_test_clock(std::string_view spec, Timestamp machine_now) {
+    const auto at = spec.find('@');
+    auto instant = parse_instant(spec.substr(0, at));
+    if (!instant) return std::nullopt;
+    if (at == std::string_view::npos) return *instant - machine_now;
+    auto machine = parse_instant(spec.substr(at + 1));
+    if (!machine) return std::nullopt;
+    return *instant - *machine;
+}
+
+std::string test_clock_spec() {
+    const Timestamp machine = SystemClock::machine_now();
+    const Timestamp now = SystemClock{}.now();
+    // now - machine is the offset; both written to the microsecond so that it is kept exactly.
+    return format_instant_precise(now) + "@" + format_instant_precise(machine);
+}
+
 }  // namespace medisecure

@@ -23,4 +23,12 @@ std::string format_instant_precise(Timestamp t);  // microsecond precision (curs
 int years_between(const Date& birth, const Date& on);
 Date date_of(Timestamp t);  // the UTC calendar day
 
+/// A moved clock for tests (MEDISECURE_TEST_CLOCK): "INSTANT" (the clock reads INSTANT at the
+/// moment the setting is read, then runs on) or "INSTANT@MACHINE" (it read INSTANT when the
+/// machine's clock read MACHINE: every process given that value reads the very same clock, however
+/// late it starts). Both RFC 3339. Gives the offset from the machine's clock at `machine_now`.
+std::optional<std::chrono::microseconds> parse_test_clock(std::string_view spec, Timestamp machine_now);
+/// The "INSTANT@MACHINE" value that gives another process this process's clock exactly.
+std::string test_clock_spec();
+
 }  // namespace medisecure

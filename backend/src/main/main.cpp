@@ -16,6 +16,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -165,7 +166,7 @@ std::optional<config::Config> load_config(const Args& a, bool generate_secrets =
     log::setup(log::parse_level(r.config.log_level).value_or(log::Level::info), r.config.log_format == "json");
     for (const auto& g : generated) log::info("config.secret_generated", {{"file", g}});
     if (!r.config.test_clock.empty()) {
-        SystemClock::start_at_for_test(*parse_instant(r.config.test_clock));
+        SystemClock::move_by_for_test(*parse_test_clock(r.config.test_clock, SystemClock::machine_now()));
         log::warn("config.test_clock", {{"starts_at", r.config.test_clock}});
     }
     return r.config;
@@ -270,19 +271,28 @@ int user_create(const Args& a) {
     return 0;
 }
 
+/// Writes a command's report in one piece: the log lines of its work (written by the logger's
+/// thread, to the same stdout) may come before or after it, never inside it.
+void print_report(const std::ostringstream& out) {
+    log::flush();
+    std::cout << out.str() << std::flush;
+}
+
 /// Prints what `audit verify` found; the exit status.
 int print_chain(const audit::VerifyReport& report, const std::string& what) {
+    std::ostringstream out;
     if (report.ok()) {
         if (report.chains > 1)
-            std::cout << what << " intact: " << report.records << " records in " << report.chains
-                      << " chains, every chain and head verified\n";
+            out << what << " intact: " << report.records << " records in " << report.chains
+                << " chains, every chain and head verified\n";
         else
-            std::cout << what << " intact: " << report.records << " records, chain and head verified\n";
+            out << what << " intact: " << report.records << " records, chain and head verified\n";
+        print_report(out);
         return 0;
     }
-    std::cout << what << " TAMPERED: " << report.problems.size() << " problem(s) in " << report.records << " records\n";
-    for (const auto& p : report.problems)
-        std::cout << "  [" << audit::to_string(p.kind) << "] " << p.message << "\n";
+    out << what << " TAMPERED: " << report.problems.size() << " problem(s) in " << report.records << " records\n";
+    for (const auto& p : report.problems) out << "  [" << audit::to_string(p.kind) << "] " << p.message << "\n";
+    print_report(out);
     return 1;
 }
 
@@ -301,15 +311,17 @@ int documents_verify(const Args& a) {
         if (done % 1000 == 0) std::cerr << "\r" << done << " documents checked" << std::flush;
     });
     if (report.documents >= 1000) std::cerr << "\n";
+    std::ostringstream out;
     if (report.problems.empty()) {
-        std::cout << "documents intact: " << report.documents << " contents and " << report.thumbnails
-                  << " thumbnails read back, decrypted and verified\n";
+        out << "documents intact: " << report.documents << " contents and " << report.thumbnails
+            << " thumbnails read back, decrypted and verified\n";
+        print_report(out);
         return 0;
     }
-    std::cout << "documents DAMAGED: " << report.problems.size() << " problem(s) in " << report.documents
-              << " documents and " << report.thumbnails << " thumbnails\n";
-    for (const auto& p : report.problems)
-        std::cout << "  [" << p.problem << "] document " << p.document_id << " (" << p.part << ")\n";
+    out << "documents DAMAGED: " << report.problems.size() << " problem(s) in " << report.documents << " documents and "
+        << report.thumbnails << " thumbnails\n";
+    for (const auto& p : report.problems) out << "  [" << p.problem << "] document " << p.document_id << " (" << p.part << ")\n";
+    print_report(out);
     return 1;
 }
 

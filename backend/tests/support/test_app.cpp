@@ -17,8 +17,7 @@ CliRun run_cli(const std::string& args, const std::string& data_dir, const std::
                const std::map<std::string, std::string>& env) {
     std::string cmd = std::string(MEDISECURE_BIN) + " " + args + " --data-dir " + data_dir + " --log-level error 2>&1";
     for (const auto& [k, v] : env) cmd = k + "='" + v + "' " + cmd;  // test values: no quotes in them
-    // A test run on a moved clock moves the command's clock to the same instant.
-    if (SystemClock::moved_for_test()) cmd = "MEDISECURE_TEST_CLOCK=" + format_instant(SystemClock{}.now()) + " " + cmd;
+    // On a moved clock the command inherits the run's (MEDISECURE_TEST_CLOCK, INSTANT@MACHINE).
     if (!input.empty()) cmd = "printf '%s\\n' '" + input + "' | " + cmd;
     CliRun r;
     FILE* p = popen(cmd.c_str(), "r");

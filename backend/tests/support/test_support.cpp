@@ -26,12 +26,15 @@ namespace {
 [[maybe_unused]] const bool kClockMoved = [] {
     const char* v = std::getenv("MEDISECURE_TEST_CLOCK");
     if (!v || !*v) return false;
-    auto start = parse_instant(v);
-    if (!start) {
-        std::fprintf(stderr, "MEDISECURE_TEST_CLOCK: not an RFC 3339 instant: %s\n", v);
+    auto offset = parse_test_clock(v, SystemClock::machine_now());
+    if (!offset) {
+        std::fprintf(stderr, "MEDISECURE_TEST_CLOCK: not an RFC 3339 instant (or INSTANT@MACHINE): %s\n", v);
         std::exit(2);
     }
-    SystemClock::start_at_for_test(*start);
+    SystemClock::move_by_for_test(*offset);
+    // Every process the tests start (servers, workers, commands, scripts) inherits this one clock,
+    // to the microsecond, instead of starting its own at the instant when it starts.
+    ::setenv("MEDISECURE_TEST_CLOCK", test_clock_spec().c_str(), 1);
     return true;
 }();
 }  // namespace

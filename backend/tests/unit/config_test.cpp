@@ -88,9 +88,13 @@ TEST(Config, TestClockIsAnInstantAndRefusedInProduction) {
     auto ok = load_with({{"MEDISECURE_TEST_CLOCK", "2026-05-31T23:30:00+02:00"}});
     ASSERT_TRUE(ok.errors.empty()) << ok.errors.front();
     EXPECT_EQ(ok.config.test_clock, "2026-05-31T23:30:00+02:00");
-    auto bad = load_with({{"MEDISECURE_TEST_CLOCK", "next sunday"}});
-    ASSERT_EQ(bad.errors.size(), 1u);
-    EXPECT_NE(bad.errors.front().find("test.clock"), std::string::npos);
+    auto shared = load_with({{"MEDISECURE_TEST_CLOCK", "2026-05-31T21:30:00.000000Z@2026-12-07T16:00:00.000000Z"}});
+    EXPECT_TRUE(shared.errors.empty()) << shared.errors.front();
+    for (const char* v : {"next sunday", "2026-05-31T21:30:00Z@soon"}) {
+        auto bad = load_with({{"MEDISECURE_TEST_CLOCK", v}});
+        ASSERT_EQ(bad.errors.size(), 1u) << v;
+        EXPECT_NE(bad.errors.front().find("test.clock"), std::string::npos);
+    }
     auto prod = load_with({{"MEDISECURE_ENV", "production"}, {"MEDISECURE_PUBLIC_URL", "https://x"},
                            {"MEDISECURE_TEST_CLOCK", "2026-05-31T23:30:00Z"}});
     ASSERT_EQ(prod.errors.size(), 1u);

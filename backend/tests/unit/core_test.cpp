@@ -136,6 +136,30 @@ TEST(Clock, SystemClockStartsAtAnInstantForTests) {
     EXPECT_LT(std::chrono::abs(SystemClock{}.now() - machine() - offset), std::chrono::seconds(1));
 }
 
+// A moved clock handed to another process: "INSTANT@MACHINE" gives it the same clock to the
+// microsecond, however late it starts; a bare INSTANT starts it at the instant when it is read.
+TEST(Clock, ATestClockGivenToAnotherProcessIsTheSameClock) {
+    const Timestamp machine = *parse_instant("2026-12-07T16:00:00.250000Z");
+    EXPECT_EQ(parse_test_clock("2026-05-31T23:30:00+02:00", machine),
+              *parse_instant("2026-05-31T21:30:00Z") - machine);
+    // The same value read 40 s later (a server started late in the run) gives the same offset.
+    const auto anchored = "2026-05-31T21:30:00.000000Z@2026-12-07T16:00:00.250000Z";
+    EXPECT_EQ(parse_test_clock(anchored, machine), parse_test_clock(anchored, machine + std::chrono::seconds(40)));
+    EXPECT_EQ(parse_test_clock(anchored, machine), *parse_instant("2026-05-31T21:30:00Z") - machine);
+    for (const char* bad : {"", "next sunday", "2026-05-31T21:30:00Z@", "@2026-05-31T21:30:00Z",
+                            "2026-05-31T21:30:00Z@yesterday", "2026-05-31T21:30:00Z@2026-05-31T21:30:00Z@2026-05-31T21:30:00Z"})
+        EXPECT_FALSE(parse_test_clock(bad, machine)) << bad;
+
+    // This process's clock, handed on, is kept exactly.
+    const auto before = SystemClock{}.now() - SystemClock::machine_now();
+    SystemClock::start_at_for_test(*parse_instant("2026-05-31T21:30:00.123456Z"));
+    const auto offset = SystemClock{}.now() - SystemClock::machine_now();
+    const auto handed = parse_test_clock(test_clock_spec(), SystemClock::machine_now() + std::chrono::hours(1));
+    ASSERT_TRUE(handed);
+    EXPECT_LE(std::chrono::abs(*handed - offset), std::chrono::microseconds(2));
+    SystemClock::move_by_for_test(before);  // as it was (the run itself may be on a moved clock)
+}
+
 TEST(Uuid, V7IsOrderedAndWellFormed) {
     SystemClock clock;
     auto t = clock.now();

@@ -352,9 +352,11 @@ std::vector<Setting> build_settings() {
     s.push_back({"test.clock", "MEDISECURE_TEST_CLOCK", "", "(the machine's clock)", false,
                  "Tests only, refused in production: an RFC 3339 instant (`2026-05-31T23:30:00+02:00`) at which "
                  "the process's clock starts; it then runs on in real time. Lets a test run the whole server on "
-                 "a chosen day and hour.",
+                 "a chosen day and hour. `INSTANT@MACHINE` (two RFC 3339 instants) says the clock read INSTANT "
+                 "when the machine's read MACHINE: processes given the same value share one clock.",
                  [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     if (!v.empty() && !parse_instant(v)) return "must be an RFC 3339 instant";
+                     if (!v.empty() && !parse_test_clock(v, SystemClock::machine_now()))
+                         return "must be an RFC 3339 instant, or INSTANT@MACHINE";
                      c.test_clock = v;
                      return std::nullopt;
                  },
