@@ -7,8 +7,8 @@
 # Ports: MS_RABBITMQ_PORT (AMQP, default 55672), MS_RABBITMQ_PROMETHEUS_PORT (55692),
 # MS_RABBITMQ_DIST_PORT (Erlang distribution, 55673), MS_RABBITMQ_EPMD_PORT (a private epmd,
 # 55369), all on 127.0.0.1; MS_RABBITMQ_NAME gives a second server a state directory of its
-# own. The data survives stop + start (durable queues, persistent
-# messages); MS_RABBITMQ_FRESH=1 wipes it (not the password) before starting. Runs the server as
+# own; MS_RABBITMQ_START_TIMEOUT (60 s) is how long start waits. The data survives stop + start
+# (durable queues, persistent messages); MS_RABBITMQ_FRESH=1 wipes it (not the password) before starting. Runs the server as
 # the rabbitmq user when started by root, as the caller otherwise. Takes some 8 s to start and
 # 6 s to stop.
 set -euo pipefail
@@ -18,6 +18,8 @@ port=${MS_RABBITMQ_PORT:-55672}
 prometheus_port=${MS_RABBITMQ_PROMETHEUS_PORT:-55692}
 dist_port=${MS_RABBITMQ_DIST_PORT:-55673}
 epmd_port=${MS_RABBITMQ_EPMD_PORT:-55369}
+# How long start waits for the node (MS_RABBITMQ_START_TIMEOUT, 60 s): a loaded machine needs more.
+start_timeout=${MS_RABBITMQ_START_TIMEOUT:-60}
 # Debian's /usr/sbin wrappers cd to /var/lib/rabbitmq, reset HOME and the environment (su) and
 # send the output to /var/log/rabbitmq: the scripts behind them take the environment as given.
 sbin=/usr/lib/rabbitmq/bin
@@ -165,7 +167,7 @@ CONF
     "${as_rabbit[@]}" "$sbin/rabbitmq-server" </dev/null >"$dir/server.log" 2>&1 &
     echo $! >"$dir/wrapper.pid"
     up=
-    while [ $((SECONDS - start)) -lt 60 ]; do
+    while [ $((SECONDS - start)) -lt "$start_timeout" ]; do
       if [ ! -s "$dir/pid" ] && [ -s "$RABBITMQ_PID_FILE" ]; then cp "$RABBITMQ_PID_FILE" "$dir/pid"; fi
       if ! alive "$(cat "$dir/wrapper.pid")"; then fail "RabbitMQ exited while starting:"; fi
       if [ -s "$dir/pid" ] && grep -q 'Server startup complete' < <(tail -c "+$log_from" "$RABBITMQ_LOGS" 2>/dev/null) &&
@@ -175,7 +177,7 @@ CONF
       fi
       sleep 0.2
     done
-    [ -n "$up" ] || fail "RabbitMQ did not start in 60 s:"
+    [ -n "$up" ] || fail "RabbitMQ did not start in $start_timeout s:"
     echo "amqp://medisecure:$password@127.0.0.1:$port/%2F"
     ;;
   stop) stop ;;
