@@ -41,7 +41,7 @@ run_test_sh() {  # run_test_sh NAME WANT_STATUS [VAR=VALUE...]
   shift 2
   : >"$scratch/calls"
   status=0
-  env -u CI PATH="$scratch/bin:$PATH" START_FAIL= CTEST_STATUS=0 "$@" "$box/scripts/test.sh" >"$scratch/out" 2>&1 || status=$?
+  env -u CI -u MS_TEST_FAILOVER PATH="$scratch/bin:$PATH" START_FAIL= CTEST_STATUS=0 "$@" "$box/scripts/test.sh" >"$scratch/out" 2>&1 || status=$?
   if [ "$status" != "$want" ]; then sed 's/^/    | /' "$scratch/out" >&2; fi
   expect_status "$want" "$status" "$name"
 }
