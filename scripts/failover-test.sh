@@ -400,7 +400,7 @@ node scripts/failover/report.mjs "$dir/phases.tsv" "$dir/responses.log" \
   "replays=$replays" "replays_ok=$replays_ok" "in_use_waited=$in_use_waited" "recovered_by_itself=$by_itself" "failed_posts=$failed_posts" "acked=$acked" "lost=$lost" "audit=$audit" \
   "outage_read=$dir/outage-read.txt" "outage_write=$dir/outage-write.txt" \
   "bookings=$bookings" "bookings_ok=$bookings_ok" "mails_distinct=$mails_distinct" "mails_total=$mails_total" \
-  "retries_failed=$(tr '\n' ';' <"$dir/retries-failed" 2>/dev/null | head -c 1000)" "revoked_probes=$revoked_probes" "revoked_accepted=$revoked_accepted" "logins=$logins" "logins_ok=$logins_ok" \
+  "retries_failed=$({ tr '\n' ';' <"$dir/retries-failed"; } 2>/dev/null | head -c 1000)" "revoked_probes=$revoked_probes" "revoked_accepted=$revoked_accepted" "logins=$logins" "logins_ok=$logins_ok" \
   >"$stack/ha-report.md"
 cat "$stack/ha-report.md"
 grep -q '^Result: pass' "$stack/ha-report.md"
