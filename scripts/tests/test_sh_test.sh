@@ -55,19 +55,20 @@ expect_call '^scripts/test-dates.sh ' "every server starts"
 expect_call '^scripts/fuzz.sh ci' "every server starts"
 expect_call '^scripts/check-deploy.sh' "every server starts"
 expect_call '^scripts/check-observability.sh' "every server starts"
-expect_no_call '^failover-env' "every server starts: the failover block is off by default"
+expect_call "^failover-env $box/build/test-stack 26000 8 1\$" "every server starts: failover bounded, own ports, with backups"
+expect_no_call '^scripts/stack.sh down' "every server starts: no test stack to bring down"
 
-run_test_sh "MS_TEST_FAILOVER=1" 0 MS_TEST_FAILOVER=1
-expect_call "^failover-env $box/build/test-stack 26000 8 1\$" "MS_TEST_FAILOVER=1: failover bounded, own ports, with backups"
-expect_no_call '^scripts/stack.sh down' "MS_TEST_FAILOVER=1: no test stack to bring down"
-run_test_sh "the failover test fails" 1 FAILOVER_STATUS=1 MS_TEST_FAILOVER=1
+run_test_sh "MS_TEST_FAILOVER=0" 0 MS_TEST_FAILOVER=0
+expect_no_call '^failover-env' "MS_TEST_FAILOVER=0: the failover block left out"
+expect_call '^scripts/test-dates.sh ' "MS_TEST_FAILOVER=0"
+run_test_sh "the failover test fails" 1 FAILOVER_STATUS=1
 expect_no_call '^scripts/test-dates.sh ' "the failover test fails"
-run_test_sh "the stack cannot start, not in CI" 0 FAILOVER_STATUS=3 MS_TEST_FAILOVER=1
+run_test_sh "the stack cannot start, not in CI" 0 FAILOVER_STATUS=3
 grep -q 'failover skipped: the stack could not start' "$scratch/out" || fail "the stack cannot start, not in CI: no reason given"
-run_test_sh "the stack cannot start, in CI" 1 FAILOVER_STATUS=3 CI=true MS_TEST_FAILOVER=1
+run_test_sh "the stack cannot start, in CI" 1 FAILOVER_STATUS=3 CI=true
 mkdir -p "$box/build/test-stack"
 : >"$box/build/test-stack/stack.env"
-run_test_sh "a test stack left by an earlier run" 0 MS_TEST_FAILOVER=1
+run_test_sh "a test stack left by an earlier run" 0
 expect_call '^scripts/stack.sh down' "a test stack left by an earlier run: brought down"
 rm -rf "$box/build"
 
