@@ -24,15 +24,6 @@ std::string make_png(int w, int h) {
     return out;
 }
 const std::string kPng = make_png(640, 480);
-
-template <class Pred>
-bool eventually(Pred pred) {
-    for (int i = 0; i < 400; ++i) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    return false;
-}
 }  // namespace
 
 class DocumentsApi : public ::testing::Test {

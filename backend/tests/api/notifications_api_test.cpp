@@ -13,20 +13,6 @@ using namespace medisecure;
 using namespace medisecure::testkit;
 namespace json = boost::json;
 
-namespace {
-
-template <class Pred>
-bool eventually(Pred pred, std::chrono::seconds limit = std::chrono::seconds(20)) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    return false;
-}
-
-}  // namespace
-
 TEST(NotificationsApi, PatientExportsTheirDataAndIsToldLiveWhenItIsReady) {
     TestApp app;
     auto pid = app.patient("Joséphine", "Santini", "1944-04-04", R"({"email":"jo@exemple.fr"})");

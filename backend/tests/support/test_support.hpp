@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "contexts/audit/app/audit_trail.hpp"
@@ -87,6 +89,18 @@ private:
 
 /// True under CI=true, where a missing server fails instead of skipping.
 bool ci();
+
+/// Polls `pred` every 25 ms until it holds (true) or `limit` has passed (false): for what a
+/// background job does after the request that asked for it.
+template <class Pred>
+bool eventually(Pred pred, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return false;
+}
 
 /// Records entries; durable immediately.
 class RecordingAuditTrail final : public audit::AuditTrail {

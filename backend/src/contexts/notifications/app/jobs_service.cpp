@@ -14,8 +14,12 @@ using audit::Outcome;
 JobsService::JobsService(JobStore& store, audit::AuditTrail& audit, const Clock& clock, std::string master_key)
     : store_(store), audit_(audit), clock_(clock), box_(crypto::derive_key(master_key, "medisecure job results v1")) {}
 
+bool JobsService::owns(const Caller& caller, const JobRecord& job) {
+    return !job.owner_user_id.empty() && job.owner_user_id == caller.user_id;
+}
+
 bool JobsService::may_see(const Caller& caller, const JobRecord& job) const {
-    return caller.is(Role::admin) || (!job.owner_user_id.empty() && job.owner_user_id == caller.user_id);
+    return caller.is(Role::admin) || owns(caller, job);
 }
 
 Result<JobRecord> JobsService::get(const Caller& caller, const std::string& id) {
@@ -50,7 +54,9 @@ std::optional<ResultFile> JobsService::result_file(const JobRecord& job) const {
 
 Result<ResultFile> JobsService::take_download(const Caller& caller, const std::string& id) {
     auto job = store_.find(id);
-    if (!job || !may_see(caller, *job)) return not_found("job_not_found", "No such job.");
+    // The file is its owner's alone: an administrator follows every job, but taking a patient's
+    // export (downloadable once) would read their whole record and leave them without it.
+    if (!job || !owns(caller, *job)) return not_found("job_not_found", "No such job.");
     if (job->status != JobStatus::succeeded) return conflict("job_not_finished", "The job has not finished yet.");
     auto file = result_file(*job);
     if (!file) return not_found("no_result_file", "This job has no file to download.");

@@ -26,8 +26,10 @@ class JobsService {
 public:
     JobsService(JobStore& store, audit::AuditTrail& audit, const Clock& clock, std::string master_key);
 
+    /// A job's state: for the user who asked for it, and for administrators (who follow them all).
     Result<JobRecord> get(const Caller& caller, const std::string& id);
-    /// Hands the result file over once; the caller streams it then deletes it.
+    /// Hands the result file over once, to the user who asked for the job only; the caller
+    /// streams it then deletes it.
     Result<ResultFile> take_download(const Caller& caller, const std::string& id);
     /// Deletes result files nobody downloaded within `max_age`; returns how many.
     int purge_untaken(std::chrono::hours max_age);
@@ -37,6 +39,7 @@ public:
     std::optional<ResultFile> result_file(const JobRecord& job) const;
 
 private:
+    static bool owns(const Caller& caller, const JobRecord& job);
     bool may_see(const Caller& caller, const JobRecord& job) const;
     JobStore& store_;
     audit::AuditTrail& audit_;

@@ -153,6 +153,7 @@ void add_routes(http::Router& router, JobsService& jobs, NotificationService& no
         .path = "/api/v1/jobs/{id}/download",
         .operation_id = "downloadJobResult",
         .summary = "Download a job's result file (once; it is deleted afterwards)",
+        .description = "Only by the user who asked for the job: anyone else, an administrator included, gets 404.",
         .tag = "jobs",
         .access = Access::signed_in(),
         .params = {{"id", ParamIn::path, uuid, true, "Job id"}},

@@ -76,6 +76,9 @@ TEST_F(Export, BuildsAnEncryptedArchiveDownloadableOnceByItsRequester) {
 
     EXPECT_EQ(jobs.get(caller_of(Role::patient, "pu2", "p2"), id).error().kind, ErrorKind::not_found);
     EXPECT_EQ(jobs.take_download(caller_of(Role::doctor, "d1"), id).error().kind, ErrorKind::not_found);
+    // An administrator follows the job, but the file is the patient's alone.
+    EXPECT_TRUE(jobs.get(caller_of(Role::admin, "a1"), id));
+    EXPECT_EQ(jobs.take_download(caller_of(Role::admin, "a1"), id).error().kind, ErrorKind::not_found);
     auto dl = jobs.take_download(patient, id);
     ASSERT_TRUE(dl);
     EXPECT_EQ(jobs.take_download(patient, id).error().kind, ErrorKind::gone);
