@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -334,6 +335,60 @@ TEST(PlatformApi, SlowRequestHeadsAreAnswered408InTime) {
     // The idle connection (no byte sent for longer than the read timeout) is still served.
     ASSERT_TRUE(idle.send("GET /health/live HTTP/1.1\r\nHost: t\r\n\r\n"));
     EXPECT_EQ(idle.response().first.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+}
+
+// R.U.D.Y.: a request body dripped a byte at a time is answered 408 once the read timeout has
+// passed (for the whole body of a JSON request; for each 64 KiB of an upload), and the
+// connection is closed; an upload that takes longer than the read timeout in all, at a steady
+// rate, is taken whole.
+TEST(PlatformApi, SlowRequestBodiesAreAnswered408InTime) {
+    TestApp app([](config::Config& c) { c.read_timeout_s = 2; });
+    const Account doctor = app.user(Role::doctor);
+    const std::string pid = app.patient("Léa", "Girard", "1990-01-01");
+    const std::string upload_head = "POST /api/v1/patients/" + pid +
+                                    "/documents?category=other&title=Scan HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
+                                    doctor.token + "\r\nContent-Type: application/octet-stream\r\n";
+    auto drip = [&](const std::string& what, const std::string& head) {
+        RawConnection slow(app.base_url());
+        ASSERT_TRUE(slow.open());
+        const auto t0 = std::chrono::steady_clock::now();
+        ASSERT_TRUE(slow.send(head));
+        std::atomic<bool> stop{false};
+        std::thread sender([&] {
+            for (int i = 0; i < 40 && !stop; ++i) {  // a byte every 200 ms, for up to 8 s
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                if (!slow.send("a")) break;
+            }
+        });
+        auto [got, body] = slow.response();
+        const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        stop = true;
+        sender.join();
+        EXPECT_EQ(got.rfind("HTTP/1.1 408 Request Timeout\r\n", 0), 0u) << what << ": " << got;
+        EXPECT_NE(got.find("\r\nConnection: close\r\n"), std::string::npos) << what << ": " << got;
+        EXPECT_NE(body.find("request_timeout"), std::string::npos) << what << ": " << body;
+        EXPECT_GE(waited, 1.9) << what;
+        EXPECT_LT(waited, 4.5) << what;
+        EXPECT_TRUE(slow.closed_by_server()) << what;
+    };
+    drip("a JSON body", "POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 1000\r\n\r\n{");
+    drip("an upload", upload_head + "Content-Length: 1000000\r\n\r\n%PDF-1.4\n");
+
+    // 640 KiB in pieces of 16 KiB every 100 ms: 4 s in all, each 64 KiB within 0.5 s.
+    const std::string pdf = "%PDF-1.4\n" + std::string(640 * 1024 - 16, 'a') + "\n%%EOF\n";
+    RawConnection steady(app.base_url());
+    ASSERT_TRUE(steady.open());
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(steady.send(upload_head + "Content-Length: " + std::to_string(pdf.size()) + "\r\n\r\n"));
+    for (std::size_t at = 0; at < pdf.size(); at += 16 * 1024) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        ASSERT_TRUE(steady.send(pdf.substr(at, 16 * 1024)));
+    }
+    auto [head, body] = steady.response();
+    EXPECT_GT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 3.5);
+    EXPECT_EQ(head.rfind("HTTP/1.1 201 Created\r\n", 0), 0u) << head << body;
+    EXPECT_EQ(json::parse(body).at("size").as_int64(), static_cast<std::int64_t>(pdf.size()));
 }
 
 namespace {

@@ -190,7 +190,8 @@ std::vector<Setting> build_settings() {
     s.push_back({"server.max_header_bytes", "MEDISECURE_MAX_HEADER_BYTES", "", "16384", false,
                  "Largest request header block (431 beyond).",
                  int_setting(&Config::max_header_bytes, 1024, 1 << 20), int_show(&Config::max_header_bytes)});
-    s.push_back({"server.read_timeout_s", "MEDISECURE_READ_TIMEOUT", "", "30", false, "Seconds allowed to receive a request.",
+    s.push_back({"server.read_timeout_s", "MEDISECURE_READ_TIMEOUT", "", "30", false, "Seconds allowed to receive a request's head from its first byte, then its body (an upload: "
+                 "each 64 KiB of it); 408 after.",
                  int_setting(&Config::read_timeout_s, 1, 3600), int_show(&Config::read_timeout_s)});
     s.push_back({"server.write_timeout_s", "MEDISECURE_WRITE_TIMEOUT", "", "30", false, "Seconds allowed to send a response.",
                  int_setting(&Config::write_timeout_s, 1, 3600), int_show(&Config::write_timeout_s)});

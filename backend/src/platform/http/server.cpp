@@ -38,6 +38,10 @@ constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
+Error body_late() {
+    return Error{ErrorKind::request_timeout, "request_timeout", "The request body was not received in time."};
+}
+
 struct Connection {
     explicit Connection(tcp::socket s) : stream(std::move(s)) {}
     beast::tcp_stream stream;
@@ -45,6 +49,41 @@ struct Connection {
     // its answer written); read by the acceptor when it looks for an idle connection to close.
     std::atomic<bool> busy{false};
     std::atomic<bool> evicted{false};  // chosen to make room for a new connection
+};
+
+/// A deadline for the reads of one request part (its head, its body, a chunk of an upload): when it
+/// passes, the connection's pending read is cancelled, on the connection's own thread, so that a
+/// 408 can still be written (Beast's own expiry would close the socket first). Disarmed when it
+/// goes out of scope, also if its timer already fired and its handler waits to run.
+class ReadDeadline {
+public:
+    ReadDeadline(const std::shared_ptr<Connection>& conn, std::chrono::steady_clock::duration timeout)
+        : timer_(conn->stream.get_executor()), state_(std::make_shared<State>()) {
+        conn->stream.expires_never();
+        timer_.expires_after(timeout);
+        timer_.async_wait([conn, state = state_](const boost::system::error_code& e) {
+            if (e || !state->armed) return;
+            state->late = true;
+            boost::system::error_code ignored;
+            conn->stream.socket().cancel(ignored);
+        });
+    }
+    ~ReadDeadline() {
+        state_->armed = false;
+        timer_.cancel();
+    }
+    ReadDeadline(const ReadDeadline&) = delete;
+    ReadDeadline& operator=(const ReadDeadline&) = delete;
+    /// The read was cancelled because the deadline passed.
+    bool late() const { return state_->late; }
+
+private:
+    struct State {
+        bool armed = true;
+        bool late = false;
+    };
+    asio::steady_timer timer_;
+    std::shared_ptr<State> state_;
 };
 
 /// The status line and header fields of a response with its whole body in hand, written out
@@ -144,9 +183,10 @@ struct HttpServer::Impl {
         bool done = false;
         bool too_large = false;
         bool storage_full = false;  // the spool's disk is full: answered 507
+        bool late = false;          // a chunk did not arrive within the read timeout: answered 408
         std::shared_ptr<SpooledBody> body;
     };
-    asio::awaitable<Spooled> read_spooled(Connection& conn, beast::flat_buffer& buffer,
+    asio::awaitable<Spooled> read_spooled(const std::shared_ptr<Connection>& conn, beast::flat_buffer& buffer,
                                           bhttp::request_parser<bhttp::empty_body>& hp, std::size_t limit);
     asio::awaitable<bool> write_stream(Connection& conn, Request& req, Response& resp, bool keep_alive);
     asio::awaitable<void> write_events(Connection& conn, Request& req, Response& resp);
@@ -213,20 +253,15 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
             // sending it a line at a time (slowloris) is answered 408 and closed, not kept until
             // the idle timeout. Beast's own expiry would close the socket first; this timer only
             // cancels the read, on this connection's thread, so that the 408 can still be sent.
-            auto head_deadline = std::make_shared<asio::steady_timer>(conn->stream.get_executor());
-            auto head_late = std::make_shared<bool>(false);
-            conn->stream.expires_never();
-            head_deadline->expires_after(opt.read_timeout);
-            head_deadline->async_wait([conn, head_late](const boost::system::error_code& e) {
-                if (e) return;
-                *head_late = true;
-                boost::system::error_code ignored;
-                conn->stream.socket().cancel(ignored);
-            });
-            auto [ec, n] = co_await bhttp::async_read_header(conn->stream, buffer, hp, tuple_awaitable);
-            head_deadline->cancel();
+            bool head_late = false;
+            boost::system::error_code ec;
+            {
+                ReadDeadline deadline(conn, opt.read_timeout);
+                std::tie(ec, std::ignore) = co_await bhttp::async_read_header(conn->stream, buffer, hp, tuple_awaitable);
+                head_late = ec && deadline.late();
+            }
             conn->busy = true;
-            if (ec && *head_late) {
+            if (head_late) {
                 Request req;
                 req.client_ip = peer;
                 Response resp = pipeline.reject(req, {ErrorKind::request_timeout, "request_timeout",
@@ -279,19 +314,23 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
                         co_await bhttp::async_write(conn->stream, cont, tuple_awaitable);
                     }
                     if (route && route->streamed_body) {
-                        auto r = co_await read_spooled(*conn, buffer, hp, limit);
+                        auto r = co_await read_spooled(conn, buffer, hp, limit);
                         if (!r.ok) break;
                         body_done = r.done;
                         if (r.too_large) early = too_large();
                         else if (r.storage_full) early = storage_full();
+                        else if (r.late) early = body_late();
                         else req.spooled_body = std::move(r.body);
                     } else {
+                        // The whole body within the read timeout from the end of the head (a
+                        // client dripping it, "R.U.D.Y.", is answered 408 and closed).
                         bhttp::request_parser<bhttp::string_body> bp{std::move(hp)};
                         bp.body_limit(limit);
                         if (!bp.is_done()) {
-                            conn->stream.expires_after(opt.read_timeout);
+                            ReadDeadline deadline(conn, opt.read_timeout);
                             auto [bec, bn] = co_await bhttp::async_read(conn->stream, buffer, bp, tuple_awaitable);
                             if (bec == bhttp::error::body_limit) early = too_large();
+                            else if (bec && deadline.late()) early = body_late();
                             else if (bec) break;
                         }
                         body_done = bp.is_done();
@@ -383,7 +422,8 @@ asio::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> conn
     --connections;
 }
 
-asio::awaitable<HttpServer::Impl::Spooled> HttpServer::Impl::read_spooled(Connection& conn, beast::flat_buffer& buffer,
+asio::awaitable<HttpServer::Impl::Spooled> HttpServer::Impl::read_spooled(const std::shared_ptr<Connection>& conn,
+                                                                         beast::flat_buffer& buffer,
                                                                          bhttp::request_parser<bhttp::empty_body>& hp,
                                                                          std::size_t limit) {
     Spooled out;
@@ -400,11 +440,22 @@ asio::awaitable<HttpServer::Impl::Spooled> HttpServer::Impl::read_spooled(Connec
     while (!sp.is_done()) {
         sp.get().body().data = chunk.data();
         sp.get().body().size = chunk.size();
-        conn.stream.expires_after(opt.read_timeout);
-        auto [ec, n] = co_await bhttp::async_read(conn.stream, buffer, sp, tuple_awaitable);
+        // Each chunk of 64 KiB within the read timeout: an upload may take as long as it needs
+        // at any useful rate (2 KiB/s at the default 30 s), not a connection held by a trickle.
+        boost::system::error_code ec;
+        bool late = false;
+        {
+            ReadDeadline deadline(conn, opt.read_timeout);
+            std::tie(ec, std::ignore) = co_await bhttp::async_read(conn->stream, buffer, sp, tuple_awaitable);
+            late = ec && ec != bhttp::error::need_buffer && deadline.late();
+        }
         if (ec == bhttp::error::need_buffer) ec = {};
         if (ec == bhttp::error::body_limit) {
             out.too_large = true;
+            co_return out;
+        }
+        if (late) {
+            out.late = true;
             co_return out;
         }
         if (ec) {
