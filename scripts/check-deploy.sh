@@ -87,6 +87,68 @@ if [ -x "$haproxy_bin" ] && command -v openssl >/dev/null; then
   sed 's/^    retry-on conn-failure/    retry-on conn-failur/' "$cfg" >"$hx/broken.cfg"
   reject "an HAProxy configuration with a misspelt retry-on" env MEDISECURE_HAPROXY_BACKEND_HOST=backend "$haproxy_bin" -c -q -f "$hx/broken.cfg" -f "$hx/stats.cfg"
   echo "check-deploy: haproxy $("$haproxy_bin" -v | sed -n '1s/HAProxy version \([^ ]*\).*/\1/p') -c: valid for Compose, Kubernetes and the stack; 2 broken ones rejected"
+
+  # The same file running, as the stack runs it, with no instance able to answer (both servers
+  # refuse): what a client gets in an outage. The API's 503 problem with Retry-After for a GET;
+  # the same 503 for HTTP/2 POSTs of a JSON body (without http-buffer-request HAProxy resets the
+  # stream after its answer, and the client sees only the reset); a body dripped slower than
+  # timeout http-request (2 s here) is 408 in the same format, from HAProxy.
+  haproxy_live() {
+    local out=$hx/live base=https://127.0.0.1:27443 code
+    mkdir -p "$out"
+    head -c 30000 /dev/zero | tr '\0' x | sed 's/^/{"note":"/; s/$/"}/' >"$out/body.json"
+    env MEDISECURE_HAPROXY_TLS_CERT="$hx/tls.pem" MEDISECURE_HAPROXY_HTTPS_PORT=27443 \
+      MEDISECURE_HAPROXY_HTTP_BIND=127.0.0.1:27480 MEDISECURE_HAPROXY_HTTPS_BIND=127.0.0.1:27443 \
+      MEDISECURE_HAPROXY_STATS_BIND=127.0.0.1:27404 MEDISECURE_HAPROXY_METRICS_BIND=127.0.0.1:27405 \
+      MEDISECURE_HAPROXY_MAXCONN=1000 MEDISECURE_HAPROXY_REQUEST_TIMEOUT=2s \
+      "$haproxy_bin" -D -p "$out/pid" -f "$cfg" -f "$hx/stats.cfg" -f "$hx/servers.cfg" >"$out/haproxy.log" 2>&1 || {
+      cat "$out/haproxy.log" >&2
+      return 1
+    }
+    # shellcheck disable=SC2064 # the pid file's path is known now
+    trap "kill \$(cat '$out/pid') 2>/dev/null; rm -rf '$scratch'" EXIT
+    local result=0
+    for _ in $(seq 1 50); do
+      curl -sk -o /dev/null "$base/health/live" && break
+      sleep 0.1
+    done
+    # Both servers marked down by their first checks (a refused connection: at once).
+    sleep 1
+    code=$(curl -sk -o "$out/get.json" -D "$out/get.head" -w '%{http_code}' "$base/api/v1/patients")
+    if [ "$code" != 503 ] || ! grep -qi '^retry-after: 2' "$out/get.head" ||
+      ! grep -qi '^content-type: application/problem+json' "$out/get.head" ||
+      ! grep -q '"code":"no_instance_available"' "$out/get.json"; then
+      echo "HAProxy with no instance answered a GET $code:" >&2
+      cat "$out/get.head" "$out/get.json" >&2
+      result=1
+    fi
+    local reset=0
+    for _ in $(seq 1 10); do
+      code=$(curl -sk --http2 -o "$out/post.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+        --data-binary @"$out/body.json" "$base/api/v1/patients") || true
+      if [ "$code" != 503 ] || ! grep -q '"code":"no_instance_available"' "$out/post.json"; then reset=$((reset + 1)); fi
+    done
+    if [ "$reset" -gt 0 ]; then
+      echo "HAProxy with no instance: $reset of 10 HTTP/2 POSTs of 30 KB got no 503 (a reset stream)" >&2
+      result=1
+    fi
+    local t0=$SECONDS
+    code=$(curl -sk --http1.1 --limit-rate 2k -o "$out/slow.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+      --data-binary @"$out/body.json" "$base/api/v1/patients") || true
+    if [ "$code" != 408 ] || ! grep -q '"code":"request_timeout"' "$out/slow.json" || [ $((SECONDS - t0)) -gt 8 ]; then
+      echo "HAProxy: a body sent at 2 KB/s got $code after $((SECONDS - t0)) s (408 after 2 s expected):" >&2
+      cat "$out/slow.json" >&2
+      result=1
+    fi
+    kill "$(cat "$out/pid")" 2>/dev/null || true
+    trap 'rm -rf "$scratch"' EXIT
+    return "$result"
+  }
+  if command -v curl >/dev/null; then
+    check "HAProxy running with no instance: 503 problem for a GET and for HTTP/2 POSTs of 30 KB, 408 for a slow body" haproxy_live
+  else
+    missing curl "scripts/deps.sh test installs it"
+  fi
 else
   missing haproxy "scripts/deps.sh stack installs it"
 fi
