@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # `make sanitize`: the C++ tests under the sanitizers, each build in its own directory from a
 # CMake preset (backend/CMakePresets.json), with GCC:
-#   asan  AddressSanitizer + UndefinedBehaviorSanitizer (build/asan): every unit test binary
-#         (CTest label unit) and the port contract tests (ms_contract_tests: in-memory and
-#         SQLite, plus PostgreSQL, MariaDB, Redis... when their MEDISECURE_TEST_* variables are
-#         set, as scripts/test.sh sets them).
+#   asan  AddressSanitizer + UndefinedBehaviorSanitizer (build/asan): the whole C++ suite, as
+#         make test runs it: every unit test binary (CTest label unit), the port contract tests
+#         (in-memory and SQLite, plus PostgreSQL, MariaDB, Redis... when their MEDISECURE_TEST_*
+#         variables are set, as scripts/test.sh sets them), the API tests (the server in-process),
+#         and the crash and cluster tests (which run the medisecure binary, itself built with
+#         the sanitizers: a report in a child process fails its test).
 #   tsan  ThreadSanitizer (build/tsan): the concurrency-heavy tests, by name (group commit, the
 #         batched WAL, caches, the job runner and queues, booking, issuing and rotation races,
 #         the audit log's shared commits), listed in tsan_tests below.
@@ -46,13 +48,19 @@ build() {
 run_asan() {
   configure asan
   local targets
-  mapfile -t targets < <(ninja -C build/asan -t targets all | sed -n 's/^\(ms_[a-z_]*_tests\): phony$/\1/p' |
-    grep -vE '^ms_(api|cluster)_tests$')
-  build build/asan "${targets[@]}"
+  mapfile -t targets < <(ninja -C build/asan -t targets all | sed -n 's/^\(ms_[a-z_]*_tests\): phony$/\1/p')
+  build build/asan medisecure "${targets[@]}"
+  local failed=0 part
   echo "sanitize: ASan+UBSan: unit tests"
-  ctest --test-dir build/asan --output-on-failure -j "${TEST_JOBS:-2}" -L unit --timeout 1200
-  echo "sanitize: ASan+UBSan: contract tests"
-  ctest --test-dir build/asan --output-on-failure -R '^ms_contract_tests$' --timeout 1800
+  ctest --test-dir build/asan --output-on-failure -j "${TEST_JOBS:-2}" -L unit --timeout 1200 || failed=$((failed + 1))
+  for part in contract api crash cluster; do
+    echo "sanitize: ASan+UBSan: $part tests"
+    ctest --test-dir build/asan --output-on-failure -R "^ms_${part}_tests\$" --timeout 2400 || failed=$((failed + 1))
+  done
+  if [ "$failed" -gt 0 ]; then
+    echo "sanitize: ASan+UBSan: $failed part(s) failed" >&2
+    return 1
+  fi
 }
 
 # binary:gtest-filter, for the ThreadSanitizer run.
@@ -86,6 +94,11 @@ run_tsan() {
 }
 
 start=$SECONDS
-if [ "$what" != tsan ]; then run_asan; fi
-if [ "$what" != asan ]; then run_tsan; fi
+status=0
+if [ "$what" != tsan ]; then run_asan || status=1; fi
+if [ "$what" != asan ]; then run_tsan || status=1; fi
+if [ "$status" -ne 0 ]; then
+  echo "sanitize: $what FAILED after $((SECONDS - start)) s" >&2
+  exit 1
+fi
 echo "sanitize: $what passed in $((SECONDS - start)) s"

@@ -127,7 +127,8 @@ TEST_F(DocumentsApi, RolesAndOtherPatients) {
     EXPECT_EQ(as(*secretary_).get("/api/v1/documents/" + consent + "/content").status, 200);
     // Accountants: no documents at all.
     EXPECT_EQ(as(*accountant_).get("/api/v1/patients/" + mine + "/documents").status, 403);
-    EXPECT_EQ(upload(*new HttpClient(as(*accountant_)), mine, kPdf, "category=other&title=X").status, 403);
+    auto accounts = as(*accountant_);
+    EXPECT_EQ(upload(accounts, mine, kPdf, "category=other&title=X").status, 403);
     // A patient: their own documents, not another's (404 like a missing one).
     auto portal = app_->user(Role::patient, mine);
     auto p = as(portal);

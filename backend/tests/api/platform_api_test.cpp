@@ -460,7 +460,9 @@ TEST(PlatformApi, IdleConnectionsAtTheCapMakeRoomForNewClients) {
     // least the first had to make room.
     EXPECT_GE(counter_value(probe, "medisecure_http_idle_connections_closed_total"), 1);
     const double per_connection_kib = (rss_full - rss_before) * 1024 / cap;
-    EXPECT_LT(rss_full - rss_before, 256.0) << "MiB for " << cap << " idle connections";
+    if (!kAddressSanitizer) {
+        EXPECT_LT(rss_full - rss_before, 256.0) << "MiB for " << cap << " idle connections";
+    }
     std::cout << "  " << cap << " idle connections opened in " << opened_s << " s; resident memory " << rss_before
               << " -> " << rss_full << " MiB (" << per_connection_kib << " KiB each, server and client); the slowest of "
               << "20 clients arriving at the cap served in " << slowest * 1000 << " ms\n";

@@ -90,6 +90,15 @@ private:
 /// True under CI=true, where a missing server fails instead of skipping.
 bool ci();
 
+/// Built with AddressSanitizer (scripts/sanitize.sh): its shadow memory and quarantine make
+/// resident-memory figures meaningless, so bounds on them are not checked there.
+constexpr bool kAddressSanitizer =
+#if defined(__SANITIZE_ADDRESS__)
+    true;
+#else
+    false;
+#endif
+
 /// Polls `pred` every 25 ms until it holds (true) or `limit` has passed (false): for what a
 /// background job does after the request that asked for it.
 template <class Pred>

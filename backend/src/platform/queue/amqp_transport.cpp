@@ -130,6 +130,36 @@ public:
                bool confirms)
         : opt_(o), st_(amqp_new_connection()) {
         if (!st_) throw AmqpError("out of memory");
+        // A constructor that throws runs no destructor: the state (and its 128 KiB frame buffers)
+        // is freed here when connecting fails, which it does on every retry while the broker is
+        // down.
+        try {
+            open(t, types, heartbeat_s, confirms);
+        } catch (...) {
+            amqp_destroy_connection(st_);
+            throw;
+        }
+    }
+    ~Connection() {
+        if (open_ && !broken_) {
+            amqp_channel_close(st_, kChannel, AMQP_REPLY_SUCCESS);
+            amqp_connection_close(st_, AMQP_REPLY_SUCCESS);
+        }
+        amqp_destroy_connection(st_);
+    }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    amqp_connection_state_t state() { return st_; }
+    void mark_broken() { broken_ = true; }
+    bool broken() const { return broken_; }
+
+    std::string work_queue(const std::string& type) const { return opt_.prefix + "." + type; }
+    std::string dead_name() const { return opt_.prefix + ".dead"; }
+
+private:
+    void open(const AmqpTarget& t, const std::vector<std::string>& types, int heartbeat_s, bool confirms) {
+        const AmqpOptions& o = opt_;
         amqp_socket_t* socket = amqp_tcp_socket_new(st_);
         if (!socket) throw AmqpError("cannot create a socket");
         timeval tv = to_timeval(o.connect_timeout);
@@ -150,23 +180,8 @@ public:
             check(amqp_get_rpc_reply(st_), "confirm.select");
         }
     }
-    ~Connection() {
-        if (open_ && !broken_) {
-            amqp_channel_close(st_, kChannel, AMQP_REPLY_SUCCESS);
-            amqp_connection_close(st_, AMQP_REPLY_SUCCESS);
-        }
-        amqp_destroy_connection(st_);
-    }
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
 
-    amqp_connection_state_t state() { return st_; }
-    void mark_broken() { broken_ = true; }
-    bool broken() const { return broken_; }
-
-    std::string work_queue(const std::string& type) const { return opt_.prefix + "." + type; }
-    std::string dead_name() const { return opt_.prefix + ".dead"; }
-
+public:
     /// The delay step's exchange (declared with its queue on first use on this connection).
     std::string delay_exchange(long long ms) {
         std::string name = opt_.prefix + ".delay." + std::to_string(ms);
