@@ -3,9 +3,9 @@
 # `make sanitize`: the C++ tests under the sanitizers, each build in its own directory from a
 # CMake preset (backend/CMakePresets.json), with GCC:
 #   asan  AddressSanitizer + UndefinedBehaviorSanitizer (build/asan): the whole C++ suite, as
-#         make test runs it: every unit test binary (CTest label unit), the port contract tests
-#         (in-memory and SQLite, plus PostgreSQL, MariaDB, Redis... when their MEDISECURE_TEST_*
-#         variables are set, as scripts/test.sh sets them), the API tests (the server in-process),
+#         make test runs it, with the same servers (scripts/test-services.sh): every unit test
+#         binary (CTest label unit), the port contract tests (in-memory, SQLite, PostgreSQL,
+#         MariaDB, Redis, RabbitMQ, S3...), the API tests (the server in-process),
 #         and the crash and cluster tests (which run the medisecure binary, itself built with
 #         the sanitizers: a report in a child process fails its test).
 #   tsan  ThreadSanitizer (build/tsan): the concurrency-heavy tests, by name (group commit, the
@@ -23,6 +23,16 @@ export CCACHE_DIR=${CCACHE_DIR:-$root/build/.ccache}
 export CCACHE_BASEDIR=$root
 export MEDISECURE_TEST_OUTPUT=${MEDISECURE_TEST_OUTPUT:-$root/build/test-output}
 mkdir -p "$MEDISECURE_TEST_OUTPUT"
+
+# The servers of make test, so that the contract, API, crash and cluster tests run against the
+# real engines under the sanitizers too (TSan's contract tests as well); stopped at the end.
+started=()
+cleanup() {
+  for s in "${started[@]}"; do scripts/services/"$s".sh stop || true; done
+}
+trap cleanup EXIT
+# shellcheck source=scripts/test-services.sh
+. scripts/test-services.sh
 
 # Every report stops the test that made it (UBSan is built with -fno-sanitize-recover too).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1}

@@ -15,7 +15,7 @@ repo=$(cd "$here/../.." && pwd)
 
 box=$scratch/repo
 mkdir -p "$box/scripts/services" "$box/scripts/tests"
-cp "$repo/scripts/test.sh" "$repo/scripts/ctest-failures.sh" "$box/scripts/"
+cp "$repo/scripts/test.sh" "$repo/scripts/test-services.sh" "$repo/scripts/ctest-failures.sh" "$box/scripts/"
 stub() {  # stub PATH BODY: a script in the sandbox that records its call, then runs BODY
   printf '#!/usr/bin/env bash\necho "%s $*" >>"%s/calls"\n%s\n' "$1" "$scratch" "$2" >"$box/$1"
   chmod +x "$box/$1"
@@ -23,8 +23,8 @@ stub() {  # stub PATH BODY: a script in the sandbox that records its call, then 
 for s in deps.sh npm-deps.sh build.sh fuzz.sh test-dates.sh check-deploy.sh check-observability.sh tests/run.sh; do stub "scripts/$s" 'exit 0'; done
 # The servers test.sh starts (the others, e.g. redis-sentinel.sh, are started by the tests that
 # need them); every service script is stubbed all the same.
-mapfile -t services < <(grep -o 'start_service [a-z][a-z-]*' "$repo/scripts/test.sh" | awk '{print $2}')
-[ "${#services[@]}" -ge 3 ] || { echo "test_sh_test.sh: found no start_service calls in test.sh" >&2; exit 1; }
+mapfile -t services < <(grep -o 'start_service [a-z][a-z-]*' "$repo/scripts/test-services.sh" | awk '{print $2}')
+[ "${#services[@]}" -ge 3 ] || { echo "test_sh_test.sh: found no start_service calls in test-services.sh" >&2; exit 1; }
 for f in "$repo"/scripts/services/*.sh; do
   name=$(basename "$f" .sh)
   # START_FAIL lists the services that cannot start.
