@@ -10,7 +10,8 @@ import sys
 
 PEERS = ["nginx", "fastapi", "orthanc"]
 LABEL = {"medisecure": "MediSecure", "nginx": "nginx (static file)", "fastapi": "FastAPI + uvicorn",
-         "orthanc": "Orthanc /patients/{id}", "medisecure-pg": "MediSecure on PostgreSQL"}
+         "orthanc": "Orthanc /patients/{id}", "medisecure-pg": "MediSecure on PostgreSQL",
+         "stack-1": "the stack, 1 instance", "stack-2": "the stack, 2 instances"}
 SCENARIO = {"health": "GET /health/live", "get": "GET patient (authenticated, audited)",
             "search": "search q= (the bench's 40 terms, cached after the first time)",
             "search-cold": "search q= (prefixes drawn from the whole registry)",
@@ -79,7 +80,35 @@ def main() -> None:
         print()
 
     hit = lambda pair: (100.0 * pair[0] / (pair[0] + pair[1])) if sum(pair) else 0.0  # noqa: E731
+    if "stack" in engines:
+        st = engines["stack"]
+        print(f"The production path: HAProxy (TLS, HTTP/1.1 keep-alive from wrk) in front of two instances, then "
+              f"one, on PostgreSQL, Redis behind Sentinel, RabbitMQ and the worker, MariaDB and S3 (the stack, up in "
+              f"{st['up_s']} s; {st['patients']:,} patients generated in {st['generate_s']} s), at "
+              f"{st['connections']} connections; beside one instance on PostgreSQL reached directly and the "
+              f"embedded default. Cache hit rate: the instances' hits ÷ lookups during the scenario.\n")
+        print("| scenario | embedded req/s | PostgreSQL, direct | stack, 1 instance: req/s | p95 / p99 ms | cache hits "
+              "| stack, 2 instances: req/s | p95 / p99 ms | cache hits | errors | 2 ÷ 1 | 2 ÷ direct |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        conns = st["connections"]
+        for scenario in ORDER:
+            one, two = get("stack-1", scenario, conns), get("stack-2", scenario, conns)
+            if not one and not two:
+                continue
+            emb, direct = get("medisecure", scenario, conns), get("medisecure-pg", scenario, conns)
+            cells = [SCENARIO[scenario], f"{emb['rps']:,.0f}" if emb else "", f"{direct['rps']:,.0f}" if direct else ""]
+            for n, r in (("1", one), ("2", two)):
+                pair = st["cache"].get(f"{n}-{scenario}", [0, 0])
+                cells += [f"{r['rps']:,.0f}" if r else "", f"{r.get('p95_ms', 0):.2f} / {r['p99_ms']:.2f}" if r else "",
+                          f"{hit(pair):.1f} % of {sum(pair):,}" if sum(pair) else "none"]
+            cells.append(str(sum(errors(r) for r in (one, two) if r)))
+            cells.append(f"{two['rps'] / one['rps']:.2f} ×" if one and two and one["rps"] else "")
+            cells.append(f"{two['rps'] / direct['rps']:.2f} ×" if two and direct and direct["rps"] else "")
+            print("| " + " | ".join(cells) + " |")
+        print()
     for engine, f in engines.items():
+        if engine == "stack":
+            continue
         target = "medisecure-pg" if engine == "postgresql" else "medisecure"
         book = get(target, "booking", 64)
         line = [f"**{engine}**:"]
@@ -151,6 +180,18 @@ def main() -> None:
             checks.append(("PostgreSQL: booking race: 0 double bookings",
                            engines["postgresql"]["double_bookings"] == 0,
                            str(engines["postgresql"]["double_bookings"])))
+    if "stack" in engines:
+        st = engines["stack"]
+        for n in ("2", "1"):
+            r = get(f"stack-{n}", "mixed", st["connections"])
+            if not r:
+                continue
+            checks.append((f"stack, {n} instance(s): mixed ≥ 1,000 req/s", r["rps"] >= 1000, f"{r['rps']:,.0f}/s"))
+            checks.append((f"stack, {n} instance(s): mixed p95 < 200 ms", r.get("p95_ms", 1e9) < 200,
+                           f"{r.get('p95_ms', 0):.1f} ms"))
+            pair = st["cache"].get(f"{n}-mixed", [0, 0])
+            checks.append((f"stack, {n} instance(s): cache hit rate > 80 % (mixed)", hit(pair) > 80,
+                           f"{hit(pair):.1f} %"))
     print("| target | measured | met |")
     print("|---|---:|:---:|")
     for name, ok, measured in checks:

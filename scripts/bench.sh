@@ -12,18 +12,24 @@
 #   4. for each engine in turn, starts MediSecure on it (start-to-ready and idle RSS measured)
 #      and drives each scenario with wrk at 50 and 256 connections (BENCH_SECONDS, default 10,
 #      after a 2-second warm-up); the peers run beside the embedded default;
-#   5. prints the tables with ratios (bench/report.py): MediSecure ÷ each peer, and PostgreSQL ÷
-#      the embedded default.
+#   5. the production path (engine "stack"): scripts/stack.sh brings the topology up in
+#      build/bench/stack (ports from BENCH_STACK_PORT_BASE, 25000; PostgreSQL, Redis behind
+#      Sentinel, RabbitMQ, MariaDB, S3, HAProxy with TLS), the same practice is generated into it,
+#      and the audited read, the searches, creates and the mixed workload go through HAProxy at
+#      BENCH_STACK_CONNECTIONS (50), with two instances then one (stack.sh scale 1), each
+#      instance's cache hits and misses read from its /metrics per scenario;
+#   6. prints the tables with ratios (bench/report.py): MediSecure ÷ each peer, PostgreSQL ÷
+#      the embedded default, two instances ÷ one and ÷ one instance on PostgreSQL directly.
 # Everything lives in build/bench and every process started here is stopped here, by PID.
 # Timings are measured, never asserted. Knobs: BENCH_PATIENTS, BENCH_APPOINTMENTS,
-# BENCH_SECONDS, BENCH_CONNECTIONS ("50 256"), BENCH_ENGINES ("embedded postgresql"),
+# BENCH_SECONDS, BENCH_CONNECTIONS ("50 256"), BENCH_ENGINES ("embedded postgresql stack"),
 # BENCH_SKIP_BUILD=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 py=/usr/bin/python3
 
-engines=${BENCH_ENGINES:-embedded postgresql}
+engines=${BENCH_ENGINES:-embedded postgresql stack}
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   scripts/deps.sh bench
   scripts/build.sh >/dev/null
@@ -40,10 +46,13 @@ export BENCH_LUA=$root/bench/lua
 
 pids=()
 pg_started=""
+stack_started=""
+stack_dir=$work/stack
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ -n "$pg_started" ]; then MS_SERVICES_DIR=$work/services "$root/scripts/services/postgres.sh" stop || true; fi
+  if [ -n "${stack_started:-}" ]; then MS_STACK_DIR=$stack_dir "$root/scripts/stack.sh" down >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 
@@ -55,6 +64,19 @@ wait_http() {  # url, seconds
     [ "$(date +%s)" -lt "$deadline" ] || { echo "bench: $1 did not answer" >&2; return 1; }
     sleep 0.005
   done
+}
+
+wait_quiet() {  # COMMAND: polls the counter COMMAND prints until it grows by less than 20 in a second (180 s at most); prints the seconds waited
+  local waited=0 before now
+  before=$("$@")
+  while [ "$waited" -lt 180 ]; do
+    sleep 1
+    waited=$((waited + 1))
+    now=$("$@")
+    if [ $((now - before)) -lt 20 ]; then break; fi
+    before=$now
+  done
+  echo "$waited"
 }
 
 generate() {  # data-dir [VAR=VALUE…]: the practice, the same on every engine (a fixed seed)
@@ -137,17 +159,9 @@ start_medisecure() {  # engine: starts it on that engine's practice, logs the st
   # The generated practice's bookings leave thousands of notifications in the outboxes
   # (confirmation e-mails, in-app notices), which the server works through in its first
   # seconds: measure after.
-  local waited=0 before now
-  before=$(jobs_done)
-  now=$before
-  while [ "$waited" -lt 180 ]; do
-    sleep 1
-    waited=$((waited + 1))
-    now=$(jobs_done)
-    if [ $((now - before)) -lt 20 ]; then break; fi
-    before=$now
-  done
-  echo "bench: waited ${waited}s for the start-up notifications ($now jobs run or relayed)"
+  local waited
+  waited=$(wait_quiet jobs_done)
+  echo "bench: waited ${waited}s for the start-up notifications ($(jobs_done) jobs run or relayed)"
 }
 
 stop_medisecure() {
@@ -247,11 +261,103 @@ EOF
   curl -fsS "http://127.0.0.1:$orth_port/patients" | $py -c 'import json,sys; print("\n".join(json.load(sys.stdin)))' >"$orth/ids.txt"
 }
 
+# ---- The stack: through HAProxy (TLS) to two instances, then one ------------------------------
+stack_metric() {  # the sum of a metric over every running instance of the stack
+  local port total=0 n
+  for port in $STACK_SERVE_PORTS; do
+    n=$(curl -fsS -H "Authorization: Bearer $(cat "$STACK_METRICS_TOKEN_FILE")" "http://127.0.0.1:$port/metrics" 2>/dev/null |
+      awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%d\n", s}') || n=0
+    total=$((total + n))
+  done
+  echo "$total"
+}
+stack_cache() {  # "hits misses" over the instances now
+  echo "$(stack_metric medisecure_cache_hits_total) $(stack_metric medisecure_cache_misses_total)"
+}
+declare -A stack_cache_of
+bench_stack() {
+  local t0 n up_s gen_s instances scenario before after c
+  export MS_STACK_DIR=$stack_dir MS_STACK_PORT_BASE=${BENCH_STACK_PORT_BASE:-25000} MS_STACK_BUILD=0
+  # As in the failover test: the limits of a single client address are for attackers, not for
+  # the bench's one address (HAProxy's per address, the application's per address and user).
+  export MEDISECURE_HAPROXY_RATE_LIMIT=1000000 MEDISECURE_RATE_LIMIT_IP=100000/100000
+  export MEDISECURE_RATE_LIMIT_USER=100000/100000 MEDISECURE_ACCESS_TOKEN_TTL=3600
+  echo "bench: starting the stack (scripts/stack.sh up, $MS_STACK_DIR)"
+  t0=$(now_ns)
+  stack_started=1
+  if ! scripts/stack.sh up >"$work/stack-up.log" 2>&1; then
+    tail -30 "$work/stack-up.log" >&2
+    return 1
+  fi
+  up_s=$(( ($(now_ns) - t0) / 1000000000 ))
+  # shellcheck source=/dev/null
+  . "$MS_STACK_DIR/stack.env"
+  echo "bench: generating the same practice on the stack"
+  t0=$(now_ns)
+  # shellcheck source=/dev/null
+  (set -a && . "$STACK_APP_ENV_FILE" && set +a && generate "$stack_dir/data") || return 1
+  gen_s=$(( ($(now_ns) - t0) / 1000000000 ))
+  local ms_url=$STACK_URL
+  tokens=$work/tokens-stack.txt ids=$work/ids-stack.txt doctors=$work/doctors-stack.txt
+  : >"$tokens"
+  local role email password token
+  while read -r role email password _; do
+    case "$role" in doctor | nurse | secretary) ;; *) continue ;; esac
+    token=$(curl -fsS --cacert "$STACK_CA_FILE" -X POST "$ms_url/api/v1/auth/login" -H 'Content-Type: application/json' \
+      -d "{\"email\":\"$email\",\"password\":\"$password\"}" | $py -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+    echo "$role $token" >>"$tokens"
+  done < <(grep -E '^\s+(doctor|nurse|secretary)\s' "$STACK_DEMO_CREDENTIALS_FILE")
+  n=$(psql -At -d "$(cat "$STACK_SECRETS_DIR/patients_db_url")" -c "SELECT count(*) FROM patients")
+  psql -At -d "$(cat "$STACK_SECRETS_DIR/patients_db_url")" -c "SELECT id FROM patients ORDER BY random() LIMIT 20000" >"$ids"
+  psql -At -F ' ' -d "$(cat "$STACK_SECRETS_DIR/appointments_db_url")" \
+    -c "SELECT practitioner_id, min(id) FROM appointment_types WHERE duration_minutes = 20 AND active = 1 GROUP BY practitioner_id" >"$doctors"
+  # The generated bookings' notifications go through RabbitMQ to the worker: measure after.
+  local worker="http://127.0.0.1:$((MS_STACK_PORT_BASE + 10))/metrics" waited
+  worker_jobs() {
+    curl -fsS -H "Authorization: Bearer $(cat "$STACK_METRICS_TOKEN_FILE")" "$worker" 2>/dev/null |
+      awk '$1 ~ /^medisecure_jobs(_relayed)?_total({|$)/ {s += $2} END {printf "%d\n", s}'
+  }
+  waited=$(wait_quiet worker_jobs)
+  echo "bench: the stack up in ${up_s} s, $n patients (generated in ${gen_s} s), ${waited} s for the start-up notifications"
+  local stack_common=(TOKENS="$tokens" IDS="$ids" DOCTORS="$doctors")
+  c=${BENCH_STACK_CONNECTIONS:-50}
+  for instances in 2 1; do
+    scripts/stack.sh scale "$instances" >"$work/stack-scale-$instances.log" 2>&1 || { tail -20 "$work/stack-scale-$instances.log" >&2; return 1; }
+    # shellcheck source=/dev/null
+    . "$MS_STACK_DIR/stack.env"
+    echo "bench: the stack with $instances instance(s) behind HAProxy ($STACK_SERVE_PORTS)"
+    for scenario in health get search search-cold create mixed; do
+      before=$(stack_cache)
+      case "$scenario" in
+        health) run "stack-$instances" health "$c" "$ms_url" "$get" PREFIX=/health/live IDS= TOKENS= ;;
+        get) run "stack-$instances" get "$c" "$ms_url" "$get" "${stack_common[@]}" ;;
+        search) run "stack-$instances" search "$c" "$ms_url" "$BENCH_LUA/search.lua" "${stack_common[@]}" ;;
+        search-cold) run "stack-$instances" search-cold "$c" "$ms_url" "$BENCH_LUA/search.lua" "${stack_common[@]}" TERMS="$work/cold-terms.txt" ;;
+        create) run "stack-$instances" create "$c" "$ms_url" "$BENCH_LUA/create.lua" "${stack_common[@]}" ;;
+        mixed) run "stack-$instances" mixed "$c" "$ms_url" "$BENCH_LUA/mixed.lua" "${stack_common[@]}" BASE_EPOCH=$mixed_base ;;
+      esac
+      after=$(stack_cache)
+      # The warm-up's lookups count too: the rate is of the whole scenario.
+      stack_cache_of[$instances-$scenario]="[$(( ${after% *} - ${before% *} )), $(( ${after#* } - ${before#* } ))]"
+    done
+  done
+  local cache_json="" k
+  for k in "${!stack_cache_of[@]}"; do cache_json+="${cache_json:+, }\"$k\": ${stack_cache_of[$k]}"; done
+  facts_of[stack]="{\"patients\": $n, \"up_s\": $up_s, \"generate_s\": $gen_s, \"connections\": $c,
+   \"cache\": {$cache_json}}"
+  scripts/stack.sh down >"$work/stack-down.log" 2>&1 || tail -20 "$work/stack-down.log" >&2
+  stack_started=""
+}
+
 # ---- Scenarios -------------------------------------------------------------------------------
 echo "bench: $(nproc) cores, shared by the servers and wrk; ${seconds}s per run after a 2s warm-up"
 mixed_base=$(( $(date -u -d 'today 00:00' +%s) + 150 * 86400 ))
 race_base=$(( $(date -u -d 'today 00:00' +%s) + 400 * 86400 ))
 for engine in $engines; do
+  if [ "$engine" = stack ]; then
+    bench_stack
+    continue
+  fi
   target=medisecure
   if [ "$engine" = postgresql ]; then target=medisecure-pg; fi
   start_medisecure "$engine"
